@@ -1,0 +1,119 @@
+"""Organisations, teams, users and their roles (DOMAIN.md section 9)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "LA", "Local authority"
+    PROVIDER = "PROVIDER", "Health provider"
+    COMMISSIONER = "COMMISSIONER", "Commissioner"
+
+
+class Organisation(models.Model):
+    kind = models.CharField(max_length=16, choices=OrganisationKind.choices)
+    name = models.CharField(max_length=200)
+    # For a local authority: the DfE three-digit LA code used in SSDA903 returns.
+    code = models.CharField(max_length=20, unique=True)
+    # For providers and commissioners: the local authority areas they serve. A commissioner's
+    # designated professionals see our LA's children and other LAs' children placed in these
+    # areas; a provider's areas decide which out-of-area referrals reach it.
+    areas = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="served_by",
+        limit_choices_to={"kind": OrganisationKind.LOCAL_AUTHORITY},
+    )
+    email = models.EmailField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_local_authority(self) -> bool:
+        return self.kind == OrganisationKind.LOCAL_AUTHORITY
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    area = models.CharField(max_length=100, blank=True, help_text="Geographical area or district")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "SOCIAL_WORKER", "Social worker"
+    TEAM_MANAGER = "TEAM_MANAGER", "Team manager"
+    PERFORMANCE_MANAGER = "PERFORMANCE_MANAGER", "LA performance manager"
+    HEALTH_ADMIN = "HEALTH_ADMIN", "Health admin"
+    LAC_NURSE = "LAC_NURSE", "LAC nurse / paediatrician"
+    DESIGNATED = "DESIGNATED", "Designated nurse / doctor"
+    AUDITOR = "AUDITOR", "Auditor"
+    ADMIN = "ADMIN", "Administrator"
+
+
+# Which kind of organisation each role belongs to; a user of the wrong kind is refused.
+ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
+    Role.SOCIAL_WORKER: {OrganisationKind.LOCAL_AUTHORITY},
+    Role.TEAM_MANAGER: {OrganisationKind.LOCAL_AUTHORITY},
+    Role.PERFORMANCE_MANAGER: {OrganisationKind.LOCAL_AUTHORITY},
+    Role.HEALTH_ADMIN: {OrganisationKind.PROVIDER},
+    Role.LAC_NURSE: {OrganisationKind.PROVIDER},
+    Role.DESIGNATED: {OrganisationKind.COMMISSIONER},
+    Role.AUDITOR: set(OrganisationKind.values),
+    Role.ADMIN: set(OrganisationKind.values),
+}
+LA_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.PERFORMANCE_MANAGER}
+HEALTH_PROVIDER_ROLES = {Role.HEALTH_ADMIN, Role.LAC_NURSE}
+TEAM_ROLES = {Role.SOCIAL_WORKER, Role.TEAM_MANAGER}
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="") | models.Q(role__in=Role.values),
+                name="user_role_valid",
+            ),
+            # A role means nothing without an organisation to scope it.
+            models.CheckConstraint(
+                condition=models.Q(role="") | models.Q(organisation__isnull=False),
+                name="user_with_role_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else "No role"

@@ -1,0 +1,70 @@
+"""Writes for organisations and users."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, Role, Team, User
+
+
+@transaction.atomic
+def organisation_upsert(*, code: str, kind: str, name: str, email: str = "") -> Organisation:
+    organisation, _ = Organisation.objects.update_or_create(
+        code=code, defaults={"kind": kind, "name": name, "email": email}
+    )
+    organisation.full_clean()
+    return organisation
+
+
+@transaction.atomic
+def team_upsert(*, organisation: Organisation, name: str) -> Team:
+    team, _ = Team.objects.get_or_create(organisation=organisation, name=name)
+    return team
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    organisation: Organisation,
+    team: Team | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_staff: bool = False,
+) -> User:
+    """Create or reset a user with a role. The role must fit the organisation's kind."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"Unknown role {role!r}."})
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
+        raise ValidationError(
+            {"role": f"A {Role(role).label} cannot belong to a {organisation.get_kind_display()}."}
+        )
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": "The team must belong to the user's organisation."})
+    user, _ = User.objects.get_or_create(username=username)
+    user.role = role
+    user.organisation = organisation
+    user.team = team
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email or f"{username}@example.org"
+    user.is_staff = is_staff
+    user.is_active = True
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if role == Role.ADMIN and is_staff:
+        _grant_admin_permissions(user)
+    return user
+
+
+def _grant_admin_permissions(user: User) -> None:
+    """Admins manage users, organisations, teams and policy settings; not children."""
+    from django.contrib.auth.models import Permission
+
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=["accounts", "core", "authtoken", "policy"]
+    )
+    user.user_permissions.set(permissions)

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from apps.children.models import Child, PeriodOfCare
+from apps.core.admin_base import ChildScopedAdmin
+
+
+@admin.register(Child)
+class ChildAdmin(ChildScopedAdmin):
+    child_lookup = ""
+    list_display = ["__str__", "la_child_id", "date_of_birth", "responsible_la", "team", "is_uasc"]
+    list_filter = ["responsible_la", "is_uasc"]
+    search_fields = ["last_name", "first_name", "nhs_number", "la_child_id"]
+    raw_id_fields = ["allocated_worker"]
+
+
+@admin.register(PeriodOfCare)
+class PeriodOfCareAdmin(ChildScopedAdmin):
+    list_display = ["child", "start_date", "legal_status", "end_date", "reason_end"]
+    list_filter = ["legal_status"]
+    raw_id_fields = ["child"]

@@ -1,0 +1,147 @@
+import django_filters
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.children import selectors, services
+from apps.children.models import Child, PeriodOfCare
+from apps.children.serializers import (
+    ChildInputSerializer,
+    ChildSerializer,
+    PeriodOfCareEndSerializer,
+    PeriodOfCareSerializer,
+    PeriodOfCareStartSerializer,
+    PeriodOfCareUpdateSerializer,
+)
+from apps.core.api import require, split_version
+
+
+class ChildFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Name, NHS number or reference")
+    in_care = django_filters.BooleanFilter(method="filter_in_care")
+    born_after = django_filters.DateFilter(field_name="date_of_birth", lookup_expr="gte")
+    born_before = django_filters.DateFilter(field_name="date_of_birth", lookup_expr="lte")
+
+    class Meta:
+        model = Child
+        fields = ["team", "is_uasc", "sex", "responsible_la"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        query = Q(last_name__icontains=value) | Q(first_name__icontains=value) | Q(la_child_id=value)
+        digits = value.replace(" ", "")
+        if digits.isdigit():
+            query |= Q(nhs_number=digits)
+        return queryset.filter(query)
+
+    def filter_in_care(self, queryset, name, value):
+        open_care = Q(periods_of_care__end_date__isnull=True, periods_of_care__isnull=False)
+        ids = Child.objects.filter(open_care).values("pk")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class ChildViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Children the caller may see. Social workers and team managers create and edit their
+    team's children; other roles read."""
+
+    serializer_class = ChildSerializer
+    filterset_class = ChildFilter
+    ordering_fields = ["last_name", "date_of_birth", "id"]
+    ordering = ["last_name", "first_name", "id"]
+
+    def get_queryset(self):
+        return (
+            selectors.children_visible_to(self.request.user)
+            .select_related("responsible_la", "team")
+            .prefetch_related(
+                Prefetch(
+                    "periods_of_care",
+                    queryset=PeriodOfCare.objects.filter(end_date__isnull=True),
+                    to_attr="open_periods",
+                )
+            )
+        )
+
+    @extend_schema(request=ChildInputSerializer, responses={201: ChildSerializer})
+    def create(self, request: Request) -> Response:
+        require(selectors.user_can_create_children(request.user))
+        serializer = ChildInputSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data, _ = split_version(serializer)
+        child = services.child_create(created_by=request.user, **data)
+        return Response(ChildSerializer(child).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ChildInputSerializer, responses=ChildSerializer)
+    def update(self, request: Request, pk=None, partial: bool = False) -> Response:
+        child = self.get_object()
+        require(selectors.user_can_edit_case(request.user, child))
+        serializer = ChildInputSerializer(data=request.data, partial=partial, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data, version = split_version(serializer)
+        child = services.child_update(
+            child=child, updated_by=request.user, data=data, expected_version=version
+        )
+        return Response(ChildSerializer(child).data)
+
+    @extend_schema(request=ChildInputSerializer, responses=ChildSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        return self.update(request, pk=pk, partial=True)
+
+
+class PeriodOfCareViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Periods of care. POST records an entry to care, which starts the IHA clock."""
+
+    serializer_class = PeriodOfCareSerializer
+    filterset_fields = ["child", "legal_status"]
+    ordering_fields = ["start_date", "id"]
+    ordering = ["-start_date", "id"]
+
+    def get_queryset(self):
+        return selectors.periods_of_care_visible_to(self.request.user).select_related("child")
+
+    @extend_schema(request=PeriodOfCareStartSerializer, responses={201: PeriodOfCareSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = PeriodOfCareStartSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        child = serializer.validated_data["child"]
+        require(selectors.user_can_edit_case(request.user, child))
+        period = services.period_of_care_start(
+            child=child,
+            start_date=serializer.validated_data["start_date"],
+            legal_status=serializer.validated_data["legal_status"],
+            started_by=request.user,
+        )
+        return Response(PeriodOfCareSerializer(period).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PeriodOfCareUpdateSerializer, responses=PeriodOfCareSerializer)
+    def update(self, request: Request, pk=None, partial: bool = False) -> Response:
+        period = self.get_object()
+        require(selectors.user_can_edit_case(request.user, period.child))
+        serializer = PeriodOfCareUpdateSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data, version = split_version(serializer)
+        period = services.period_of_care_update(
+            period=period, updated_by=request.user, data=data, expected_version=version
+        )
+        return Response(PeriodOfCareSerializer(period).data)
+
+    @extend_schema(request=PeriodOfCareUpdateSerializer, responses=PeriodOfCareSerializer)
+    def partial_update(self, request: Request, pk=None) -> Response:
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(request=PeriodOfCareEndSerializer, responses=PeriodOfCareSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk=None) -> Response:
+        period = self.get_object()
+        require(selectors.user_can_edit_case(request.user, period.child))
+        serializer = PeriodOfCareEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = services.period_of_care_end(period=period, ended_by=request.user, **serializer.validated_data)
+        return Response(PeriodOfCareSerializer(period).data)

@@ -1,0 +1,83 @@
+"""Reads of children. ``children_visible_to`` is THE access rule (DOMAIN.md 9): every view,
+API, export and admin page that shows a child starts from it, so a change here changes
+access everywhere at once."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
+from apps.children.models import Child, PeriodOfCare
+
+
+def _commissioner_scope(user: User) -> Q:
+    """Our LA's children and other LAs' children living in the commissioner's areas."""
+    from apps.placements.models import Placement
+
+    area_ids = user.organisation.areas.values("pk")
+    placed_in_area = Placement.objects.filter(
+        child=OuterRef("pk"), end_date__isnull=True, area__in=area_ids
+    )
+    return Q(responsible_la__in=area_ids) | Q(Exists(placed_in_area))
+
+
+def _provider_scope(user: User) -> Q:
+    """Children with a request (an assessment) to the user's provider."""
+    from apps.assessments.models import Assessment
+
+    return Q(Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=user.organisation_id)))
+
+
+def child_scope(user: User) -> Q | None:
+    """The filter of the children ``user`` may see, or None for none at all."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Q()
+    if not user.role or user.organisation_id is None:
+        return None
+    organisation = user.organisation
+    if user.role in TEAM_ROLES:
+        return Q(team_id=user.team_id) if user.team_id else None
+    if user.role == Role.PERFORMANCE_MANAGER:
+        return Q(responsible_la_id=user.organisation_id)
+    if user.role in HEALTH_PROVIDER_ROLES:
+        return _provider_scope(user)
+    if user.role == Role.DESIGNATED:
+        return _commissioner_scope(user)
+    if user.role == Role.AUDITOR:
+        return {
+            OrganisationKind.LOCAL_AUTHORITY: Q(responsible_la_id=user.organisation_id),
+            OrganisationKind.PROVIDER: _provider_scope(user),
+            OrganisationKind.COMMISSIONER: _commissioner_scope(user),
+        }[organisation.kind]
+    # Admins manage users, organisations and policies, not children's records.
+    return None
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    scope = child_scope(user)
+    if scope is None:
+        return Child.objects.none()
+    return Child.objects.filter(scope)
+
+
+def child_get_for_user(*, user: User, child_id: int) -> Child | None:
+    return children_visible_to(user).filter(pk=child_id).first()
+
+
+def user_can_edit_case(user: User, child: Child) -> bool:
+    """Case records (the child, care and placements) are written by the child's team."""
+    if user.is_superuser:
+        return True
+    return user.role in TEAM_ROLES and user.team_id is not None and child.team_id == user.team_id
+
+
+def user_can_create_children(user: User) -> bool:
+    return user.is_superuser or (user.role in TEAM_ROLES and user.team_id is not None)
+
+
+def periods_of_care_visible_to(user: User) -> QuerySet[PeriodOfCare]:
+    return PeriodOfCare.objects.filter(child__in=children_visible_to(user).values("pk"))
+
+
+def open_period_of_care(child: Child) -> PeriodOfCare | None:
+    return child.periods_of_care.filter(end_date__isnull=True).first()

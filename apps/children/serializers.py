@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from apps.accounts.models import Organisation, Team, User
+from apps.children.models import Child, PeriodOfCare
+from apps.core.codes import Ethnicity, LegalStatus, ReasonEpisodeCeased, Sex
+
+
+class PeriodOfCareSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PeriodOfCare
+        fields = ["id", "child", "start_date", "legal_status", "end_date", "reason_end", "version"]
+        read_only_fields = fields
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    responsible_la = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    in_care = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "la_child_id",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "nhs_number",
+            "ethnicity",
+            "responsible_la",
+            "team",
+            "team_name",
+            "allocated_worker",
+            "is_uasc",
+            "uasc_arrival_date",
+            "age_disputed",
+            "date_of_death",
+            "in_care",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_in_care(self, child: Child) -> bool:
+        open_periods = getattr(child, "open_periods", None)
+        if open_periods is not None:
+            return bool(open_periods)
+        return child.periods_of_care.filter(end_date__isnull=True).exists()
+
+
+class ChildInputSerializer(serializers.Serializer):
+    """What a caller may send to create or change a child. Relations are limited to the
+    caller's own organisation."""
+
+    la_child_id = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField()
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    nhs_number = serializers.CharField(max_length=14, required=False, allow_blank=True, allow_null=True)
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.none(), required=False, allow_null=True)
+    allocated_worker = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
+    is_uasc = serializers.BooleanField(required=False)
+    uasc_arrival_date = serializers.DateField(required=False, allow_null=True)
+    age_disputed = serializers.BooleanField(required=False)
+    date_of_death = serializers.DateField(required=False, allow_null=True)
+    version = serializers.IntegerField(required=False, min_value=1, help_text="For optimistic concurrency")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context["request"].user
+        organisation_id = getattr(user, "organisation_id", None)
+        self.fields["team"].queryset = Team.objects.filter(organisation_id=organisation_id)
+        self.fields["allocated_worker"].queryset = User.objects.filter(organisation_id=organisation_id)
+
+
+class PeriodOfCareStartSerializer(serializers.Serializer):
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    start_date = serializers.DateField()
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
+
+    def __init__(self, *args, **kwargs):
+        from apps.children.selectors import children_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children_visible_to(self.context["request"].user)
+
+
+class PeriodOfCareUpdateSerializer(serializers.Serializer):
+    start_date = serializers.DateField(required=False)
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class PeriodOfCareEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    reason_end = serializers.ChoiceField(choices=ReasonEpisodeCeased.choices)
+
+
+def organisation_by_code(kind: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.filter(kind=kind))

@@ -1,0 +1,265 @@
+"""Writes for children and periods of care. Every write goes through here."""
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.accounts.models import Organisation, OrganisationKind, Team, User
+from apps.children.models import Child, PeriodOfCare
+from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
+from apps.core.services import (
+    apply_changes,
+    bump_version,
+    check_not_before_birth,
+    check_not_future,
+    check_version,
+    register_constraint_message,
+    save_with_constraints,
+)
+
+register_constraint_message(
+    "one_open_period_of_care", "start_date", "The child already has an open period of care."
+)
+register_constraint_message(
+    "child_reference_unique_in_la", "la_child_id", "Another child in this LA has this reference."
+)
+register_constraint_message("child_nhs_number", "nhs_number", "Enter a valid NHS number.")
+register_constraint_message(
+    "children_child_nhs_number_key", "nhs_number", "Another child already has this NHS number."
+)
+register_constraint_message(
+    "UNIQUE constraint failed: children_child.nhs_number",
+    "nhs_number",
+    "Another child already has this NHS number.",
+)
+register_constraint_message(
+    "period_start_unique", "start_date", "A period of care already starts on this date."
+)
+
+CHILD_EDITABLE_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "ethnicity",
+    "team",
+    "allocated_worker",
+    "is_uasc",
+    "uasc_arrival_date",
+    "age_disputed",
+    "date_of_death",
+    "la_child_id",
+}
+
+
+def _validate_child(child: Child) -> None:
+    if child.nhs_number:
+        child.nhs_number = normalise_nhs_number(child.nhs_number)
+        error = nhs_number_error(child.nhs_number)
+        if error:
+            raise ValidationError({"nhs_number": error})
+        if Child.objects.filter(nhs_number=child.nhs_number).exclude(pk=child.pk).exists():
+            raise ValidationError({"nhs_number": "Another child already has this NHS number."})
+    else:
+        child.nhs_number = None
+    check_not_future("date_of_birth", child.date_of_birth, "Date of birth")
+    check_not_future("date_of_death", child.date_of_death, "Date of death")
+    check_not_future("uasc_arrival_date", child.uasc_arrival_date, "Arrival date")
+    check_not_before_birth("date_of_death", child.date_of_death, child.date_of_birth, "Date of death")
+    check_not_before_birth(
+        "uasc_arrival_date", child.uasc_arrival_date, child.date_of_birth, "Arrival date"
+    )
+    if not child.is_uasc and (child.uasc_arrival_date or child.age_disputed):
+        raise ValidationError(
+            {"is_uasc": "Arrival date and age dispute are recorded only for UASC."}
+        )
+    if child.team_id and child.team.organisation_id != child.responsible_la_id:
+        raise ValidationError({"team": "The team must belong to the child's local authority."})
+    if child.allocated_worker_id and child.allocated_worker.organisation_id != child.responsible_la_id:
+        raise ValidationError(
+            {"allocated_worker": "The allocated worker must work for the child's local authority."}
+        )
+    if child.pk:
+        first_event = _earliest_event(child)
+        if first_event and child.date_of_birth > first_event:
+            raise ValidationError(
+                {"date_of_birth": f"Date of birth cannot be after recorded events ({first_event:%d/%m/%Y})."}
+            )
+
+
+def _earliest_event(child: Child) -> date | None:
+    starts = list(child.periods_of_care.values_list("start_date", flat=True)[:1])
+    return min(starts) if starts else None
+
+
+def _new_reference() -> str:
+    return "C" + secrets.token_hex(4).upper()
+
+
+@transaction.atomic
+def child_create(
+    *,
+    created_by: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date,
+    sex: str,
+    nhs_number: str | None = None,
+    ethnicity: str = "NOBT",
+    team: Team | None = None,
+    allocated_worker: User | None = None,
+    is_uasc: bool = False,
+    uasc_arrival_date: date | None = None,
+    age_disputed: bool = False,
+    la_child_id: str = "",
+    responsible_la: Organisation | None = None,
+) -> Child:
+    """Record a new child for the creating user's local authority and team."""
+    responsible_la = responsible_la or created_by.organisation
+    if responsible_la is None or responsible_la.kind != OrganisationKind.LOCAL_AUTHORITY:
+        raise ValidationError({"responsible_la": "Only a local authority can record a child."})
+    child = Child(
+        responsible_la=responsible_la,
+        la_child_id=la_child_id or _new_reference(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        sex=sex,
+        nhs_number=nhs_number,
+        ethnicity=ethnicity,
+        team=team or created_by.team,
+        allocated_worker=allocated_worker,
+        is_uasc=is_uasc,
+        uasc_arrival_date=uasc_arrival_date,
+        age_disputed=age_disputed,
+    )
+    _validate_child(child)
+    save_with_constraints(child)
+    return child
+
+
+@transaction.atomic
+def child_update(
+    *, child: Child, updated_by: User, data: dict[str, Any], expected_version: int | None = None
+) -> Child:
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    check_version(child, expected_version)
+    changed = apply_changes(child, data, CHILD_EDITABLE_FIELDS)
+    if not changed:
+        return child
+    _validate_child(child)
+    bump_version(child)
+    save_with_constraints(child)
+    _on_clock_inputs_changed(child)
+    return child
+
+
+def _on_clock_inputs_changed(child: Child) -> None:
+    """Dates of birth, care and placements drive the health clocks: recompute after commit."""
+    from apps.assessments.tasks import enqueue_child_recompute
+
+    enqueue_child_recompute(child.pk)
+
+
+def _lock_child(child: Child) -> Child:
+    # Serialises concurrent writes to one child's care record (two "start placement" calls
+    # racing each other); the database constraints are the last line behind this.
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+@transaction.atomic
+def period_of_care_start(
+    *, child: Child, start_date: date, legal_status: str, started_by: User
+) -> PeriodOfCare:
+    """Record entry to care: the start of a period of care starts a new IHA clock."""
+    child = _lock_child(child)
+    check_not_future("start_date", start_date, "The date the child became looked after")
+    check_not_before_birth("start_date", start_date, child.date_of_birth, "Entry to care")
+    if child.date_of_death and start_date > child.date_of_death:
+        raise ValidationError({"start_date": "Entry to care cannot be after the date of death."})
+    if child.periods_of_care.filter(end_date__isnull=True).exists():
+        raise ValidationError({"start_date": "The child already has an open period of care."})
+    latest_end = (
+        child.periods_of_care.order_by("-end_date").values_list("end_date", flat=True).first()
+    )
+    if latest_end and start_date <= latest_end:
+        raise ValidationError(
+            {"start_date": f"A new period of care must start after the last one ended ({latest_end:%d/%m/%Y})."}
+        )
+    period = PeriodOfCare(child=child, start_date=start_date, legal_status=legal_status)
+    save_with_constraints(period)
+    _on_clock_inputs_changed(child)
+    return period
+
+
+@transaction.atomic
+def period_of_care_update(
+    *,
+    period: PeriodOfCare,
+    updated_by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> PeriodOfCare:
+    """Correct a period of care (legal status, or a mistyped date)."""
+    _lock_child(period.child)
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    check_version(period, expected_version)
+    if "end_date" in data or "reason_end" in data:
+        raise ValidationError({"end_date": "Use the end action to end a period of care."})
+    changed = apply_changes(period, data, {"start_date", "legal_status"})
+    if not changed:
+        return period
+    child = period.child
+    check_not_future("start_date", period.start_date, "The date the child became looked after")
+    check_not_before_birth("start_date", period.start_date, child.date_of_birth, "Entry to care")
+    first_placement = period.placements.order_by("start_date").first()
+    if first_placement and period.start_date > first_placement.start_date:
+        raise ValidationError(
+            {"start_date": "The period of care cannot start after its first placement."}
+        )
+    overlapping = child.periods_of_care.exclude(pk=period.pk).filter(
+        start_date__lte=period.end_date or date.max, end_date__gte=period.start_date
+    )
+    if overlapping.exists():
+        raise ValidationError({"start_date": "Periods of care cannot overlap."})
+    bump_version(period)
+    save_with_constraints(period)
+    _on_clock_inputs_changed(child)
+    return period
+
+
+@transaction.atomic
+def period_of_care_end(
+    *, period: PeriodOfCare, end_date: date, reason_end: str, ended_by: User
+) -> PeriodOfCare:
+    """The child leaves care; the open placement ends on the same day."""
+    from apps.placements.models import Placement
+
+    _lock_child(period.child)
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    if period.end_date is not None:
+        raise ValidationError({"end_date": "This period of care has already ended."})
+    if not reason_end:
+        raise ValidationError({"reason_end": "Enter the reason the child ceased to be looked after."})
+    check_not_future("end_date", end_date, "The date the child ceased to be looked after")
+    if end_date < period.start_date:
+        raise ValidationError({"end_date": "A period of care cannot end before it starts."})
+    open_placement = Placement.objects.filter(period_of_care=period, end_date__isnull=True).first()
+    if open_placement and end_date < open_placement.start_date:
+        raise ValidationError(
+            {"end_date": "The period of care cannot end before its open placement starts."}
+        )
+    period.end_date = end_date
+    period.reason_end = reason_end
+    bump_version(period)
+    save_with_constraints(period)
+    if open_placement:
+        open_placement.end_date = end_date
+        bump_version(open_placement)
+        save_with_constraints(open_placement)
+    _on_clock_inputs_changed(period.child)
+    return period

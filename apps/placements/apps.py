@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacementsConfig(AppConfig):
+    name = "apps.placements"
+    label = "placements"

@@ -1,0 +1,72 @@
+from rest_framework import serializers
+
+from apps.accounts.models import Organisation, OrganisationKind
+from apps.children.models import Child
+from apps.core.codes import Placement as PlacementType
+from apps.core.codes import PlacementProvider
+from apps.placements.models import Placement
+
+
+def _area_field(**kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY),
+        help_text="DfE code of the local authority area where the child lives",
+        **kwargs,
+    )
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    out_of_area = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "child",
+            "period_of_care",
+            "start_date",
+            "end_date",
+            "place",
+            "place_provider",
+            "area",
+            "out_of_area",
+            "postcode_district",
+            "carer_name",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_out_of_area(self, placement: Placement) -> bool:
+        return placement.area_id != placement.child.responsible_la_id
+
+
+class PlacementStartSerializer(serializers.Serializer):
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    start_date = serializers.DateField()
+    place = serializers.ChoiceField(choices=PlacementType.choices)
+    place_provider = serializers.ChoiceField(choices=PlacementProvider.choices)
+    area = _area_field()
+    postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        from apps.children.selectors import children_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children_visible_to(self.context["request"].user)
+
+
+class PlacementUpdateSerializer(serializers.Serializer):
+    start_date = serializers.DateField(required=False)
+    place = serializers.ChoiceField(choices=PlacementType.choices, required=False)
+    place_provider = serializers.ChoiceField(choices=PlacementProvider.choices, required=False)
+    area = _area_field(required=False)
+    postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class PlacementEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()

@@ -1,0 +1,149 @@
+"""Writes for placements. Starting a placement ends the one before it on the same day."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.accounts.models import Organisation, OrganisationKind, User
+from apps.children.models import Child
+from apps.children.services import _lock_child, _on_clock_inputs_changed
+from apps.core.services import (
+    apply_changes,
+    bump_version,
+    check_not_future,
+    check_version,
+    register_constraint_message,
+    save_with_constraints,
+)
+from apps.placements.models import Placement
+
+register_constraint_message(
+    "one_open_placement", "start_date", "The child already has an open placement."
+)
+register_constraint_message(
+    "placement_end_not_before_start", "end_date", "A placement cannot end before it starts."
+)
+
+
+def _check_area(area: Organisation | None) -> None:
+    if area is None or area.kind != OrganisationKind.LOCAL_AUTHORITY:
+        raise ValidationError({"area": "Choose the local authority area where the child lives."})
+
+
+def _normalise_postcode_district(value: str) -> str:
+    return (value or "").replace(" ", "").upper()
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    child: Child,
+    start_date: date,
+    place: str,
+    place_provider: str,
+    area: Organisation,
+    started_by: User,
+    postcode_district: str = "",
+    carer_name: str = "",
+) -> Placement:
+    """Record a new placement in the child's open period of care."""
+    child = _lock_child(child)
+    period = child.periods_of_care.filter(end_date__isnull=True).first()
+    if period is None:
+        raise ValidationError(
+            {"start_date": "The child is not looked after: record the entry to care first."}
+        )
+    check_not_future("start_date", start_date, "The placement start date")
+    if start_date < period.start_date:
+        raise ValidationError(
+            {"start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."}
+        )
+    _check_area(area)
+    previous = Placement.objects.select_for_update().filter(child=child, end_date__isnull=True).first()
+    if previous is not None:
+        if start_date < previous.start_date:
+            raise ValidationError(
+                {"start_date": f"The new placement cannot start before the current one ({previous.start_date:%d/%m/%Y})."}
+            )
+        previous.end_date = start_date
+        bump_version(previous)
+        save_with_constraints(previous)
+    elif Placement.objects.filter(child=child, end_date__gt=start_date).exists():
+        raise ValidationError({"start_date": "Placements cannot overlap."})
+    placement = Placement(
+        child=child,
+        period_of_care=period,
+        start_date=start_date,
+        place=place,
+        place_provider=place_provider,
+        area=area,
+        postcode_district=_normalise_postcode_district(postcode_district),
+        carer_name=carer_name.strip(),
+    )
+    save_with_constraints(placement)
+    _on_clock_inputs_changed(child)
+    return placement
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    placement: Placement,
+    updated_by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+) -> Placement:
+    """Correct a placement's details (type, provider, area, carer, a mistyped start)."""
+    _lock_child(placement.child)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    check_version(placement, expected_version)
+    if "end_date" in data:
+        raise ValidationError({"end_date": "Use the end action, or start the next placement."})
+    if "postcode_district" in data:
+        data = {**data, "postcode_district": _normalise_postcode_district(data["postcode_district"])}
+    changed = apply_changes(
+        placement, data, {"start_date", "place", "place_provider", "area", "postcode_district", "carer_name"}
+    )
+    if not changed:
+        return placement
+    if "area" in changed:
+        _check_area(placement.area)
+    if "start_date" in changed:
+        check_not_future("start_date", placement.start_date, "The placement start date")
+        if placement.start_date < placement.period_of_care.start_date:
+            raise ValidationError(
+                {"start_date": "A placement cannot start before its period of care."}
+            )
+        if placement.end_date and placement.start_date > placement.end_date:
+            raise ValidationError({"start_date": "A placement cannot start after it ends."})
+        overlapping = (
+            Placement.objects.filter(child=placement.child)
+            .exclude(pk=placement.pk)
+            .filter(start_date__lt=placement.end_date or date.max)
+            .exclude(end_date__isnull=False, end_date__lte=placement.start_date)
+        )
+        if overlapping.exists():
+            raise ValidationError({"start_date": "Placements cannot overlap."})
+    bump_version(placement)
+    save_with_constraints(placement)
+    _on_clock_inputs_changed(placement.child)
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, end_date: date, ended_by: User) -> Placement:
+    """End a placement without starting another (the child stays in care, e.g. missing)."""
+    _lock_child(placement.child)
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if placement.end_date is not None:
+        raise ValidationError({"end_date": "This placement has already ended."})
+    check_not_future("end_date", end_date, "The placement end date")
+    if end_date < placement.start_date:
+        raise ValidationError({"end_date": "A placement cannot end before it starts."})
+    placement.end_date = end_date
+    bump_version(placement)
+    save_with_constraints(placement)
+    _on_clock_inputs_changed(placement.child)
+    return placement

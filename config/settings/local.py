@@ -1,0 +1,7 @@
+"""Developer settings: the embedded default (SQLite, in-process tasks) unless env says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

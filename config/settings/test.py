@@ -1,0 +1,16 @@
+"""Test settings.
+
+The database comes from DATABASE_URL (scripts/test.sh sets it to the local PostgreSQL when
+that is reachable, and always in CI). Tasks run in-process unless a test starts a worker.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The integration tests start a real worker on this broker; everything else runs tasks eagerly.
+TEST_CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default=env("CELERY_BROKER_URL", default=""))
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"

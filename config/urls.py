@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from apps.children.api import ChildViewSet, PeriodOfCareViewSet
+from apps.core.views import health
+from apps.placements.api import PlacementViewSet
+
+router = DefaultRouter()
+router.register("children", ChildViewSet, basename="child")
+router.register("periods-of-care", PeriodOfCareViewSet, basename="period-of-care")
+router.register("placements", PlacementViewSet, basename="placement")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/auth/", include("rest_framework.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("healthz", health, name="health"),
+    path("", include("apps.core.urls")),
+]
