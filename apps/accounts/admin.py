@@ -21,7 +21,15 @@ class TeamAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "organisation", "team", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "organisation",
+        "team",
+        "is_active",
+    ]
     list_filter = ["role", "organisation", "is_active"]
     fieldsets = BaseUserAdmin.fieldsets + (("Role", {"fields": ("organisation", "team", "role")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (

@@ -12,7 +12,9 @@ class AssessmentKind(models.TextChoices):
 
 
 class Assessment(TimestampedModel):
-    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="assessments")
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="assessments"
+    )
     kind = models.CharField(max_length=3, choices=AssessmentKind.choices)
     # The health provider asked to carry out the assessment; its staff see the child.
     provider = models.ForeignKey(

@@ -20,7 +20,9 @@ from apps.core.api import require, split_version
 
 
 class ChildFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Name, NHS number or reference")
+    search = django_filters.CharFilter(
+        method="filter_search", label="Name, NHS number or reference"
+    )
     in_care = django_filters.BooleanFilter(method="filter_in_care")
     born_after = django_filters.DateFilter(field_name="date_of_birth", lookup_expr="gte")
     born_before = django_filters.DateFilter(field_name="date_of_birth", lookup_expr="lte")
@@ -31,7 +33,9 @@ class ChildFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        query = Q(last_name__icontains=value) | Q(first_name__icontains=value) | Q(la_child_id=value)
+        query = (
+            Q(last_name__icontains=value) | Q(first_name__icontains=value) | Q(la_child_id=value)
+        )
         digits = value.replace(" ", "")
         if digits.isdigit():
             query |= Q(nhs_number=digits)
@@ -43,9 +47,7 @@ class ChildFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
 
-class ChildViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Children the caller may see. Social workers and team managers create and edit their
     team's children; other roles read."""
 
@@ -80,7 +82,9 @@ class ChildViewSet(
     def update(self, request: Request, pk=None, partial: bool = False) -> Response:
         child = self.get_object()
         require(selectors.user_can_edit_case(request.user, child))
-        serializer = ChildInputSerializer(data=request.data, partial=partial, context={"request": request})
+        serializer = ChildInputSerializer(
+            data=request.data, partial=partial, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data, version = split_version(serializer)
         child = services.child_update(
@@ -143,5 +147,7 @@ class PeriodOfCareViewSet(
         require(selectors.user_can_edit_case(request.user, period.child))
         serializer = PeriodOfCareEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        period = services.period_of_care_end(period=period, ended_by=request.user, **serializer.validated_data)
+        period = services.period_of_care_end(
+            period=period, ended_by=request.user, **serializer.validated_data
+        )
         return Response(PeriodOfCareSerializer(period).data)

@@ -3,6 +3,7 @@
 import re
 
 _SEPARATORS = re.compile(r"[\s-]")
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -18,7 +19,8 @@ def nhs_number_error(value: str) -> str | None:
     one repeated digit passes the arithmetic for some digits but is never issued.
     """
     digits = normalise_nhs_number(value)
-    if not digits.isdigit() or len(digits) != 10:
+    # ASCII digits only: str.isdigit() also accepts superscript and full-width digits.
+    if not _TEN_DIGITS.fullmatch(digits):
         return "An NHS number must be 10 digits."
     if len(set(digits)) == 1:
         return "An NHS number cannot be the same digit ten times."
@@ -33,4 +35,5 @@ def nhs_number_error(value: str) -> str | None:
 
 def is_test_nhs_number(value: str) -> bool:
     """The 999 000 0000 - 999 999 9999 range is never issued and is safe for test data."""
-    return normalise_nhs_number(value).startswith("999")
+    digits = normalise_nhs_number(value)
+    return bool(_TEN_DIGITS.fullmatch(digits)) and digits.startswith("999")

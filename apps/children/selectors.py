@@ -26,9 +26,9 @@ def _provider_scope(user: User) -> Q:
     return Q(Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=user.organisation_id)))
 
 
-def child_scope(user: User) -> Q | None:
+def child_scope(user: User | None) -> Q | None:
     """The filter of the children ``user`` may see, or None for none at all."""
-    if not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return None
     if user.is_superuser:
         return Q()
@@ -53,7 +53,7 @@ def child_scope(user: User) -> Q | None:
     return None
 
 
-def children_visible_to(user: User) -> QuerySet[Child]:
+def children_visible_to(user: User | None) -> QuerySet[Child]:
     scope = child_scope(user)
     if scope is None:
         return Child.objects.none()

@@ -69,7 +69,9 @@ def _validate_child(child: Child) -> None:
     check_not_future("date_of_birth", child.date_of_birth, "Date of birth")
     check_not_future("date_of_death", child.date_of_death, "Date of death")
     check_not_future("uasc_arrival_date", child.uasc_arrival_date, "Arrival date")
-    check_not_before_birth("date_of_death", child.date_of_death, child.date_of_birth, "Date of death")
+    check_not_before_birth(
+        "date_of_death", child.date_of_death, child.date_of_birth, "Date of death"
+    )
     check_not_before_birth(
         "uasc_arrival_date", child.uasc_arrival_date, child.date_of_birth, "Arrival date"
     )
@@ -79,7 +81,10 @@ def _validate_child(child: Child) -> None:
         )
     if child.team_id and child.team.organisation_id != child.responsible_la_id:
         raise ValidationError({"team": "The team must belong to the child's local authority."})
-    if child.allocated_worker_id and child.allocated_worker.organisation_id != child.responsible_la_id:
+    if (
+        child.allocated_worker_id
+        and child.allocated_worker.organisation_id != child.responsible_la_id
+    ):
         raise ValidationError(
             {"allocated_worker": "The allocated worker must work for the child's local authority."}
         )
@@ -87,7 +92,9 @@ def _validate_child(child: Child) -> None:
         first_event = _earliest_event(child)
         if first_event and child.date_of_birth > first_event:
             raise ValidationError(
-                {"date_of_birth": f"Date of birth cannot be after recorded events ({first_event:%d/%m/%Y})."}
+                {
+                    "date_of_birth": f"Date of birth cannot be after recorded events ({first_event:%d/%m/%Y})."
+                }
             )
 
 
@@ -188,7 +195,9 @@ def period_of_care_start(
     )
     if latest_end and start_date <= latest_end:
         raise ValidationError(
-            {"start_date": f"A new period of care must start after the last one ended ({latest_end:%d/%m/%Y})."}
+            {
+                "start_date": f"A new period of care must start after the last one ended ({latest_end:%d/%m/%Y})."
+            }
         )
     period = PeriodOfCare(child=child, start_date=start_date, legal_status=legal_status)
     save_with_constraints(period)
@@ -244,7 +253,9 @@ def period_of_care_end(
     if period.end_date is not None:
         raise ValidationError({"end_date": "This period of care has already ended."})
     if not reason_end:
-        raise ValidationError({"reason_end": "Enter the reason the child ceased to be looked after."})
+        raise ValidationError(
+            {"reason_end": "Enter the reason the child ceased to be looked after."}
+        )
     check_not_future("end_date", end_date, "The date the child ceased to be looked after")
     if end_date < period.start_date:
         raise ValidationError({"end_date": "A period of care cannot end before it starts."})

@@ -16,5 +16,3 @@ class ChildScopedAdmin(SimpleHistoryAdmin):
         visible = children_visible_to(request.user).values("pk")
         lookup = "pk__in" if self.child_lookup == "" else f"{self.child_lookup}__in"
         return queryset.filter(**{lookup: visible})
-
-

@@ -18,7 +18,10 @@ class Conflict(exceptions.APIException):
 
 def validation_error_detail(error: DjangoValidationError) -> dict | list:
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in error.error_dict.items()
+        }
     return {"non_field_errors": list(error.messages)}
 
 

@@ -18,18 +18,107 @@ from apps.placements.services import placement_start
 FIXTURE = settings.BASE_DIR / "fixtures" / "demo_organisations.json"
 
 FIRST_NAMES = {
-    "1": ["Oliver", "Harry", "Jack", "Noah", "Leo", "Alfie", "Charlie", "Mohammed", "Kai", "Tyler",
-          "Ahmed", "Dawit", "Yonas", "Ibrahim", "Reece", "Callum", "Jayden", "Liam", "Mason", "Theo"],
-    "2": ["Olivia", "Amelia", "Isla", "Ava", "Mia", "Lily", "Grace", "Freya", "Chloe", "Aisha",
-          "Ruby", "Sophie", "Megan", "Jessica", "Zara", "Ellie", "Poppy", "Evie", "Hana", "Maya"],
+    "1": [
+        "Oliver",
+        "Harry",
+        "Jack",
+        "Noah",
+        "Leo",
+        "Alfie",
+        "Charlie",
+        "Mohammed",
+        "Kai",
+        "Tyler",
+        "Ahmed",
+        "Dawit",
+        "Yonas",
+        "Ibrahim",
+        "Reece",
+        "Callum",
+        "Jayden",
+        "Liam",
+        "Mason",
+        "Theo",
+    ],
+    "2": [
+        "Olivia",
+        "Amelia",
+        "Isla",
+        "Ava",
+        "Mia",
+        "Lily",
+        "Grace",
+        "Freya",
+        "Chloe",
+        "Aisha",
+        "Ruby",
+        "Sophie",
+        "Megan",
+        "Jessica",
+        "Zara",
+        "Ellie",
+        "Poppy",
+        "Evie",
+        "Hana",
+        "Maya",
+    ],
 }
-LAST_NAMES = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
-              "Patel", "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts",
-              "Green", "Hall", "Wood", "Jackson", "Clarke", "Hughes", "Khan", "Lewis", "Okoro",
-              "Ali", "Tesfaye", "Mensah", "Kowalski", "Murphy"]
-UASC_NAMES = ["Abdi", "Dawit", "Yonas", "Ahmad", "Mohammed", "Ibrahim", "Samir", "Habib", "Omid", "Tesfay"]
-FOSTER_CARERS = ["Mr and Mrs Hill", "Ms Adebayo", "Mr and Mr Foster", "Mrs Kaur", "The Greens",
-                 "Ms O'Neill", "Mr and Mrs Lee", "Mrs Baker", "The Hussains", "Ms Carter"]
+LAST_NAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Hughes",
+    "Khan",
+    "Lewis",
+    "Okoro",
+    "Ali",
+    "Tesfaye",
+    "Mensah",
+    "Kowalski",
+    "Murphy",
+]
+UASC_NAMES = [
+    "Abdi",
+    "Dawit",
+    "Yonas",
+    "Ahmad",
+    "Mohammed",
+    "Ibrahim",
+    "Samir",
+    "Habib",
+    "Omid",
+    "Tesfay",
+]
+FOSTER_CARERS = [
+    "Mr and Mrs Hill",
+    "Ms Adebayo",
+    "Mr and Mr Foster",
+    "Mrs Kaur",
+    "The Greens",
+    "Ms O'Neill",
+    "Mr and Mrs Lee",
+    "Mrs Baker",
+    "The Hussains",
+    "Ms Carter",
+]
 KENT_DISTRICTS = ["ME14", "ME15", "CT1", "CT9", "TN23", "TN24", "DA11", "DA12", "CT20", "ME10"]
 MEDWAY_DISTRICTS = ["ME1", "ME2", "ME4", "ME5", "ME7", "ME8"]
 OTHER_DISTRICTS = {"845": ["TN34", "BN21"], "936": ["GU1", "KT1"], "303": ["DA5", "DA7"]}
@@ -52,7 +141,10 @@ def load_organisations(password: str) -> dict[str, Organisation]:
         )
         for team in la["teams"]:
             team_upsert(organisation=orgs[la["code"]], name=team)
-    for kind, key in [(OrganisationKind.PROVIDER, "providers"), (OrganisationKind.COMMISSIONER, "commissioners")]:
+    for kind, key in [
+        (OrganisationKind.PROVIDER, "providers"),
+        (OrganisationKind.COMMISSIONER, "commissioners"),
+    ]:
         for item in spec[key]:
             organisation = organisation_upsert(
                 code=item["code"], kind=kind, name=item["name"], email=item.get("email", "")
@@ -61,7 +153,11 @@ def load_organisations(password: str) -> dict[str, Organisation]:
             orgs[item["code"]] = organisation
     for item in spec["users"]:
         organisation = orgs[item["organisation"]]
-        team = Team.objects.get(organisation=organisation, name=item["team"]) if item.get("team") else None
+        team = (
+            Team.objects.get(organisation=organisation, name=item["team"])
+            if item.get("team")
+            else None
+        )
         user_upsert(
             username=item["username"],
             password=password,
@@ -114,9 +210,13 @@ def create_children(
         is_uasc = not from_medway and rng.random() < 0.08
         sex = "1" if is_uasc and rng.random() < 0.9 else rng.choice(["1", "2"])
         if is_uasc:
-            date_of_birth = _random_date(rng, today - timedelta(days=17 * 365), today - timedelta(days=14 * 365))
+            date_of_birth = _random_date(
+                rng, today - timedelta(days=17 * 365), today - timedelta(days=14 * 365)
+            )
         else:
-            date_of_birth = _random_date(rng, today - timedelta(days=17 * 365 + 300), today - timedelta(days=60))
+            date_of_birth = _random_date(
+                rng, today - timedelta(days=17 * 365 + 300), today - timedelta(days=60)
+            )
         earliest_entry = max(date_of_birth + timedelta(days=1), today - timedelta(days=3 * 365))
         entry = _random_date(rng, earliest_entry, today - timedelta(days=1))
         first = rng.choice(UASC_NAMES) if is_uasc else rng.choice(FIRST_NAMES[sex])
@@ -143,20 +243,30 @@ def create_children(
 def _care_history(rng, child, user, entry, today, orgs, from_medway, is_uasc) -> None:
     """One or two periods of care with one to four placements each."""
     legal_status = "V2" if is_uasc or rng.random() < 0.35 else rng.choice(["C1", "C2", "C2", "E1"])
-    period = period_of_care_start(child=child, start_date=entry, legal_status=legal_status, started_by=user)
+    period = period_of_care_start(
+        child=child, start_date=entry, legal_status=legal_status, started_by=user
+    )
     placement_day = entry
     moves = rng.choices([1, 1, 1, 2, 2, 3, 4], k=1)[0]
-    for move in range(moves):
+    for _move in range(moves):
         if placement_day > today:
             break
         area = _placement_area(rng, orgs, from_medway)
-        districts = OTHER_DISTRICTS.get(area.code) or (MEDWAY_DISTRICTS if area.code == "887" else KENT_DISTRICTS)
-        place = "H5" if is_uasc and child.date_of_birth < today - timedelta(days=16 * 365) else rng.choice(FOSTER_TYPES)
+        districts = OTHER_DISTRICTS.get(area.code) or (
+            MEDWAY_DISTRICTS if area.code == "887" else KENT_DISTRICTS
+        )
+        place = (
+            "H5"
+            if is_uasc and child.date_of_birth < today - timedelta(days=16 * 365)
+            else rng.choice(FOSTER_TYPES)
+        )
         placement_start(
             child=child,
             start_date=placement_day,
             place=place,
-            place_provider="PR1" if place.startswith("U") and rng.random() < 0.7 else rng.choice(PlacementProvider.values[1:]),
+            place_provider="PR1"
+            if place.startswith("U") and rng.random() < 0.7
+            else rng.choice(PlacementProvider.values[1:]),
             area=area,
             postcode_district=rng.choice(districts),
             carer_name=rng.choice(FOSTER_CARERS),
@@ -168,15 +278,27 @@ def _care_history(rng, child, user, entry, today, orgs, from_medway, is_uasc) ->
         end = _random_date(rng, entry + timedelta(days=30), today - timedelta(days=20))
         last = child.placements.order_by("-start_date").first()
         if last and end >= last.start_date:
-            period_of_care_end(period=period, end_date=end, reason_end=rng.choice(["E4A", "E13", "E41", "E8"]), ended_by=user)
+            period_of_care_end(
+                period=period,
+                end_date=end,
+                reason_end=rng.choice(["E4A", "E13", "E41", "E8"]),
+                ended_by=user,
+            )
             if rng.random() < 0.3:
                 re_entry = _random_date(rng, end + timedelta(days=5), today - timedelta(days=1))
                 if re_entry > end:
-                    period_of_care_start(child=child, start_date=re_entry, legal_status="C1", started_by=user)
+                    period_of_care_start(
+                        child=child, start_date=re_entry, legal_status="C1", started_by=user
+                    )
                     placement_start(
-                        child=child, start_date=re_entry, place="U6", place_provider="PR1",
-                        area=orgs["886"], postcode_district=rng.choice(KENT_DISTRICTS),
-                        carer_name=rng.choice(FOSTER_CARERS), started_by=user,
+                        child=child,
+                        start_date=re_entry,
+                        place="U6",
+                        place_provider="PR1",
+                        area=orgs["886"],
+                        postcode_district=rng.choice(KENT_DISTRICTS),
+                        carer_name=rng.choice(FOSTER_CARERS),
+                        started_by=user,
                     )
 
 
@@ -187,5 +309,3 @@ def _placement_area(rng, orgs, from_medway) -> Organisation:
     if roll < 0.8:
         return orgs["886"]
     return orgs[rng.choice(["887", "845", "936", "303"])]
-
-

@@ -51,7 +51,9 @@ def check_not_future(field: str, value: date | None, label: str) -> None:
 def check_not_before_birth(field: str, value: date | None, date_of_birth: date, label: str) -> None:
     if value is not None and value < date_of_birth:
         raise ValidationError(
-            {field: f"{label} cannot be before the child's date of birth ({date_of_birth:%d/%m/%Y})."}
+            {
+                field: f"{label} cannot be before the child's date of birth ({date_of_birth:%d/%m/%Y})."
+            }
         )
 
 

@@ -56,8 +56,10 @@ class WorkingDayCalendar:
             day += one
         self._days = days
 
+    _window = (date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31))
+
     def _check(self, day: date) -> None:
-        if not (self._days[0] <= day <= self._days[-1]):
+        if not (self._window[0] <= day <= self._window[1]):
             raise OutOfCalendarRange(f"{day} is outside the calendar ({FIRST_YEAR}-{LAST_YEAR})")
 
     def is_working_day(self, day: date) -> bool:
@@ -73,8 +75,10 @@ class WorkingDayCalendar:
             return day_zero
         self._check(day_zero)
         # Index of the first working day strictly after day 0.
-        first_after = bisect_right(self._days, day_zero)
-        return self._days[first_after + n - 1]
+        index = bisect_right(self._days, day_zero) + n - 1
+        if index >= len(self._days):
+            raise OutOfCalendarRange(f"{n} working days after {day_zero} is beyond {LAST_YEAR}")
+        return self._days[index]
 
     def subtract_working_days(self, day_zero: date, n: int) -> date:
         """The n-th working day before day 0 (n >= 1); day 0 itself never counts."""
@@ -83,8 +87,10 @@ class WorkingDayCalendar:
         if n == 0:
             return day_zero
         self._check(day_zero)
-        last_before = bisect_left(self._days, day_zero) - 1
-        return self._days[last_before - n + 1]
+        index = bisect_left(self._days, day_zero) - n
+        if index < 0:
+            raise OutOfCalendarRange(f"{n} working days before {day_zero} is before {FIRST_YEAR}")
+        return self._days[index]
 
     def working_day_number(self, day_zero: date, day: date) -> int:
         """Which working day after day 0 ``day`` falls on: the count of working days in

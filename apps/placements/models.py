@@ -50,7 +50,8 @@ class Placement(TimestampedModel):
                 name="placement_provider_valid",
             ),
             models.CheckConstraint(
-                condition=Q(postcode_district="") | Q(postcode_district__regex=POSTCODE_DISTRICT_REGEX),
+                condition=Q(postcode_district="")
+                | Q(postcode_district__regex=POSTCODE_DISTRICT_REGEX),
                 name="placement_postcode_district_format",
             ),
         ]

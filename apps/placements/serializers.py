@@ -55,7 +55,9 @@ class PlacementStartSerializer(serializers.Serializer):
         from apps.children.selectors import children_visible_to
 
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children_visible_to(self.context["request"].user)
+        self.fields["child"].queryset = children_visible_to(
+            getattr(self.context.get("request"), "user", None)
+        )
 
 
 class PlacementUpdateSerializer(serializers.Serializer):

@@ -58,14 +58,20 @@ def placement_start(
     check_not_future("start_date", start_date, "The placement start date")
     if start_date < period.start_date:
         raise ValidationError(
-            {"start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."}
+            {
+                "start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."
+            }
         )
     _check_area(area)
-    previous = Placement.objects.select_for_update().filter(child=child, end_date__isnull=True).first()
+    previous = (
+        Placement.objects.select_for_update().filter(child=child, end_date__isnull=True).first()
+    )
     if previous is not None:
         if start_date < previous.start_date:
             raise ValidationError(
-                {"start_date": f"The new placement cannot start before the current one ({previous.start_date:%d/%m/%Y})."}
+                {
+                    "start_date": f"The new placement cannot start before the current one ({previous.start_date:%d/%m/%Y})."
+                }
             )
         previous.end_date = start_date
         bump_version(previous)
@@ -102,9 +108,14 @@ def placement_update(
     if "end_date" in data:
         raise ValidationError({"end_date": "Use the end action, or start the next placement."})
     if "postcode_district" in data:
-        data = {**data, "postcode_district": _normalise_postcode_district(data["postcode_district"])}
+        data = {
+            **data,
+            "postcode_district": _normalise_postcode_district(data["postcode_district"]),
+        }
     changed = apply_changes(
-        placement, data, {"start_date", "place", "place_provider", "area", "postcode_district", "carer_name"}
+        placement,
+        data,
+        {"start_date", "place", "place_provider", "area", "postcode_district", "carer_name"},
     )
     if not changed:
         return placement

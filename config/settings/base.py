@@ -103,7 +103,9 @@ _STATIC_SOURCES = [
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("", BASE_DIR / "static"),
 ]
-STATICFILES_DIRS = [(prefix, path) if prefix else path for prefix, path in _STATIC_SOURCES if path.exists()]
+STATICFILES_DIRS = [
+    (prefix, path) if prefix else path for prefix, path in _STATIC_SOURCES if path.exists()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -111,8 +113,9 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first so that an anonymous caller gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -9,7 +9,10 @@ from .base import env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Served from the app directories through the finders; no collectstatic in tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # The integration tests start a real worker on this broker; everything else runs tasks eagerly.
 TEST_CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default=env("CELERY_BROKER_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = True

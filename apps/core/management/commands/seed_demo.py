@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--empty", action="store_true", help="Organisations and users only")
-        parser.add_argument("--children", type=int, default=200, help="How many children (default 200)")
+        parser.add_argument(
+            "--children", type=int, default=200, help="How many children (default 200)"
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, empty: bool, children: int, seed: int, **options):

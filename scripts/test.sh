@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: install, then run the whole test suite.
+# Uses the local PostgreSQL and Redis when they answer; with CI=true they are required and
+# the run fails if either is unreachable. Extra arguments go to pytest.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh || exit 1
+
+PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/lac_health}
+REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+
+reachable() {  # host port
+  .venv/bin/python - "$1" "$2" <<'PY'
+import socket, sys
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=2).close()
+except OSError:
+    sys.exit(1)
+PY
+}
+
+if [ "${CI:-}" = "true" ]; then
+  reachable 127.0.0.1 5432 || { echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+  reachable 127.0.0.1 6379 || { echo "CI: Redis is not reachable on 127.0.0.1:6379" >&2; exit 1; }
+  export DATABASE_URL=${DATABASE_URL:-$PG_URL}
+  export TEST_CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-$REDIS_URL}
+else
+  if [ -z "${DATABASE_URL:-}" ] && reachable 127.0.0.1 5432; then export DATABASE_URL=$PG_URL; fi
+  if [ -z "${TEST_CELERY_BROKER_URL:-}" ] && reachable 127.0.0.1 6379; then
+    export TEST_CELERY_BROKER_URL=$REDIS_URL
+  fi
+fi
+echo "Tests use database: ${DATABASE_URL:-SQLite (embedded)}; broker for integration tests: ${TEST_CELERY_BROKER_URL:-none (those tests skip outside CI)}"
+
+.venv/bin/python -m pytest "$@"
+status=$?
+if [ $status -eq 5 ]; then
+  echo "pytest collected no tests: failing, since a suite that runs nothing proves nothing" >&2
+  exit 1
+fi
+exit $status

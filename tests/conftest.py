@@ -1,0 +1,134 @@
+"""The fixed cast (STYLE.md) and the CI service checks.
+
+In CI (CI=true) the suite must run on the real PostgreSQL and Redis and fails at start-up,
+rather than skipping, when either is unreachable.
+"""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Organisation, OrganisationKind, Role, Team, User
+from tests.factories import ChildFactory, OrganisationFactory, TeamFactory, UserFactory
+
+
+def pytest_configure(config):
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(f"CI=true requires PostgreSQL, but the database engine is {engine}")
+    broker = os.environ.get("TEST_CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        raise pytest.UsageError("CI=true requires TEST_CELERY_BROKER_URL pointing at Redis")
+    import redis
+
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        raise pytest.UsageError(f"CI=true requires Redis at {broker}: {error}") from error
+    import psycopg2
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg2.connect(
+            dbname="postgres",
+            user=db["USER"],
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            password=db.get("PASSWORD") or None,
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError as error:
+        raise pytest.UsageError(f"CI=true requires PostgreSQL: {error}") from error
+
+
+@dataclass
+class Cast:
+    our_la: Organisation
+    other_la: Organisation
+    provider_a: Organisation
+    provider_b: Organisation
+    commissioner: Organisation
+    team_a: Team
+    team_b: Team
+    other_team: Team
+    social_worker: User
+    social_worker_team_b: User
+    social_worker_other_la: User
+    manager: User
+    performance_manager: User
+    health_admin_a: User
+    nurse_a: User
+    nurse_b: User
+    designated: User
+    auditor: User
+    admin: User
+    outsider: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    our_la = OrganisationFactory(code="886", name="Kent County Council")
+    other_la = OrganisationFactory(code="887", name="Medway Council")
+    elsewhere = OrganisationFactory(code="845", name="East Sussex County Council")
+    provider_a = OrganisationFactory(code="RYY", name="Provider A", kind=OrganisationKind.PROVIDER)
+    provider_b = OrganisationFactory(code="NQV", name="Provider B", kind=OrganisationKind.PROVIDER)
+    commissioner = OrganisationFactory(code="QKS", name="ICB", kind=OrganisationKind.COMMISSIONER)
+    # The commissioner covers our area: our children, and other LAs' children placed here.
+    commissioner.areas.set([our_la])
+    provider_a.areas.set([our_la])
+    provider_b.areas.set([elsewhere])
+    team_a = TeamFactory(organisation=our_la, name="North")
+    team_b = TeamFactory(organisation=our_la, name="East")
+    other_team = TeamFactory(organisation=other_la, name="Medway team")
+
+    def user(username, role, organisation, team=None, **extra):
+        return UserFactory(
+            username=username, role=role, organisation=organisation, team=team, **extra
+        )
+
+    return Cast(
+        our_la=our_la,
+        other_la=other_la,
+        provider_a=provider_a,
+        provider_b=provider_b,
+        commissioner=commissioner,
+        team_a=team_a,
+        team_b=team_b,
+        other_team=other_team,
+        social_worker=user("sw", Role.SOCIAL_WORKER, our_la, team_a),
+        social_worker_team_b=user("sw.b", Role.SOCIAL_WORKER, our_la, team_b),
+        social_worker_other_la=user("sw.other", Role.SOCIAL_WORKER, other_la, other_team),
+        manager=user("manager", Role.TEAM_MANAGER, our_la, team_a),
+        performance_manager=user("performance", Role.PERFORMANCE_MANAGER, our_la),
+        health_admin_a=user("healthadmin", Role.HEALTH_ADMIN, provider_a),
+        nurse_a=user("nurse.a", Role.LAC_NURSE, provider_a),
+        nurse_b=user("nurse.b", Role.LAC_NURSE, provider_b),
+        designated=user("designated", Role.DESIGNATED, commissioner),
+        auditor=user("auditor", Role.AUDITOR, our_la),
+        admin=user("admin", Role.ADMIN, our_la, is_staff=True),
+        outsider=UserFactory(username="outsider"),
+    )
+
+
+@pytest.fixture
+def api():
+    def client_for(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def child_in_team_a(cast):
+    return ChildFactory(
+        responsible_la=cast.our_la, team=cast.team_a, allocated_worker=cast.social_worker
+    )
