@@ -1,9 +1,20 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("lac_health")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every scheduled job, in one place.
+app.conf.beat_schedule = {
+    # At 01:30 each night: flag the breaches and at-risk items that the passing of a day
+    # created, and recompute any child whose event message was lost.
+    "sweep-clocks-nightly": {
+        "task": "apps.assessments.tasks.sweep_clocks_nightly",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}

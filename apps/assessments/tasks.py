@@ -1,28 +1,36 @@
-"""Background work for the health clocks."""
+"""Background work for the health clocks. Tasks take ids, load what they need and call a
+service; each is idempotent, so a redelivered message changes nothing."""
+
+import logging
 
 from celery import shared_task
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 
-def enqueue_child_recompute(child_id: int) -> None:
-    """Recompute a child's clocks after the current transaction commits.
 
-    Saving never depends on Redis: if the broker is down the message is lost, logged, and
-    the nightly sweep recomputes every clock anyway.
-    """
+def _send_after_commit(task, *args) -> None:
+    """Enqueue after the transaction commits. Saving never depends on Redis: if the broker is
+    down the message is lost and logged, the child's stale mark stays, and the nightly sweep
+    recomputes it."""
 
-    def _send() -> None:
+    def send() -> None:
         try:
-            recompute_child_clocks.delay(child_id)
+            task.delay(*args)
         except Exception:  # noqa: BLE001 - a broker outage must not fail a committed write
-            import logging
-
-            logging.getLogger(__name__).warning(
-                "Could not enqueue clock recompute for child %s; the nightly sweep will catch up",
-                child_id,
+            logger.warning(
+                "Could not enqueue %s%s; the nightly sweep will catch up", task.name, args
             )
 
-    transaction.on_commit(_send)
+    transaction.on_commit(send)
+
+
+def enqueue_child_recompute(child_id: int) -> None:
+    _send_after_commit(recompute_child_clocks, child_id)
+
+
+def enqueue_request_notification(assessment_id: int) -> None:
+    _send_after_commit(notify_provider_of_request, assessment_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -30,3 +38,21 @@ def recompute_child_clocks(child_id: int) -> None:
     from apps.assessments.services import child_clocks_recompute
 
     child_clocks_recompute(child_id=child_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_clocks_nightly() -> dict:
+    from apps.assessments.sweep import sweep_clocks
+
+    result = sweep_clocks()
+    logger.info("Nightly clock sweep: %s", result.as_dict())
+    return result.as_dict()
+
+
+@shared_task(
+    acks_late=True, ignore_result=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5
+)
+def notify_provider_of_request(assessment_id: int) -> None:
+    from apps.assessments.notifications import send_request_notification
+
+    send_request_notification(assessment_id)

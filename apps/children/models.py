@@ -38,7 +38,10 @@ class Child(TimestampedModel):
     uasc_arrival_date = models.DateField("arrival in the UK", null=True, blank=True)
     age_disputed = models.BooleanField(default=False)
     date_of_death = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    # Set in the same transaction as any event that moves the child's clocks, cleared by the
+    # recompute: a lost Celery message leaves it set, and the nightly sweep catches up.
+    clocks_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["clocks_stale_since"])
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -62,7 +65,15 @@ class Child(TimestampedModel):
                 name="child_arrival_not_before_birth",
             ),
         ]
-        indexes = [models.Index(fields=["team"]), models.Index(fields=["date_of_birth"])]
+        indexes = [
+            models.Index(fields=["team"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(
+                fields=["clocks_stale_since"],
+                condition=Q(clocks_stale_since__isnull=False),
+                name="child_clocks_stale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

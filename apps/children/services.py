@@ -167,9 +167,9 @@ def child_update(
 
 def _on_clock_inputs_changed(child: Child) -> None:
     """Dates of birth, care and placements drive the health clocks: recompute after commit."""
-    from apps.assessments.tasks import enqueue_child_recompute
+    from apps.assessments.services import clocks_changed
 
-    enqueue_child_recompute(child.pk)
+    clocks_changed(child.pk)
 
 
 def _lock_child(child: Child) -> Child:
@@ -201,6 +201,11 @@ def period_of_care_start(
         )
     period = PeriodOfCare(child=child, start_date=start_date, legal_status=legal_status)
     save_with_constraints(period)
+    # Recording entry to care creates the IHA with its deadlines at once, in this
+    # transaction; the rest of the child's clocks follow through the usual recompute.
+    from apps.assessments.recompute import recompute_children
+
+    recompute_children([child.pk])
     _on_clock_inputs_changed(child)
     return period
 

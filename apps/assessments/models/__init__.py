@@ -1,0 +1,33 @@
+from apps.assessments.models.assessment import (
+    Appointment,
+    Assessment,
+    AssessmentKind,
+    ClinicianRole,
+    HealthClock,
+    HealthClockKind,
+)
+from apps.assessments.models.policy import LocalAuthorityPolicy
+from apps.assessments.models.records import (
+    DentalCheck,
+    HealthHistory,
+    HealthPlan,
+    HealthPlanAction,
+    ImmunisationRecord,
+    SdqRecord,
+)
+
+__all__ = [
+    "Appointment",
+    "Assessment",
+    "AssessmentKind",
+    "ClinicianRole",
+    "DentalCheck",
+    "HealthClock",
+    "HealthClockKind",
+    "HealthHistory",
+    "HealthPlan",
+    "HealthPlanAction",
+    "ImmunisationRecord",
+    "LocalAuthorityPolicy",
+    "SdqRecord",
+]

@@ -1,0 +1,239 @@
+"""IHAs and RHAs with their workflow, deadlines, status and breach attribution; appointments;
+and the other per-child clocks (dental, SDQ, health history)."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
+from apps.assessments.rules.clocks import NOT_REQUIRED_LABELS, NotRequiredReason
+from apps.assessments.rules.policy import BREACH_REASON_LABELS, BreachReason, Party
+from apps.assessments.rules.status import ClockStatus
+from apps.core.models_base import TimestampedModel
+
+STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in ClockStatus]
+PARTY_CHOICES = [
+    (Party.LA.value, "Local authority"),
+    (Party.HEALTH.value, "Health"),
+    (Party.UNDETERMINED.value, "Undetermined"),
+]
+REASON_CHOICES = [(r.value, BREACH_REASON_LABELS[r]) for r in BreachReason]
+NOT_REQUIRED_CHOICES = [(r.value, NOT_REQUIRED_LABELS[r]) for r in NotRequiredReason]
+
+
+class AssessmentKind(models.TextChoices):
+    IHA = "IHA", "Initial health assessment"
+    RHA = "RHA", "Review health assessment"
+
+
+class ClinicianRole(models.TextChoices):
+    # Statute: the IHA is carried out by a registered medical practitioner.
+    PAEDIATRICIAN = "PAEDIATRICIAN", "Paediatrician"
+    GP = "GP", "General practitioner"
+    OTHER_DOCTOR = "OTHER_DOCTOR", "Other registered medical practitioner"
+    LAC_NURSE = "LAC_NURSE", "LAC nurse"
+    HEALTH_VISITOR = "HEALTH_VISITOR", "Health visitor"
+    SCHOOL_NURSE = "SCHOOL_NURSE", "School nurse"
+
+
+MEDICAL_PRACTITIONER_ROLES = {
+    ClinicianRole.PAEDIATRICIAN,
+    ClinicianRole.GP,
+    ClinicianRole.OTHER_DOCTOR,
+}
+
+
+class Assessment(TimestampedModel):
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="assessments"
+    )
+    period_of_care = models.ForeignKey(
+        "children.PeriodOfCare",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(max_length=3, choices=AssessmentKind.choices)
+    # For an RHA: the assessment whose holding (or refusal) started this review's clock.
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_reviews"
+    )
+    # The health provider asked to carry out the assessment; its staff see the child.
+    provider = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "PROVIDER"},
+    )
+    # Deadlines, recomputed from the events by the clock rules.
+    clock_start = models.DateField(
+        help_text="Day 0: entry to care (IHA) or the last assessment (RHA)"
+    )
+    request_due = models.DateField()
+    due_date = models.DateField()
+    # Workflow events.
+    request_sent_on = models.DateField(null=True, blank=True)
+    consent_obtained_on = models.DateField(null=True, blank=True)
+    request_complete_on = models.DateField(
+        null=True, blank=True, help_text="Consent and information received by health"
+    )
+    held_on = models.DateField("date assessment held", null=True, blank=True)
+    clinician_role = models.CharField(max_length=20, choices=ClinicianRole.choices, blank=True)
+    report_returned_on = models.DateField(null=True, blank=True)
+    declined_on = models.DateField(null=True, blank=True)
+    not_required_reason = models.CharField(max_length=20, choices=NOT_REQUIRED_CHOICES, blank=True)
+    not_required_note = models.CharField(max_length=500, blank=True)
+    outcome_summary = models.TextField(blank=True)
+    # The reason health gives for a breach on its side (blank = "no reason given").
+    health_reason = models.CharField(max_length=24, choices=REASON_CHOICES, blank=True)
+    health_reason_note = models.CharField(max_length=500, blank=True)
+    # Status and breach attribution (DOMAIN.md 5).
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=ClockStatus.PENDING)
+    breach_party = models.CharField(max_length=12, choices=PARTY_CHOICES, blank=True)
+    breach_reason = models.CharField(max_length=24, choices=REASON_CHOICES, blank=True)
+    breach_rule = models.CharField(max_length=500, blank=True)
+    report_breached = models.BooleanField(default=False)
+    # What the attribution would be if the clock breached with no further events: kept
+    # current on every event so the nightly sweep can flag breaches in one UPDATE.
+    provisional_party = models.CharField(max_length=12, choices=PARTY_CHOICES, blank=True)
+    provisional_reason = models.CharField(max_length=24, choices=REASON_CHOICES, blank=True)
+    provisional_rule = models.CharField(max_length=500, blank=True)
+    # A manager's or designated professional's override, kept in history with its author.
+    override_party = models.CharField(max_length=12, choices=PARTY_CHOICES, blank=True)
+    override_reason = models.CharField(max_length=24, choices=REASON_CHOICES, blank=True)
+    override_note = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "due_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AssessmentKind.values), name="assessment_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ClockStatus]),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(request_due__lte=F("due_date")),
+                name="assessment_request_due_before_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(request_complete_on__isnull=True) | Q(request_sent_on__isnull=False),
+                name="assessment_complete_needs_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(report_returned_on__isnull=True)
+                | Q(held_on__isnull=False) & Q(report_returned_on__gte=F("held_on")),
+                name="assessment_report_after_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=True) | Q(declined_on__isnull=True),
+                name="assessment_not_both_held_and_declined",
+            ),
+            # One IHA per period of care (a new period starts a new IHA clock).
+            models.UniqueConstraint(
+                fields=["period_of_care"],
+                condition=Q(kind="IHA"),
+                name="one_iha_per_period_of_care",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="IHA", previous__isnull=True)
+                | Q(kind="RHA", previous__isnull=False),
+                name="assessment_rha_has_previous",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "child"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["held_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.child} due {self.due_date:%d/%m/%Y}"
+
+    @property
+    def effective_party(self) -> str:
+        return self.override_party or self.breach_party
+
+    @property
+    def effective_reason(self) -> str:
+        return self.override_reason or self.breach_reason
+
+
+class Appointment(TimestampedModel):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="appointments"
+    )
+    appointment_date = models.DateField()
+    booked_on = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(
+        max_length=16,
+        choices=[(o.value, o.value.replace("_", " ").capitalize()) for o in AppointmentOutcome],
+        default=AppointmentOutcome.BOOKED,
+    )
+    cancelled_by = models.CharField(
+        max_length=12,
+        choices=[(c.value, c.value.replace("_", " ").capitalize()) for c in CancelledBy],
+        blank=True,
+    )
+    placement_move = models.BooleanField(
+        default=False, help_text="Cancelled or missed because of a placement move"
+    )
+    outcome_recorded_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "appointment_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    outcome="CANCELLED", cancelled_by__in=["CARER", "YOUNG_PERSON", "HEALTH"]
+                )
+                | ~Q(outcome="CANCELLED") & Q(cancelled_by=""),
+                name="appointment_cancellation_has_who",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(outcome="BOOKED"),
+                name="one_booked_appointment_per_assessment",
+            ),
+        ]
+
+
+class HealthClockKind(models.TextChoices):
+    DENTAL = "DENTAL", "Dental check"
+    SDQ = "SDQ", "Strengths and difficulties questionnaire"
+    HEALTH_HISTORY = "HEALTH_HISTORY", "Care leaver's health history"
+
+
+class HealthClock(models.Model):
+    """The current cycle of each per-child clock other than IHA/RHA, kept by the recompute
+    and moved on by the nightly sweep."""
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, related_name="health_clocks"
+    )
+    kind = models.CharField(max_length=16, choices=HealthClockKind.choices)
+    due_date = models.DateField()
+    last_completed_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default=ClockStatus.PENDING)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "kind"], name="one_health_clock_per_kind")
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for child {self.child_id} due {self.due_date:%d/%m/%Y}"

@@ -1,0 +1,254 @@
+"""Loads children's facts in batches, plans their clocks with the pure engine and writes only
+what changed. Used by the per-event Celery task (a batch of one), the nightly catch-up of
+children whose message was lost, and a full recompute after a policy or calendar change.
+
+Derived fields (deadlines, status, attribution) are written with bulk_update and are not
+history-tracked: the events that drive them are, and each is recomputable."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.assessments.models import (
+    Appointment,
+    Assessment,
+    DentalCheck,
+    HealthClock,
+    HealthHistory,
+    LocalAuthorityPolicy,
+    SdqRecord,
+)
+from apps.assessments.rules.attribution import AppointmentEvent
+from apps.assessments.rules.engine import (
+    COMPUTED_FIELDS,
+    AssessmentFacts,
+    ChildFacts,
+    PeriodFacts,
+    plan_child,
+)
+from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
+from apps.children.models import Child, PeriodOfCare
+from apps.core.selectors import working_day_calendar
+from apps.placements.models import Placement
+
+_MODEL_FIELD = {"period_id": "period_of_care_id"}
+_LOADED = [
+    "id",
+    "child_id",
+    "kind",
+    "period_of_care_id",
+    "previous_id",
+    "clock_start",
+    "request_due",
+    "due_date",
+    "request_sent_on",
+    "request_complete_on",
+    "held_on",
+    "report_returned_on",
+    "declined_on",
+    "not_required_reason",
+    "health_reason",
+    "status",
+    "breach_party",
+    "breach_reason",
+    "breach_rule",
+    "report_breached",
+    "provisional_party",
+    "provisional_reason",
+    "provisional_rule",
+]
+_POLICY_FIELDS = [
+    f.name
+    for f in LocalAuthorityPolicy._meta.fields
+    if f.name not in {"id", "local_authority", "effective_from"}
+]
+
+
+@dataclass
+class RecomputeStats:
+    children: int = 0
+    created: int = 0
+    updated: int = 0
+    health_clocks_written: int = 0
+
+
+def policy_lookup(la_ids: Iterable[int]):
+    """A function (la_id, day) -> Policy: the LA's policy record in force on that day."""
+    by_la: dict[int, list[tuple[date, Policy]]] = defaultdict(list)
+    for record in LocalAuthorityPolicy.objects.filter(local_authority_id__in=set(la_ids)).order_by(
+        "effective_from"
+    ):
+        values = {name: getattr(record, name) for name in _POLICY_FIELDS}
+        by_la[record.local_authority_id].append((record.effective_from, Policy(**values)))
+
+    def policy_on(la_id: int, day: date) -> Policy:
+        chosen = DEFAULT_POLICY
+        for effective_from, policy in by_la.get(la_id, []):
+            if effective_from <= day:
+                chosen = policy
+        return chosen
+
+    return policy_on
+
+
+def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
+    children = {
+        c["id"]: c
+        for c in Child.objects.filter(pk__in=child_ids).values(
+            "id", "date_of_birth", "responsible_la_id", "clocks_stale_since"
+        )
+    }
+    periods = defaultdict(list)
+    for p in PeriodOfCare.objects.filter(child_id__in=child_ids).values(
+        "id", "child_id", "start_date", "end_date"
+    ):
+        periods[p["child_id"]].append(PeriodFacts(p["id"], p["start_date"], p["end_date"]))
+    appointments = defaultdict(list)
+    for a in Appointment.objects.filter(assessment__child_id__in=child_ids).values(
+        "assessment_id", "appointment_date", "outcome", "cancelled_by", "placement_move"
+    ):
+        appointments[a["assessment_id"]].append(
+            AppointmentEvent(
+                a["appointment_date"], a["outcome"], a["cancelled_by"], a["placement_move"]
+            )
+        )
+    loaded = {}
+    assessments = defaultdict(list)
+    for row in Assessment.objects.filter(child_id__in=child_ids).values(*_LOADED):
+        loaded[row["id"]] = row
+        values = {k: row[k] for k in _LOADED if k not in {"child_id", "period_of_care_id"}}
+        facts = AssessmentFacts(
+            period_id=row["period_of_care_id"], appointments=appointments[row["id"]], **values
+        )
+        assessments[row["child_id"]].append(facts)
+
+    def dates(model, field):
+        out = defaultdict(list)
+        for child_id, day in model.objects.filter(child_id__in=child_ids).values_list(
+            "child_id", field
+        ):
+            out[child_id].append(day)
+        return out
+
+    dental, sdq = dates(DentalCheck, "checked_on"), dates(SdqRecord, "completed_on")
+    placements, histories = dates(Placement, "start_date"), dates(HealthHistory, "provided_on")
+    facts = {
+        child_id: ChildFacts(
+            date_of_birth=child["date_of_birth"],
+            periods=periods[child_id],
+            assessments=assessments[child_id],
+            dental_checks=dental[child_id],
+            sdq_completed=sdq[child_id],
+            placement_starts=placements[child_id],
+            health_history_provided=histories[child_id],
+        )
+        for child_id, child in children.items()
+    }
+    return children, facts, loaded
+
+
+def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -> RecomputeStats:
+    """Recompute the clocks of these children (one transaction, children locked in id order
+    so that concurrent events and recomputes of the same child queue behind each other)."""
+    child_ids = sorted(set(child_ids))
+    today = today or timezone.localdate()
+    calendar = working_day_calendar()
+    stats = RecomputeStats()
+    with transaction.atomic():
+        list(
+            Child.objects.select_for_update()
+            .filter(pk__in=child_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        children, facts, loaded = _facts(child_ids)
+        policy_for_la = policy_lookup(c["responsible_la_id"] for c in children.values())
+        existing_clocks = {
+            (h.child_id, h.kind): h for h in HealthClock.objects.filter(child_id__in=child_ids)
+        }
+        to_create, to_update = [], []
+        clocks_create, clocks_update, clocks_delete = [], [], []
+        for child_id, child in children.items():
+            la_id = child["responsible_la_id"]
+            plan = plan_child(
+                facts[child_id],
+                today=today,
+                calendar=calendar,
+                policy_on=lambda day, la_id=la_id: policy_for_la(la_id, day),
+            )
+            for planned in plan.assessments:
+                values = {
+                    _MODEL_FIELD.get(name, name): getattr(planned, name) for name in COMPUTED_FIELDS
+                }
+                if planned.id is None:
+                    to_create.append(Assessment(child_id=child_id, kind=planned.kind, **values))
+                    continue
+                row = loaded[planned.id]
+                if any(row[name] != value for name, value in values.items()):
+                    to_update.append(Assessment(id=planned.id, **values))
+            for kind, clock in plan.health_clocks.items():
+                current = existing_clocks.pop((child_id, kind), None)
+                if current is None:
+                    clocks_create.append(
+                        HealthClock(
+                            child_id=child_id,
+                            kind=kind,
+                            due_date=clock.due_date,
+                            last_completed_on=clock.last_completed_on,
+                            status=clock.status,
+                        )
+                    )
+                elif (current.due_date, current.last_completed_on, current.status) != (
+                    clock.due_date,
+                    clock.last_completed_on,
+                    clock.status,
+                ):
+                    current.due_date, current.last_completed_on, current.status = (
+                        clock.due_date,
+                        clock.last_completed_on,
+                        clock.status,
+                    )
+                    clocks_update.append(current)
+            clocks_delete.extend(
+                h.pk for (cid, _), h in list(existing_clocks.items()) if cid == child_id
+            )
+        if to_create:
+            Assessment.objects.bulk_create(to_create, batch_size=1000)
+        if to_update:
+            fields = [_MODEL_FIELD.get(name, name) for name in COMPUTED_FIELDS]
+            Assessment.objects.bulk_update(to_update, fields, batch_size=1000)
+        if clocks_create:
+            HealthClock.objects.bulk_create(clocks_create, batch_size=1000)
+        if clocks_update:
+            HealthClock.objects.bulk_update(
+                clocks_update, ["due_date", "last_completed_on", "status"], batch_size=1000
+            )
+        if clocks_delete:
+            HealthClock.objects.filter(pk__in=clocks_delete).delete()
+        # Clear the stale mark only where it is still the one we saw: an event committed
+        # after our read left a newer mark, and that child is recomputed again.
+        seen = [
+            Q(pk=cid, clocks_stale_since=c["clocks_stale_since"])
+            for cid, c in children.items()
+            if c["clocks_stale_since"]
+        ]
+        for start in range(0, len(seen), 500):
+            condition = Q()
+            for q in seen[start : start + 500]:
+                condition |= q
+            Child.objects.filter(condition).update(clocks_stale_since=None)
+    stats.children = len(children)
+    stats.created = len(to_create)
+    stats.updated = len(to_update)
+    stats.health_clocks_written = len(clocks_create) + len(clocks_update) + len(clocks_delete)
+    return stats
+
+
+def mark_clocks_stale(child_id: int) -> None:
+    """In the event's own transaction: this child's clocks need a recompute."""
+    Child.objects.filter(pk=child_id).update(clocks_stale_since=timezone.now())

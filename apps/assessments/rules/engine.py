@@ -1,0 +1,326 @@
+"""Plans a child's clocks from the facts of the record. Pure: facts in, desired state out.
+
+The recompute service loads the facts (in batches), calls ``plan_child``, and writes only
+what changed. Everything that depends on time alone (a clock passing its due date, coming
+within the at-risk window) is also done by the nightly sweep in set-based SQL, using the
+``provisional_*`` attribution kept current here.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from apps.assessments.rules.attribution import AppointmentEvent, Attribution, attribute_breach
+from apps.assessments.rules.clocks import (
+    NotRequiredReason,
+    dental_due,
+    health_history_due,
+    iha_deadlines,
+    iha_not_required,
+    rha_due,
+    rha_not_required,
+    rha_request_due,
+    sdq_due,
+)
+from apps.assessments.rules.policy import Policy
+from apps.assessments.rules.status import BREACH_STATUSES, ClockStatus, clock_status
+from apps.core.working_days import WorkingDayCalendar, date_of_age
+
+AUTO_NOT_REQUIRED = {
+    NotRequiredReason.LEFT_CARE,
+    NotRequiredReason.RECENT_ASSESSMENT,
+    NotRequiredReason.AGED_18,
+}
+
+
+@dataclass(frozen=True)
+class PeriodFacts:
+    id: int
+    start: date
+    end: date | None
+
+
+@dataclass
+class AssessmentFacts:
+    """An existing assessment (id set) or one the plan creates (id None, key set)."""
+
+    id: int | None
+    kind: str
+    period_id: int | None
+    previous_id: int | None = None
+    clock_start: date | None = None
+    request_due: date | None = None
+    due_date: date | None = None
+    request_sent_on: date | None = None
+    request_complete_on: date | None = None
+    held_on: date | None = None
+    report_returned_on: date | None = None
+    declined_on: date | None = None
+    not_required_reason: str = ""
+    health_reason: str = ""
+    appointments: list[AppointmentEvent] = field(default_factory=list)
+    status: str = ClockStatus.PENDING
+    breach_party: str = ""
+    breach_reason: str = ""
+    breach_rule: str = ""
+    report_breached: bool = False
+    provisional_party: str = ""
+    provisional_reason: str = ""
+    provisional_rule: str = ""
+
+    @property
+    def closed_by_event(self) -> bool:
+        return self.held_on is not None or self.declined_on is not None
+
+    @property
+    def last_event(self) -> date | None:
+        return self.held_on or self.declined_on
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    date_of_birth: date
+    periods: list[PeriodFacts]
+    assessments: list[AssessmentFacts]
+    dental_checks: list[date]
+    sdq_completed: list[date]
+    placement_starts: list[date]
+    health_history_provided: list[date]
+
+
+@dataclass(frozen=True)
+class HealthClockPlan:
+    kind: str
+    due_date: date
+    last_completed_on: date | None
+    status: str
+
+
+@dataclass
+class ChildPlan:
+    assessments: list[AssessmentFacts]  # every assessment, existing ones updated, new ones id None
+    health_clocks: dict[str, HealthClockPlan]
+
+
+COMPUTED_FIELDS = [
+    "period_id",
+    "previous_id",
+    "clock_start",
+    "request_due",
+    "due_date",
+    "not_required_reason",
+    "status",
+    "breach_party",
+    "breach_reason",
+    "breach_rule",
+    "report_breached",
+    "provisional_party",
+    "provisional_reason",
+    "provisional_rule",
+]
+
+
+def _attribution(a: AssessmentFacts, calendar: WorkingDayCalendar, policy: Policy) -> Attribution:
+    return attribute_breach(
+        kind=a.kind,
+        clock_start=a.clock_start,
+        request_due=a.request_due,
+        due=a.due_date,
+        request_sent_on=a.request_sent_on,
+        request_complete_on=a.request_complete_on,
+        appointments=a.appointments,
+        health_reason=a.health_reason,
+        held_on=a.held_on,
+        report_returned_on=a.report_returned_on,
+        calendar=calendar,
+        policy=policy,
+    )
+
+
+def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, policy: Policy) -> None:
+    """Status, breach attribution and the provisional attribution of one assessment."""
+    a.status = clock_status(
+        due=a.due_date,
+        completed_on=a.held_on,
+        today=today,
+        calendar=calendar,
+        at_risk_working_days=policy.at_risk_working_days,
+        not_required=bool(a.not_required_reason),
+        declined=a.declined_on is not None,
+    )
+    attribution = _attribution(a, calendar, policy)
+    a.provisional_party, a.provisional_reason, a.provisional_rule = (
+        attribution.party,
+        attribution.reason,
+        attribution.rule,
+    )
+    report_late = a.held_on is not None and (
+        (a.report_returned_on is None and today > a.due_date)
+        or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+    )
+    a.report_breached = a.status in BREACH_STATUSES or report_late
+    if a.status in BREACH_STATUSES or report_late:
+        a.breach_party, a.breach_reason, a.breach_rule = (
+            attribution.party,
+            attribution.reason,
+            attribution.rule,
+        )
+    else:
+        a.breach_party = a.breach_reason = a.breach_rule = ""
+
+
+def plan_child(
+    facts: ChildFacts,
+    *,
+    today: date,
+    calendar: WorkingDayCalendar,
+    policy_on,  # callable: date -> Policy (the policy in force on a clock's day 0)
+) -> ChildPlan:
+    periods = sorted(facts.periods, key=lambda p: p.start)
+    dob = facts.date_of_birth
+    assessments = [replace(a) for a in facts.assessments]
+    ihas = {a.period_id: a for a in assessments if a.kind == "IHA"}
+
+    # 1. One IHA per period of care, its clock starting on entry.
+    for period in periods:
+        policy = policy_on(period.start)
+        iha = ihas.get(period.id)
+        if iha is None:
+            iha = AssessmentFacts(id=None, kind="IHA", period_id=period.id)
+            assessments.append(iha)
+            ihas[period.id] = iha
+        deadlines = iha_deadlines(period.start, calendar, policy)
+        iha.clock_start, iha.request_due, iha.due_date = (
+            period.start,
+            deadlines.request_due,
+            deadlines.due,
+        )
+        if iha.not_required_reason in AUTO_NOT_REQUIRED or not iha.not_required_reason:
+            iha.not_required_reason = ""
+            if not iha.closed_by_event:
+                before_entry = [
+                    x.held_on
+                    for x in assessments
+                    if x.held_on is not None and x.held_on <= period.start and x is not iha
+                ]
+                reason = iha_not_required(
+                    entry=period.start,
+                    date_of_birth=dob,
+                    due=iha.due_date,
+                    left_care_on=period.end,
+                    last_assessment_before_entry=max(before_entry) if before_entry else None,
+                    policy=policy,
+                )
+                iha.not_required_reason = reason or ""
+
+    # 2. Reviews: each follows the last statutory assessment, while the child is in care.
+    by_id = {a.id: a for a in assessments if a.id is not None}
+    rhas = sorted(
+        (a for a in assessments if a.kind == "RHA"),
+        key=lambda a: (a.clock_start or date.min, a.id or 0),
+    )
+    for rha in rhas:
+        # A new review always follows an existing assessment: only a held or refused one
+        # starts a review clock, and a new assessment has neither.
+        previous = by_id.get(rha.previous_id)
+        if previous is None or previous.last_event is None:
+            continue
+        _set_rha_clock(rha, previous, periods, dob, calendar, policy_on)
+
+    open_period = periods[-1] if periods and periods[-1].end is None else None
+    if open_period is not None:
+        chain = [a for a in assessments if a.last_event is not None]
+        latest = max(chain, key=lambda a: (a.last_event, a.kind == "RHA", a.id or 0), default=None)
+        iha = ihas[open_period.id]
+        iha_settled = iha.closed_by_event or bool(iha.not_required_reason)
+        if latest is not None and iha_settled:
+            follower = next((r for r in rhas if r.previous_id == latest.id), None)
+            if follower is None:
+                follower = AssessmentFacts(
+                    id=None,
+                    kind="RHA",
+                    period_id=open_period.id,
+                    previous_id=latest.id,
+                )
+                assessments.append(follower)
+                _set_rha_clock(follower, latest, periods, dob, calendar, policy_on)
+            elif (
+                follower.period_id != open_period.id
+                and not follower.closed_by_event
+                and follower.due_date >= open_period.start
+            ):
+                follower.period_id = open_period.id
+                _set_rha_clock(follower, latest, periods, dob, calendar, policy_on)
+
+    for a in assessments:
+        _settle(a, today, calendar, policy_on(a.clock_start))
+
+    return ChildPlan(
+        assessments=assessments,
+        health_clocks=_health_clocks(facts, periods, assessments, today, calendar, policy_on),
+    )
+
+
+def _set_rha_clock(rha, previous, periods, dob, calendar, policy_on) -> None:
+    rha.clock_start = previous.last_event
+    rha.due_date = rha_due(previous.last_event, dob)
+    policy = policy_on(rha.clock_start)
+    rha.request_due = min(rha_request_due(rha.due_date, calendar, policy), rha.due_date)
+    period = next((p for p in periods if p.id == rha.period_id), None)
+    if rha.not_required_reason in AUTO_NOT_REQUIRED or not rha.not_required_reason:
+        rha.not_required_reason = ""
+        if not rha.closed_by_event:
+            reason = rha_not_required(
+                due=rha.due_date, date_of_birth=dob, left_care_on=period.end if period else None
+            )
+            rha.not_required_reason = reason or ""
+
+
+def _health_clocks(
+    facts, periods, assessments, today, calendar, policy_on
+) -> dict[str, HealthClockPlan]:
+    plans: dict[str, HealthClockPlan] = {}
+    open_period = periods[-1] if periods and periods[-1].end is None else None
+
+    def status_of(due: date, completed: date | None, policy: Policy) -> str:
+        return clock_status(
+            due=due,
+            completed_on=completed,
+            today=today,
+            calendar=calendar,
+            at_risk_working_days=policy.at_risk_working_days,
+        )
+
+    if open_period is not None:
+        policy = policy_on(open_period.start)
+        last_dental = max(facts.dental_checks, default=None)
+        due = dental_due(entry=open_period.start, last_check=last_dental, policy=policy)
+        plans["DENTAL"] = HealthClockPlan("DENTAL", due, last_dental, status_of(due, None, policy))
+        iha = next(a for a in assessments if a.kind == "IHA" and a.period_id == open_period.id)
+        last_sdq = max(facts.sdq_completed, default=None)
+        due = sdq_due(
+            date_of_birth=facts.date_of_birth,
+            iha_due=iha.due_date,
+            last_completed=last_sdq,
+            placement_changes=[d for d in facts.placement_starts if d > open_period.start],
+            policy=policy,
+        )
+        if due is not None:
+            plans["SDQ"] = HealthClockPlan("SDQ", due, last_sdq, status_of(due, None, policy))
+
+    if periods:
+        last = periods[-1]
+        in_care_at_16 = last.end is None and today >= date_of_age(facts.date_of_birth, 16)
+        due = health_history_due(
+            date_of_birth=facts.date_of_birth,
+            left_care_on=last.end,
+            in_care_on_or_after_16=in_care_at_16,
+        )
+        if due is not None:
+            provided = min(
+                (d for d in facts.health_history_provided if d >= last.start), default=None
+            )
+            policy = policy_on(last.start)
+            plans["HEALTH_HISTORY"] = HealthClockPlan(
+                "HEALTH_HISTORY", due, provided, status_of(due, provided, policy)
+            )
+    return plans

@@ -1,0 +1,147 @@
+"""The nightly sweep (DOMAIN.md 5): flags the breaches and "at risk" items that time alone
+created, and catches up on children whose recompute message was lost.
+
+Set-based: one UPDATE per transition over the whole population, no per-child Python loop.
+The attribution of a new breach is copied from the ``provisional_*`` columns, which every
+recompute keeps current. Idempotent: a second run on the same day matches no rows.
+"""
+
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.assessments.models import Assessment, HealthClock
+from apps.assessments.recompute import policy_lookup, recompute_children
+from apps.assessments.rules.status import ClockStatus, at_risk_cutoff
+from apps.children.models import Child
+from apps.core.selectors import working_day_calendar
+
+CATCH_UP_BATCH = 500
+
+
+@dataclass
+class SweepResult:
+    today: date
+    stale_children_recomputed: int = 0
+    newly_overdue: int = 0
+    newly_at_risk: int = 0
+    reports_newly_late: int = 0
+    health_clocks_overdue: int = 0
+    health_clocks_at_risk: int = 0
+    seconds: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["today"] = self.today.isoformat()
+        return data
+
+
+def _open_assessments():
+    return Assessment.objects.filter(
+        held_on__isnull=True, declined_on__isnull=True, not_required_reason=""
+    )
+
+
+def catch_up_stale_children(
+    *, older_than: timedelta = timedelta(minutes=5), today: date | None = None
+) -> int:
+    """Recompute children whose stale mark is older than a normal task takes: their message
+    was lost (Redis down, worker killed before ack). Loops over that subset only."""
+    cutoff = timezone.now() - older_than
+    done = 0
+    last_id = 0
+    while True:
+        ids = list(
+            Child.objects.filter(clocks_stale_since__lte=cutoff, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CATCH_UP_BATCH]
+        )
+        if not ids:
+            return done
+        recompute_children(ids, today=today)
+        done += len(ids)
+        last_id = ids[-1]
+
+
+def sweep_clocks(
+    *, today: date | None = None, stale_older_than: timedelta = timedelta(minutes=5)
+) -> SweepResult:
+    today = today or timezone.localdate()
+    result = SweepResult(today=today)
+    started = time.perf_counter()
+    result.stale_children_recomputed = catch_up_stale_children(
+        older_than=stale_older_than, today=today
+    )
+    result.seconds["catch_up"] = round(time.perf_counter() - started, 3)
+
+    started = time.perf_counter()
+    calendar = working_day_calendar()
+    # The at-risk window is a per-LA setting: one UPDATE per distinct window (usually one).
+    la_ids = list(Child.objects.values_list("responsible_la_id", flat=True).distinct().order_by())
+    policy_on = policy_lookup(la_ids)
+    windows: dict[int, list[int]] = {}
+    for la_id in la_ids:
+        windows.setdefault(policy_on(la_id, today).at_risk_working_days, []).append(la_id)
+
+    with transaction.atomic():
+        result.newly_overdue = (
+            _open_assessments()
+            .filter(status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK], due_date__lt=today)
+            .update(
+                status=ClockStatus.OVERDUE,
+                breach_party=F("provisional_party"),
+                breach_reason=F("provisional_reason"),
+                breach_rule=F("provisional_rule"),
+                report_breached=True,
+            )
+        )
+        # Held in time but the report is not back by the due date: the report measure breaches.
+        result.reports_newly_late = Assessment.objects.filter(
+            status=ClockStatus.MET,
+            report_returned_on__isnull=True,
+            report_breached=False,
+            due_date__lt=today,
+        ).update(
+            report_breached=True,
+            breach_party=F("provisional_party"),
+            breach_reason=F("provisional_reason"),
+            breach_rule=F("provisional_rule"),
+        )
+        result.health_clocks_overdue = HealthClock.objects.filter(
+            status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK],
+            last_completed_on__isnull=True,
+            due_date__lt=today,
+        ).update(status=ClockStatus.OVERDUE)
+        result.health_clocks_overdue += HealthClock.objects.filter(
+            kind__in=["DENTAL", "SDQ"],
+            status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK],
+            due_date__lt=today,
+        ).update(status=ClockStatus.OVERDUE)
+        for working_days, las in windows.items():
+            cutoff = at_risk_cutoff(today, calendar, working_days)
+            result.newly_at_risk += (
+                _open_assessments()
+                .filter(
+                    status=ClockStatus.PENDING,
+                    due_date__gte=today,
+                    due_date__lte=cutoff,
+                    child__responsible_la_id__in=las,
+                )
+                .update(status=ClockStatus.AT_RISK)
+            )
+            result.health_clocks_at_risk += (
+                HealthClock.objects.filter(
+                    status=ClockStatus.PENDING,
+                    due_date__gte=today,
+                    due_date__lte=cutoff,
+                    child__responsible_la_id__in=las,
+                )
+                .exclude(kind="HEALTH_HISTORY", last_completed_on__isnull=False)
+                .update(status=ClockStatus.AT_RISK)
+            )
+    result.seconds["transitions"] = round(time.perf_counter() - started, 3)
+    return result
