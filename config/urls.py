@@ -3,6 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from apps.assessments.api import (
+    AssessmentViewSet,
+    DentalCheckViewSet,
+    HealthHistoryViewSet,
+    HealthSummaryView,
+    ImmunisationViewSet,
+    SdqRecordViewSet,
+)
 from apps.children.api import ChildViewSet, PeriodOfCareViewSet
 from apps.core.views import health
 from apps.placements.api import PlacementViewSet
@@ -11,9 +19,19 @@ router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("periods-of-care", PeriodOfCareViewSet, basename="period-of-care")
 router.register("placements", PlacementViewSet, basename="placement")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("dental-checks", DentalCheckViewSet, basename="dental-check")
+router.register("sdq-records", SdqRecordViewSet, basename="sdq-record")
+router.register("immunisations", ImmunisationViewSet, basename="immunisation")
+router.register("health-histories", HealthHistoryViewSet, basename="health-history")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "api/v1/children/<int:pk>/health-summary/",
+        HealthSummaryView.as_view(),
+        name="health-summary",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

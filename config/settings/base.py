@@ -138,6 +138,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClockStatusEnum": "apps.assessments.models.assessment.STATUS_CHOICES",
+        "ImmunisationStatusEnum": "apps.assessments.models.records.ImmunisationStatus",
+        "BreachReasonEnum": "apps.assessments.models.assessment.REASON_CHOICES",
+        "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
+    },
 }
 
 # Celery. With no broker configured, tasks run in-process (the embedded default); saving a
