@@ -2,7 +2,7 @@
 what changed. Used by the per-event Celery task (a batch of one), the nightly catch-up of
 children whose message was lost, and a full recompute after a policy or calendar change.
 
-Derived fields (deadlines, status, attribution) are written with bulk_update and are not
+Derived fields (deadlines, status, attribution) are written in bulk (apps.core.bulk) and are not
 history-tracked: the events that drive them are, and each is recomputable."""
 
 from collections import defaultdict
@@ -33,6 +33,7 @@ from apps.assessments.rules.engine import (
 )
 from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.children.models import Child, PeriodOfCare
+from apps.core.bulk import bulk_update_rows
 from apps.core.selectors import working_day_calendar
 from apps.placements.models import Placement
 
@@ -190,7 +191,7 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
                     continue
                 row = loaded[planned.id]
                 if any(row[name] != value for name, value in values.items()):
-                    to_update.append(Assessment(id=planned.id, **values))
+                    to_update.append({"id": planned.id, **values})
             for kind, clock in plan.health_clocks.items():
                 current = existing_clocks.pop((child_id, kind), None)
                 if current is None:
@@ -208,25 +209,28 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
                     clock.last_completed_on,
                     clock.status,
                 ):
-                    current.due_date, current.last_completed_on, current.status = (
-                        clock.due_date,
-                        clock.last_completed_on,
-                        clock.status,
+                    clocks_update.append(
+                        {
+                            "id": current.pk,
+                            "due_date": clock.due_date,
+                            "last_completed_on": clock.last_completed_on,
+                            "status": clock.status,
+                        }
                     )
-                    clocks_update.append(current)
             clocks_delete.extend(
                 h.pk for (cid, _), h in list(existing_clocks.items()) if cid == child_id
             )
         if to_create:
             Assessment.objects.bulk_create(to_create, batch_size=1000)
         if to_update:
-            fields = [_MODEL_FIELD.get(name, name) for name in COMPUTED_FIELDS]
-            Assessment.objects.bulk_update(to_update, fields, batch_size=1000)
+            bulk_update_rows(
+                Assessment, to_update, [_MODEL_FIELD.get(name, name) for name in COMPUTED_FIELDS]
+            )
         if clocks_create:
             HealthClock.objects.bulk_create(clocks_create, batch_size=1000)
         if clocks_update:
-            HealthClock.objects.bulk_update(
-                clocks_update, ["due_date", "last_completed_on", "status"], batch_size=1000
+            bulk_update_rows(
+                HealthClock, clocks_update, ["due_date", "last_completed_on", "status"]
             )
         if clocks_delete:
             HealthClock.objects.filter(pk__in=clocks_delete).delete()
