@@ -2,11 +2,32 @@
 service; each is idempotent, so a redelivered message changes nothing."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from celery import shared_task
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Inside ``recompute_deferred()`` (bulk loads: demo data, imports) the recomputes are
+# collected and run once per child at the end instead of once per event.
+_deferred_children: ContextVar[set[int] | None] = ContextVar("deferred_children", default=None)
+
+
+@contextmanager
+def recompute_deferred() -> Iterator[None]:
+    from apps.assessments.recompute import recompute_children
+
+    token = _deferred_children.set(set())
+    try:
+        yield
+        ids = sorted(_deferred_children.get())
+    finally:
+        _deferred_children.reset(token)
+    for start in range(0, len(ids), 500):
+        recompute_children(ids[start : start + 500])
 
 
 def _send_after_commit(task, *args) -> None:
@@ -26,6 +47,10 @@ def _send_after_commit(task, *args) -> None:
 
 
 def enqueue_child_recompute(child_id: int) -> None:
+    deferred = _deferred_children.get()
+    if deferred is not None:
+        deferred.add(child_id)
+        return
     _send_after_commit(recompute_child_clocks, child_id)
 
 

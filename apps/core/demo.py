@@ -309,3 +309,176 @@ def _placement_area(rng, orgs, from_medway) -> Organisation:
     if roll < 0.8:
         return orgs["886"]
     return orgs[rng.choice(["887", "845", "936", "303"])]
+
+
+# Health journeys ---------------------------------------------------------------------------
+
+
+def health_journeys(*, orgs: dict[str, Organisation], today: date, seed: int = 2026) -> None:
+    """Walk every demo child's assessments through the workflow with realistic timings and
+    the usual mishaps (late requests, cancellations, children not brought, late reports)."""
+    from apps.assessments.models import Assessment
+    from apps.assessments.recompute import recompute_children
+    from apps.children.models import Child
+
+    rng = random.Random(seed + 1)
+    provider = orgs["RYY"]
+    nurse = User.objects.get(username="nurse")
+    admin = User.objects.get(username="healthadmin")
+    for child in Child.objects.select_related("team").order_by("pk"):
+        requester = User.objects.filter(team=child.team).first()
+        for _step in range(10):
+            recompute_children([child.pk], today=today)
+            assessment = (
+                Assessment.objects.filter(
+                    child=child,
+                    held_on__isnull=True,
+                    declined_on__isnull=True,
+                    not_required_reason="",
+                )
+                .order_by("due_date")
+                .first()
+            )
+            if assessment is None or not _journey_step(
+                rng, assessment, requester, nurse, admin, provider, today
+            ):
+                break
+        _dental_and_sdq(rng, child, nurse, requester, today)
+    recompute_children(list(Child.objects.values_list("pk", flat=True)), today=today)
+
+
+def _journey_step(rng, assessment, requester, nurse, admin, provider, today) -> bool:
+    """One assessment from request to report. False when the journey stops (in the future,
+    or left without a request)."""
+    from apps.assessments import services
+    from apps.core.selectors import working_day_calendar
+
+    calendar = working_day_calendar()
+    if assessment.request_sent_on is None:
+        if rng.random() < 0.05 and assessment.due_date < today:
+            return False  # never requested: an undetermined breach for the dashboards
+        if assessment.kind == "IHA":
+            working_day = rng.choices(
+                [1, 2, 3, 4, 5, 6, 8, 12], weights=[20, 25, 20, 12, 10, 5, 5, 3]
+            )[0]
+            sent_on = calendar.add_working_days(assessment.clock_start, working_day)
+        else:
+            sent_on = assessment.request_due + timedelta(days=rng.randint(-10, 12))
+        if sent_on > today - timedelta(days=1):
+            return False
+        complete_on = (
+            sent_on
+            if rng.random() < 0.75
+            else calendar.add_working_days(sent_on, rng.randint(1, 8))
+        )
+        services.assessment_request(
+            assessment=assessment,
+            sent_on=sent_on,
+            provider=provider,
+            requested_by=requester,
+            consent_obtained_on=sent_on,
+            request_complete_on=complete_on if complete_on <= today else None,
+        )
+        assessment.refresh_from_db()
+    if assessment.request_complete_on is None:
+        return False
+    booked_on = assessment.request_complete_on + timedelta(days=rng.randint(0, 3))
+    appointment_date = booked_on + timedelta(days=rng.randint(5, 22))
+    for _attempt in range(3):
+        if booked_on > today:
+            return False
+        appointment = services.appointment_book(
+            assessment=assessment,
+            appointment_date=appointment_date,
+            booked_on=booked_on,
+            booked_by=admin,
+            location="Child health clinic",
+        )
+        if appointment_date > today:
+            return False
+        roll = rng.random()
+        if roll < 0.08:
+            outcome, who = "CANCELLED", rng.choice(["CARER", "YOUNG_PERSON"])
+        elif roll < 0.13:
+            outcome, who = "WAS_NOT_BROUGHT", ""
+        elif roll < 0.18:
+            outcome, who = "CANCELLED", "HEALTH"
+        else:
+            break
+        services.appointment_record_outcome(
+            appointment=appointment,
+            outcome=outcome,
+            cancelled_by=who,
+            recorded_by=admin,
+            recorded_on=appointment_date,
+        )
+        booked_on = appointment_date
+        appointment_date = appointment_date + timedelta(days=rng.randint(7, 16))
+    else:
+        return False
+    services.assessment_complete(
+        assessment=assessment,
+        held_on=appointment_date,
+        clinician_role="PAEDIATRICIAN"
+        if assessment.kind == "IHA"
+        else rng.choice(["LAC_NURSE", "PAEDIATRICIAN"]),
+        completed_by=nurse,
+        outcome_summary="Growth and development reviewed; health plan agreed with carer.",
+        immunisation_status=rng.choices(
+            ["UP_TO_DATE", "NOT_UP_TO_DATE", "UNKNOWN"], weights=[80, 15, 5]
+        )[0],
+        health_plan_summary="Health plan agreed.",
+        health_plan_actions=[
+            {
+                "need": "Dental registration",
+                "action": "Register with a local dentist",
+                "owner": "Carer",
+                "due_date": appointment_date + timedelta(days=30),
+            },
+        ],
+    )
+    returned_on = appointment_date + timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 14, 20]))
+    if returned_on <= today:
+        assessment.refresh_from_db()
+        services.assessment_return_report(
+            assessment=assessment, returned_on=returned_on, returned_by=admin
+        )
+    return True
+
+
+def _dental_and_sdq(rng, child, nurse, social_worker, today) -> None:
+    from apps.assessments import services
+    from apps.core.working_days import age_on
+
+    period = child.periods_of_care.order_by("-start_date").first()
+    if period is None or period.end_date is not None:
+        return
+    if rng.random() < 0.75 and period.start_date < today - timedelta(days=30):
+        services.dental_check_record(
+            child=child,
+            checked_on=_random_date(
+                rng, max(period.start_date, today - timedelta(days=420)), today - timedelta(days=1)
+            ),
+            recorded_by=nurse,
+            practice="High Street Dental",
+        )
+    if (
+        4 <= age_on(child.date_of_birth, today) <= 16
+        and rng.random() < 0.7
+        and period.start_date < today - timedelta(days=30)
+    ):
+        scores = [rng.randint(0, 8) for _ in range(4)]
+        services.sdq_record(
+            child=child,
+            completed_on=_random_date(
+                rng, max(period.start_date, today - timedelta(days=360)), today - timedelta(days=1)
+            ),
+            recorded_by=social_worker,
+            informant="CARER",
+            total_score=sum(scores),
+            emotional=scores[0],
+            conduct=scores[1],
+            hyperactivity=scores[2],
+            peer=scores[3],
+            prosocial=rng.randint(3, 10),
+        )

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.assessments.tasks import recompute_deferred
 from apps.children.models import Child
-from apps.core.demo import create_children, load_organisations
+from apps.core.demo import create_children, health_journeys, load_organisations
 from apps.core.services import today
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         if Child.objects.exists():
             self.stdout.write("Children already exist: none added.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), recompute_deferred():
             made = create_children(count=children, orgs=orgs, today=today(), seed=seed)
+            health_journeys(orgs=orgs, today=today(), seed=seed)
         self.stdout.write(self.style.SUCCESS(f"Created {made} children with their care histories."))
