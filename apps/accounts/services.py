@@ -65,6 +65,8 @@ def _grant_admin_permissions(user: User) -> None:
     from django.contrib.auth.models import Permission
 
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "core", "authtoken", "policy"]
+        content_type__app_label__in=["accounts", "core", "authtoken"]
+    ) | Permission.objects.filter(
+        content_type__model__in=["localauthoritypolicy", "historicallocalauthoritypolicy"]
     )
     user.user_permissions.set(permissions)

@@ -5,7 +5,7 @@ Why the ``on`` fixture: every workflow service marks the child stale and enqueue
 recompute with ``transaction.on_commit`` (tasks run eagerly in tests). pytest-django's ``db``
 fixture wraps each test in a transaction that never commits, so those callbacks would never
 fire and the clocks would keep the state of the previous step. ``on(day)`` freezes "today"
-on the step's day and runs the step inside ``django_capture_on_commit_callbacks(execute=False)``,
+on the step's day and runs the step inside ``django_capture_on_commit_callbacks(execute=True)``,
 which runs the callbacks as a real commit would. Only the entry to care recomputes inline
 (``period_of_care_start`` creates the IHA in its own transaction), which the first test checks
 without ``on``.
@@ -44,7 +44,7 @@ def on(django_capture_on_commit_callbacks):
     def step(day: date):
         with (
             time_machine.travel(day, tick=False),
-            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
         ):
             yield callbacks
 
