@@ -54,7 +54,7 @@ def build_population(
                         la_child_id=f"B{start + i:08d}",
                         first_name="Bench",
                         last_name=f"Child{start + i}",
-                        date_of_birth=today - timedelta(days=rng.randint(200, 17 * 365)),
+                        date_of_birth=today - timedelta(days=rng.randint(200, 17 * 365 + 300)),
                         sex=rng.choice("12"),
                         team=teams[(start + i) % len(teams)],
                     )
@@ -63,12 +63,10 @@ def build_population(
             )
             periods = []
             for child in children:
-                earliest = max(
-                    child.date_of_birth + timedelta(days=1), today - timedelta(days=6 * 365)
-                )
-                entry = earliest + timedelta(
-                    days=rng.randint(0, max(0, (today - earliest).days - 1))
-                )
+                # Entries skewed towards the past: about six assessments per child.
+                earliest = child.date_of_birth + timedelta(days=1)
+                span = max(0, (today - earliest).days - 1)
+                entry = earliest + timedelta(days=int(span * rng.random() ** 0.8))
                 periods.append(
                     PeriodOfCare(
                         child=child, start_date=entry, legal_status=rng.choice(["C2", "V2", "C1"])

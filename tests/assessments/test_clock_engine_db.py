@@ -24,6 +24,7 @@ from apps.assessments.recompute import recompute_children
 from apps.assessments.sweep import sweep_clocks
 from apps.children import services as children_services
 from apps.children.models import Child
+from apps.placements import services as placement_services
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,46 @@ def test_carer_cancellation_then_late_assessment_charges_the_la(on, cast, child,
     assert "carer cancelled the appointment of 15 January 2026" in iha.breach_rule
     # Holding the assessment on the booked day records that appointment as attended.
     assert list(iha.appointments.values_list("outcome", flat=True)) == ["CANCELLED", "ATTENDED"]
+
+
+def test_request_complete_only_after_its_deadline_charges_the_la(on, cast, child):
+    iha = iha_of(enter_care(on, cast, child, ENTRY))
+    with on(date(2025, 12, 22)):
+        services.assessment_request(
+            assessment=iha,
+            sent_on=date(2025, 12, 22),
+            provider=cast.provider_a,
+            requested_by=cast.social_worker,
+        )
+    # Consent arrives on working day 8, after the working day 5 deadline.
+    with on(date(2026, 1, 5)):
+        services.assessment_request_complete(
+            assessment=iha, complete_on=date(2026, 1, 5), recorded_by=cast.social_worker
+        )
+    iha = hold(on, cast, iha, HELD_LATE)
+    assert iha.status == "BREACHED"
+    assert (iha.breach_party, iha.breach_reason) == ("LA", "INCOMPLETE_REQUEST")
+    assert re.search(r"working day 8\b.*deadline was working day 5\b", iha.breach_rule), (
+        iha.breach_rule
+    )
+
+
+def test_a_change_of_placement_does_not_restart_the_iha_clock(on, cast, child):
+    period = enter_care(on, cast, child, ENTRY)
+    for start, carer in ((ENTRY, "Mr and Mrs Hill"), (date(2026, 1, 9), "Ms Okafor")):
+        with on(start):
+            placement_services.placement_start(
+                child=child,
+                start_date=start,
+                place="U4",
+                place_provider="PR1",
+                area=cast.our_la,
+                started_by=cast.social_worker,
+                carer_name=carer,
+            )
+    iha = iha_of(period)
+    assert (iha.clock_start, iha.request_due, iha.due_date) == (ENTRY, REQUEST_DUE, IHA_DUE)
+    assert Assessment.objects.filter(child=child).count() == 1
 
 
 # Worked examples: reviews ------------------------------------------------------------------
@@ -376,9 +417,7 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time(on, cast):
     second = sweep_on(date(2026, 1, 22))
     assert _snapshot() == before
     transitions = {
-        name: value
-        for name, value in second.as_dict().items()
-        if name not in {"today", "seconds"}
+        name: value for name, value in second.as_dict().items() if name not in {"today", "seconds"}
     }
     assert transitions == dict.fromkeys(transitions, 0)
 
@@ -396,7 +435,7 @@ def test_recompute_after_the_sweep_agrees_with_what_the_sweep_wrote(on, cast):
 
 
 def test_sweep_recomputes_a_child_whose_recompute_message_was_lost(
-    cast, child, django_capture_on_commit_callbacks
+    api, cast, child, django_capture_on_commit_callbacks
 ):
     # No commit ever happens in this test's transaction, so the on_commit enqueues of both
     # steps are lost, as when Redis is down: only the stale mark on the child remains.
@@ -422,12 +461,17 @@ def test_sweep_recomputes_a_child_whose_recompute_message_was_lost(
     assert child.clocks_stale_since is not None
     # Not recomputed: the attribution still reflects "no request".
     assert iha.provisional_party == "UNDETERMINED"
+    summary = f"/api/v1/children/{child.pk}/health-summary/"
+    with time_machine.travel(date(2026, 1, 21), tick=False):
+        assert api(cast.social_worker).get(summary).json()["clocks_pending_recompute"] is True
 
     result = sweep_on(date(2026, 1, 22))
     assert result.stale_children_recomputed == 1
     child.refresh_from_db()
     iha.refresh_from_db()
     assert child.clocks_stale_since is None
+    with time_machine.travel(date(2026, 1, 22), tick=False):
+        assert api(cast.social_worker).get(summary).json()["clocks_pending_recompute"] is False
     # Recomputed from the facts, not copied from the stale provisional columns.
     assert iha.status == "OVERDUE"
     assert (iha.breach_party, iha.breach_reason) == ("LA", "LATE_REQUEST")
