@@ -266,6 +266,10 @@ class DentalCheckViewSet(ChildRecordViewSet):
     model = DentalCheck
     serializer_class = DentalCheckSerializer
 
+    def may_write(self, user, child) -> bool:
+        # DOMAIN.md 9: dental checks are the LAC nurse's (health admin books and returns).
+        return user.role == Role.LAC_NURSE and super().may_write(user, child)
+
     def write(self, user, data):
         return services.dental_check_record(recorded_by=user, **data)
 

@@ -2,6 +2,7 @@
 child of another LA, against the expected allow / deny table (DOMAIN.md 9)."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
@@ -45,12 +46,25 @@ class World:
     other_la_child: object
 
 
+def _request_to_provider_a(child, cast):
+    """A request to provider A: its staff now see the child."""
+    return Assessment.objects.create(
+        child=child,
+        kind="IHA",
+        provider=cast.provider_a,
+        clock_start=date(2025, 1, 6),
+        request_due=date(2025, 1, 13),
+        due_date=date(2025, 2, 3),
+        request_sent_on=date(2025, 1, 7),
+    )
+
+
 @pytest.fixture
 def world(cast):
     child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
     period = PeriodOfCareFactory(child=child)
     placement = PlacementFactory(period_of_care=period)
-    Assessment.objects.create(child=child, kind="IHA", provider=cast.provider_a)
+    _request_to_provider_a(child, cast)
     other = ChildFactory(responsible_la=cast.other_la, team=cast.other_team)
     PlacementFactory(period_of_care=PeriodOfCareFactory(child=other), area=cast.other_la)
     return World(child, period, placement, other)
@@ -177,7 +191,7 @@ def test_period_of_care_end(api, cast, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_period_of_care_start(api, cast, world, role):
     fresh = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
-    Assessment.objects.create(child=fresh, kind="IHA", provider=cast.provider_a)
+    _request_to_provider_a(fresh, cast)
     response = _client(api, cast, role).post(
         "/api/v1/periods-of-care/",
         {"child": fresh.pk, "start_date": "2025-05-01", "legal_status": "V2"},

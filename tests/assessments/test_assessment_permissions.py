@@ -400,11 +400,6 @@ def test_dental_check_by_the_social_worker_is_forbidden(api, cast, state_of):
     assert not DentalCheck.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: DentalCheckViewSet.may_write lets any provider role write; DOMAIN.md 9 "
-    "gives dental checks to the LAC nurse / paediatrician, not the health admin",
-)
 def test_dental_check_by_the_health_admin_is_forbidden(api, cast, state_of):
     iha = state_of("requested")
     response = api(cast.health_admin_a).post(

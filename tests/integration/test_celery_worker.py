@@ -47,6 +47,12 @@ def _database_url() -> str:
     return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def _forget_connections() -> None:
+    """Earlier tests ran tasks eagerly on the memory:// broker; drop the pools they built."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def worker(db):
     """A real worker process (prefork, one child) on a queue of its own, and this process's
@@ -86,7 +92,7 @@ def worker(db):
         for key in ("broker_url", "task_always_eager", "task_default_queue")
     }
     celery_app.conf.update(broker_url=BROKER, task_always_eager=False, task_default_queue=queue)
-    celery_app._pool = None
+    _forget_connections()
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -95,7 +101,9 @@ def worker(db):
                 break
             assert process.poll() is None, process.stdout.read().decode()
         else:
-            pytest.fail("the Celery worker did not start within 60 s")
+            process.terminate()
+            output = process.communicate(timeout=20)[0].decode()[-3000:]
+            pytest.fail(f"the Celery worker did not answer a ping within 60 s:\n{output}")
         yield process
     finally:
         process.terminate()
@@ -104,7 +112,7 @@ def worker(db):
         except subprocess.TimeoutExpired:
             process.kill()
         celery_app.conf.update(saved)
-        celery_app._pool = None
+        _forget_connections()
 
 
 def _wait_until(predicate, timeout: float = 60.0, what: str = "condition") -> None:
