@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -14,6 +16,8 @@ from apps.assessments.api import (
 from apps.children.api import ChildViewSet, PeriodOfCareViewSet
 from apps.core.views import health
 from apps.placements.api import PlacementViewSet
+
+APP_URL_MODULES = [import_module(f"apps.{name}.urls") for name in ("performance", "interop", "adoption")]
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
@@ -33,6 +37,9 @@ urlpatterns = [
         name="health-summary",
     ),
     path("api/v1/", include(router.urls)),
+    # Each domain app owns its URLs: `api_urlpatterns` under /api/v1/, `urlpatterns` as pages.
+    *[path("api/v1/", include(module.api_urlpatterns)) for module in APP_URL_MODULES],
+    *[path("", include(module.urlpatterns)) for module in APP_URL_MODULES],
     path("api/v1/auth/", include("rest_framework.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "apps.placements",
     "apps.assessments",
     "apps.adoption",
+    "apps.performance",
+    "apps.interop",
 ]
 
 MIDDLEWARE = [
