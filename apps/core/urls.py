@@ -2,12 +2,70 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from apps.assessments import views as assessment_views
+from apps.children import views as child_views
 from apps.core import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("children/", child_views.child_list, name="child-list"),
+    path("children/new/", child_views.child_new, name="child-new"),
+    path("children/<int:pk>/", child_views.child_detail, name="child-detail"),
+    path("children/<int:pk>/placements/new/", child_views.placement_new, name="placement-new"),
+    path("children/<int:pk>/entry/new/", child_views.entry_new, name="entry-new"),
+    path("children/<int:pk>/leave-care/", child_views.leave_care, name="leave-care"),
+    path("children/<int:pk>/sdq/new/", assessment_views.sdq_new, name="sdq-new"),
+    path("children/<int:pk>/dental/new/", assessment_views.dental_new, name="dental-new"),
+    path(
+        "children/<int:pk>/health-history/new/",
+        assessment_views.health_history_new,
+        name="health-history-new",
+    ),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
+    path(
+        "assessments/<int:pk>/request/",
+        assessment_views.assessment_request,
+        name="assessment-request",
+    ),
+    path(
+        "assessments/<int:pk>/request-complete/",
+        assessment_views.assessment_request_complete,
+        name="assessment-request-complete",
+    ),
+    path("assessments/<int:pk>/book/", assessment_views.assessment_book, name="assessment-book"),
+    path(
+        "assessments/<int:pk>/appointments/<int:appointment_pk>/outcome/",
+        assessment_views.appointment_outcome,
+        name="appointment-outcome",
+    ),
+    path(
+        "assessments/<int:pk>/complete/",
+        assessment_views.assessment_complete,
+        name="assessment-complete",
+    ),
+    path(
+        "assessments/<int:pk>/return-report/",
+        assessment_views.assessment_return_report,
+        name="assessment-return-report",
+    ),
+    path(
+        "assessments/<int:pk>/decline/",
+        assessment_views.assessment_decline,
+        name="assessment-decline",
+    ),
+    path(
+        "assessments/<int:pk>/health-reason/",
+        assessment_views.assessment_health_reason,
+        name="assessment-health-reason",
+    ),
+    path(
+        "assessments/<int:pk>/override/",
+        assessment_views.assessment_override,
+        name="assessment-override",
+    ),
+    path("breaches/", assessment_views.breach_list, name="breach-list"),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
     re_path(
         r"^assets/(?P<path>.+)$",

@@ -1,0 +1,179 @@
+from django import forms
+
+from apps.accounts.models import Organisation, OrganisationKind
+from apps.assessments.models import ClinicianRole
+from apps.assessments.models.assessment import REASON_CHOICES
+from apps.assessments.models.records import ImmunisationStatus, SdqInformant, SdqReason
+from apps.core.forms import DateInput, GovukForm
+
+
+def _blank(choices) -> list:
+    return [("", "Choose")] + list(choices)
+
+
+class RequestForm(GovukForm):
+    sent_on = forms.DateField(label="Date the request was sent", widget=DateInput())
+    provider = forms.ModelChoiceField(
+        label="Health provider",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER),
+        empty_label="Choose",
+    )
+    consent_obtained_on = forms.DateField(
+        label="Date consent was obtained", required=False, widget=DateInput()
+    )
+    request_complete_on = forms.DateField(
+        label="Date the request was complete",
+        required=False,
+        widget=DateInput(),
+        help_text="When consent and the information health needs were all sent",
+    )
+
+
+class RequestCompleteForm(GovukForm):
+    complete_on = forms.DateField(label="Date the request was complete", widget=DateInput())
+    consent_obtained_on = forms.DateField(
+        label="Date consent was obtained", required=False, widget=DateInput()
+    )
+
+
+class BookForm(GovukForm):
+    appointment_date = forms.DateField(label="Appointment date", widget=DateInput())
+    booked_on = forms.DateField(label="Date booked", widget=DateInput())
+    location = forms.CharField(label="Where", max_length=200, required=False)
+
+
+class OutcomeForm(GovukForm):
+    outcome = forms.ChoiceField(
+        label="What happened",
+        choices=_blank(
+            [
+                ("ATTENDED", "Attended"),
+                ("CANCELLED", "Cancelled"),
+                ("WAS_NOT_BROUGHT", "Was not brought"),
+            ]
+        ),
+    )
+    cancelled_by = forms.ChoiceField(
+        label="Who cancelled",
+        required=False,
+        choices=_blank(
+            [("CARER", "Carer"), ("YOUNG_PERSON", "Young person"), ("HEALTH", "Health")]
+        ),
+    )
+    placement_move = forms.BooleanField(label="Because of a placement move", required=False)
+    recorded_on = forms.DateField(label="Date recorded", widget=DateInput())
+    note = forms.CharField(label="Note", max_length=500, required=False)
+
+
+class CompleteForm(GovukForm):
+    held_on = forms.DateField(label="Date the assessment was held", widget=DateInput())
+    clinician_role = forms.ChoiceField(
+        label="Carried out by", choices=_blank(ClinicianRole.choices)
+    )
+    outcome_summary = forms.CharField(
+        label="Outcome summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    immunisation_status = forms.ChoiceField(
+        label="Immunisations", choices=_blank(ImmunisationStatus.choices)
+    )
+    health_plan_summary = forms.CharField(
+        label="Health plan summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    action_1_need = forms.CharField(label="Health need 1", required=False, max_length=500)
+    action_1_action = forms.CharField(label="Action", required=False, max_length=500)
+    action_1_owner = forms.CharField(label="Who", required=False, max_length=200)
+    action_1_due = forms.DateField(label="By when", required=False, widget=DateInput())
+    action_2_need = forms.CharField(label="Health need 2", required=False, max_length=500)
+    action_2_action = forms.CharField(label="Action", required=False, max_length=500)
+    action_2_owner = forms.CharField(label="Who", required=False, max_length=200)
+    action_2_due = forms.DateField(label="By when", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        actions = []
+        for n in (1, 2):
+            parts = [
+                data.get(f"action_{n}_need"),
+                data.get(f"action_{n}_action"),
+                data.get(f"action_{n}_owner"),
+            ]
+            if any(parts) and not all(parts):
+                self.add_error(
+                    f"action_{n}_need", "Give the need, the action and who is responsible."
+                )
+            elif all(parts):
+                actions.append(
+                    {
+                        "need": parts[0],
+                        "action": parts[1],
+                        "owner": parts[2],
+                        "due_date": data.get(f"action_{n}_due"),
+                    }
+                )
+        data["health_plan_actions"] = actions
+        return data
+
+
+class ReturnReportForm(GovukForm):
+    returned_on = forms.DateField(
+        label="Date the report was returned to the social worker", widget=DateInput()
+    )
+
+
+class DeclineForm(GovukForm):
+    declined_on = forms.DateField(label="Date declined", widget=DateInput())
+    note = forms.CharField(label="Note", max_length=500, required=False)
+
+
+class HealthReasonForm(GovukForm):
+    reason = forms.ChoiceField(label="Reason for the breach", choices=_blank(REASON_CHOICES))
+    note = forms.CharField(
+        label="Note", max_length=500, required=False, help_text="Required for Other"
+    )
+
+
+class OverrideForm(GovukForm):
+    party = forms.ChoiceField(
+        label="Charge the breach to",
+        choices=_blank([("LA", "Local authority"), ("HEALTH", "Health")]),
+    )
+    reason = forms.ChoiceField(label="Reason", choices=_blank(REASON_CHOICES), required=False)
+    note = forms.CharField(label="Why you are overriding", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SdqForm(GovukForm):
+    completed_on = forms.DateField(label="Date completed", widget=DateInput())
+    informant = forms.ChoiceField(
+        label="Completed by", choices=_blank(SdqInformant.choices), required=False
+    )
+    total_score = forms.IntegerField(
+        label="Total difficulties score",
+        min_value=0,
+        max_value=40,
+        required=False,
+        help_text="0 to 40",
+    )
+    emotional = forms.IntegerField(label="Emotional", min_value=0, max_value=10, required=False)
+    conduct = forms.IntegerField(label="Conduct", min_value=0, max_value=10, required=False)
+    hyperactivity = forms.IntegerField(
+        label="Hyperactivity", min_value=0, max_value=10, required=False
+    )
+    peer = forms.IntegerField(label="Peer problems", min_value=0, max_value=10, required=False)
+    prosocial = forms.IntegerField(label="Prosocial", min_value=0, max_value=10, required=False)
+    reason_not_completed = forms.ChoiceField(
+        label="Or: reason not completed", choices=_blank(SdqReason.choices), required=False
+    )
+
+
+class DentalForm(GovukForm):
+    checked_on = forms.DateField(label="Date of the dental check", widget=DateInput())
+    practice = forms.CharField(label="Dental practice", max_length=200, required=False)
+    treatment_needed = forms.BooleanField(label="Treatment needed", required=False)
+    note = forms.CharField(label="Note", max_length=500, required=False)
+
+
+class HealthHistoryForm(GovukForm):
+    provided_on = forms.DateField(label="Date given to the young person", widget=DateInput())
+    summary = forms.CharField(
+        label="Health history summary", widget=forms.Textarea(attrs={"rows": 8})
+    )

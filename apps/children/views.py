@@ -1,0 +1,201 @@
+"""Pages for children: find, record a new child with entry to care, the child page, and the
+social worker's case forms. Every page starts from children_visible_to: other children are 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from apps.assessments.models import Assessment, HealthClock
+from apps.assessments.selectors import child_can_receive_health_records
+from apps.children import selectors, services
+from apps.children.forms import EntryToCareForm, LeaveCareForm, NewChildForm, PlacementForm
+from apps.children.models import Child, PeriodOfCare
+from apps.children.timeline import child_history, child_timeline
+from apps.core.views_base import form_page
+from apps.placements.services import placement_start
+
+
+def visible_child(request: HttpRequest, pk: int) -> Child:
+    return get_object_or_404(
+        selectors.children_visible_to(request.user).select_related("team", "responsible_la"), pk=pk
+    )
+
+
+def editable_child(request: HttpRequest, pk: int) -> Child:
+    child = visible_child(request, pk)
+    if not selectors.user_can_edit_case(request.user, child):
+        raise Http404("Only the child's team can change the case record.")
+    return child
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    in_care = PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
+    children = (
+        selectors.children_visible_to(request.user)
+        .select_related("team")
+        .annotate(in_care=Exists(in_care))
+    )
+    if query:
+        condition = (
+            Q(last_name__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(la_child_id__iexact=query)
+        )
+        digits = query.replace(" ", "")
+        if digits.isdigit():
+            condition |= Q(nhs_number=digits)
+        children = children.filter(condition)
+    page = Paginator(children.order_by("last_name", "first_name", "pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "children/list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_create": selectors.user_can_create_children(request.user),
+        },
+    )
+
+
+@login_required
+def child_new(request: HttpRequest) -> HttpResponse:
+    if not selectors.user_can_create_children(request.user):
+        raise Http404
+
+    @transaction.atomic
+    def run(data: dict) -> Child:
+        child = services.child_create(
+            created_by=request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            nhs_number=data["nhs_number"] or None,
+            ethnicity=data["ethnicity"],
+            is_uasc=data["is_uasc"],
+            uasc_arrival_date=data["uasc_arrival_date"],
+            age_disputed=data["age_disputed"],
+            allocated_worker=request.user,
+        )
+        services.period_of_care_start(
+            child=child,
+            start_date=data["entry_date"],
+            legal_status=data["legal_status"],
+            started_by=request.user,
+        )
+        placement_start(
+            child=child,
+            start_date=data["entry_date"],
+            place=data["place"],
+            place_provider=data["place_provider"],
+            area=data["area"],
+            postcode_district=data["postcode_district"],
+            carer_name=data["carer_name"],
+            started_by=request.user,
+        )
+        return child
+
+    return form_page(
+        request,
+        form_class=NewChildForm,
+        title="Record a child entering care",
+        intro="The initial health assessment and its deadlines are created as soon as you save.",
+        run=run,
+        success_url=lambda child: reverse("child-detail", args=[child.pk]),
+        success_message="Child recorded. The initial health assessment clock has started.",
+        back_url=reverse("child-list"),
+        initial={"area": request.user.organisation_id},
+    )
+
+
+@login_required
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = visible_child(request, pk)
+    assessments = list(
+        Assessment.objects.filter(child=child)
+        .select_related("provider")
+        .order_by("-due_date", "-id")
+    )
+    periods = list(child.periods_of_care.order_by("-start_date"))
+    placements = list(child.placements.select_related("area").order_by("-start_date")[:10])
+    return render(
+        request,
+        "children/detail.html",
+        {
+            "child": child,
+            "assessments": assessments,
+            "open_assessments": [
+                a for a in assessments if a.status in {"PENDING", "AT_RISK", "OVERDUE"}
+            ],
+            "clocks": HealthClock.objects.filter(child=child).order_by("kind"),
+            "periods": periods,
+            "in_care": bool(periods) and periods[0].end_date is None,
+            "placements": placements,
+            "timeline": child_timeline(child),
+            "history": child_history(child),
+            "can_edit": selectors.user_can_edit_case(request.user, child),
+            "can_record_health": child_can_receive_health_records(request.user, child),
+            "is_nurse": request.user.role == "LAC_NURSE",
+        },
+    )
+
+
+@login_required
+def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = editable_child(request, pk)
+    return form_page(
+        request,
+        form_class=PlacementForm,
+        title="Record a placement change",
+        caption=child.full_name,
+        run=lambda data: placement_start(child=child, started_by=request.user, **data),
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Placement recorded.",
+        back_url=reverse("child-detail", args=[child.pk]),
+        initial={"area": child.responsible_la_id},
+    )
+
+
+@login_required
+def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A child who left care comes back: a new period of care starts a new IHA clock."""
+    child = editable_child(request, pk)
+    return form_page(
+        request,
+        form_class=EntryToCareForm,
+        title="Record a new entry to care",
+        caption=child.full_name,
+        intro="A new period of care starts a new initial health assessment clock.",
+        run=lambda data: services.period_of_care_start(
+            child=child, started_by=request.user, **data
+        ),
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Entry to care recorded.",
+        back_url=reverse("child-detail", args=[child.pk]),
+    )
+
+
+@login_required
+def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
+    child = editable_child(request, pk)
+    period = selectors.open_period_of_care(child)
+    if period is None:
+        raise Http404("The child is not looked after.")
+    return form_page(
+        request,
+        form_class=LeaveCareForm,
+        title="Record leaving care",
+        caption=child.full_name,
+        run=lambda data: services.period_of_care_end(period=period, ended_by=request.user, **data),
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Leaving care recorded.",
+        back_url=reverse("child-detail", args=[child.pk]),
+    )
