@@ -17,4 +17,10 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.sweep_clocks_nightly",
         "schedule": crontab(hour=1, minute=30),
     },
+    # At 06:30 each morning: every user with overdue or at-risk items gets one email with
+    # the counts and a link to their worklist.
+    "daily-digest": {
+        "task": "apps.assessments.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }

@@ -24,3 +24,32 @@ def send_request_notification(assessment_id: int) -> bool:
         recipient_list=[assessment.provider.email],
     )
     return True
+
+
+def send_daily_digests() -> int:
+    """Each user with something overdue or due within the at-risk window gets one email with
+    the counts and a link to their worklist (no child details in email). Returns emails sent."""
+    from django.conf import settings
+
+    from apps.accounts.models import User
+    from apps.assessments.worklists import worklist
+
+    sent = 0
+    base_url = getattr(settings, "SITE_URL", "")
+    for user in User.objects.filter(is_active=True).exclude(role="").exclude(email="").select_related("organisation"):
+        overdue = worklist(user, "overdue").count()
+        at_risk = worklist(user, "at_risk").count()
+        if not overdue and not at_risk:
+            continue
+        send_mail(
+            subject=f"LAC Health: {overdue} overdue, {at_risk} due within 5 working days",
+            message=(
+                f"Good morning {user.first_name or user.username},\n\n"
+                f"Overdue: {overdue}\nDue within 5 working days: {at_risk}\n\n"
+                f"Your worklist: {base_url}/?list=overdue\n"
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        sent += 1
+    return sent

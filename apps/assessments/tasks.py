@@ -81,3 +81,10 @@ def notify_provider_of_request(assessment_id: int) -> None:
     from apps.assessments.notifications import send_request_notification
 
     send_request_notification(assessment_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_daily_digests() -> int:
+    from apps.assessments.notifications import send_daily_digests as send
+
+    return send()

@@ -174,6 +174,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
+# Absolute address of the app, for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lac-health@localhost")
 
 LOGGING = {
     "version": 1,

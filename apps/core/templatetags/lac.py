@@ -25,3 +25,11 @@ def status_tag(status: str):
 @register.filter
 def party_label(party: str) -> str:
     return _PARTY.get(party, party or "")
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    """A breach reason code in words; blank is the reports' "no reason given"."""
+    from apps.assessments.models.assessment import REASON_CHOICES
+
+    return dict(REASON_CHOICES).get(reason, "No reason given") if reason else "No reason given"
