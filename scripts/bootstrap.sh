@@ -37,3 +37,10 @@ if [ ! -d node_modules/govuk-frontend ] || [ package-lock.json -nt node_modules/
   fi
   npm ci --no-audit --no-fund --silent
 fi
+
+# Chromium for the browser tests, from Debian (Playwright never downloads a browser here).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing Chromium for the browser tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+    || echo "Could not install Chromium: browser tests will skip outside CI" >&2
+fi
