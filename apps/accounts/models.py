@@ -68,6 +68,7 @@ class Role(models.TextChoices):
     HEALTH_ADMIN = "HEALTH_ADMIN", "Health admin"
     LAC_NURSE = "LAC_NURSE", "LAC nurse / paediatrician"
     DESIGNATED = "DESIGNATED", "Designated nurse / doctor"
+    MEDICAL_ADVISER = "MEDICAL_ADVISER", "Adoption medical adviser"
     AUDITOR = "AUDITOR", "Auditor"
     ADMIN = "ADMIN", "Administrator"
 
@@ -80,6 +81,8 @@ ROLE_ORGANISATION_KINDS: dict[str, set[str]] = {
     Role.HEALTH_ADMIN: {OrganisationKind.PROVIDER},
     Role.LAC_NURSE: {OrganisationKind.PROVIDER},
     Role.DESIGNATED: {OrganisationKind.COMMISSIONER},
+    # The agency medical adviser is a paediatrician employed by a health provider.
+    Role.MEDICAL_ADVISER: {OrganisationKind.PROVIDER},
     Role.AUDITOR: set(OrganisationKind.values),
     Role.ADMIN: set(OrganisationKind.values),
 }
