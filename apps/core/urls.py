@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from apps.assessments import views as assessment_views
+from apps.audit import views as audit_views
 from apps.children import views as child_views
 from apps.core import pages
 
@@ -66,6 +67,7 @@ urlpatterns = [
         name="assessment-override",
     ),
     path("breaches/", assessment_views.breach_list, name="breach-list"),
+    path("audit/", audit_views.access_log, name="access-log"),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
     re_path(
         r"^assets/(?P<path>.+)$",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.adoption",
     "apps.performance",
     "apps.interop",
+    "apps.audit",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "apps.audit.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

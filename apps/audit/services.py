@@ -1,0 +1,134 @@
+"""Classifying a request for the access log, and writing its entry."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import ResolverMatch
+
+from apps.audit.models import AccessEvent, Action, Outcome
+
+# Pages and API routes about children's records. Anything else (static files, sign-in,
+# schema) is not a record access.
+LOGGED_PREFIXES = (
+    "/children",
+    "/assessments",
+    "/breaches",
+    "/performance",
+    "/interop",
+    "/adoption",
+    "/audit",
+    "/api/v1/",
+    "/admin/children",
+    "/admin/placements",
+    "/admin/assessments",
+    "/admin/adoption",
+    "/admin/audit",
+)
+NOT_LOGGED = ("/api/v1/auth/",)
+# URL kwargs naming the object, and how to find the child behind it.
+CHILD_ROUTES = {
+    "child",
+    "health-summary",
+    "placement-new",
+    "entry-new",
+    "leave-care",
+    "sdq-new",
+    "dental-new",
+    "health-history-new",
+}
+ASSESSMENT_ROUTES = {"assessment", "appointment-outcome"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    view_name: str
+    object_id: str
+    child_id: int | None
+    is_export: bool
+
+
+def classify(request: HttpRequest, match: ResolverMatch) -> Spec | None:
+    path = request.path_info
+    is_home = match.url_name == "home"
+    if not is_home and (not path.startswith(LOGGED_PREFIXES) or path.startswith(NOT_LOGGED)):
+        return None
+    name = match.url_name or ""
+    object_id = str(match.kwargs.get("pk", "") or match.kwargs.get("child_id", ""))
+    child_id = _child_id(name, match.kwargs)
+    lowered = path.lower()
+    is_export = (
+        "export" in lowered or "download" in lowered or request.GET.get("format") in {"csv", "xlsx"}
+    )
+    return Spec(view_name=name, object_id=object_id, child_id=child_id, is_export=is_export)
+
+
+def _child_id(name: str, kwargs: dict) -> int | None:
+    if "child_id" in kwargs:
+        return _int(kwargs["child_id"])
+    pk = kwargs.get("pk")
+    if pk is None:
+        return None
+    base = name.rsplit("-", 1)[0] if name.endswith(("-detail", "-list")) else name
+    if base in CHILD_ROUTES or name.startswith("child-"):
+        return _int(pk)
+    if base in ASSESSMENT_ROUTES or name.startswith("assessment-"):
+        from apps.assessments.models import Assessment
+
+        return Assessment.objects.filter(pk=_int(pk)).values_list("child_id", flat=True).first()
+    return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _action(request: HttpRequest, spec: Spec) -> str:
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        return Action.CHANGE
+    if spec.is_export:
+        return Action.EXPORT
+    if request.GET.get("q") or request.GET.get("search"):
+        return Action.SEARCH
+    return Action.VIEW if spec.object_id else Action.LIST
+
+
+def _outcome(status_code: int, authenticated: bool) -> str:
+    if status_code >= 500:
+        return Outcome.ERROR
+    if status_code == 401 or (status_code == 302 and not authenticated):
+        return Outcome.UNAUTHENTICATED
+    if status_code == 403:
+        return Outcome.DENIED
+    if status_code == 404:
+        return Outcome.NOT_FOUND
+    if status_code == 409:
+        return Outcome.CONFLICT
+    if status_code >= 400:
+        return Outcome.INVALID
+    return Outcome.ALLOWED
+
+
+def access_event_record(*, request: HttpRequest, spec: Spec, status_code: int) -> AccessEvent:
+    user = getattr(request, "user", None)
+    authenticated = bool(user and user.is_authenticated)
+    return AccessEvent.objects.create(
+        user=user if authenticated else None,
+        username=user.username if authenticated else "",
+        role=getattr(user, "role", "") if authenticated else "",
+        organisation_id=getattr(user, "organisation_id", None) if authenticated else None,
+        action=_action(request, spec),
+        outcome=_outcome(status_code, authenticated),
+        status_code=status_code,
+        method=request.method[:8],
+        path=request.path[:500],
+        query=request.META.get("QUERY_STRING", "")[:500],
+        view_name=spec.view_name[:100],
+        object_id=spec.object_id[:40],
+        child_id=spec.child_id,
+        # REMOTE_ADDR only: behind a proxy, gunicorn's --forwarded-allow-ips sets it from
+        # the proxy's header; a client-supplied X-Forwarded-For is never trusted here.
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+    )
