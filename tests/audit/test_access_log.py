@@ -110,7 +110,8 @@ def test_a_change_and_its_log_entry_commit_in_the_same_transaction(cast, api):
         # The change's history row (the child row itself is rewritten later by the
         # after-commit clock recompute).
         cursor.execute(
-            "SELECT xmin::text FROM children_historicalchild WHERE id = %s AND first_name = 'Tx'", [child.pk]
+            "SELECT xmin::text FROM children_historicalchild WHERE id = %s AND first_name = 'Tx'",
+            [child.pk],
         )
         child_transaction = cursor.fetchone()[0]
         cursor.execute("SELECT xmin::text FROM audit_accessevent WHERE id = %s", [event.pk])
