@@ -98,25 +98,29 @@ def test_the_log_is_append_only(cast, child):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="xmin is PostgreSQL's transaction id")
-def test_a_change_and_its_log_entry_commit_in_the_same_transaction(cast, api):
-    child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
-    response = api(cast.social_worker).patch(
-        f"/api/v1/children/{child.pk}/", {"first_name": "Tx"}, format="json"
-    )
-    assert response.status_code == 200
-    event = AccessEvent.objects.get(path=f"/api/v1/children/{child.pk}/", outcome="ALLOWED")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="uses a PostgreSQL trigger")
+def test_a_change_whose_log_entry_cannot_be_written_is_rolled_back(cast, api):
+    """The change and its entry share one transaction: make the database refuse the entry
+    and the change must not be there either."""
+    child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a, first_name="Before")
     with connection.cursor() as cursor:
-        # The change's history row (the child row itself is rewritten later by the
-        # after-commit clock recompute).
         cursor.execute(
-            "SELECT xmin::text FROM children_historicalchild WHERE id = %s AND first_name = 'Tx'",
-            [child.pk],
+            "CREATE FUNCTION test_refuse_log() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'log refused'; END; $$ "
+            "LANGUAGE plpgsql; CREATE TRIGGER test_refuse_log BEFORE INSERT ON audit_accessevent "
+            "FOR EACH ROW EXECUTE FUNCTION test_refuse_log();"
         )
-        child_transaction = cursor.fetchone()[0]
-        cursor.execute("SELECT xmin::text FROM audit_accessevent WHERE id = %s", [event.pk])
-        event_transaction = cursor.fetchone()[0]
-    assert child_transaction == event_transaction
+    try:
+        with pytest.raises(DatabaseError):
+            api(cast.social_worker).patch(
+                f"/api/v1/children/{child.pk}/", {"first_name": "After"}, format="json"
+            )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER test_refuse_log ON audit_accessevent; DROP FUNCTION test_refuse_log();"
+            )
+    child.refresh_from_db()
+    assert child.first_name == "Before"
 
 
 @pytest.mark.parametrize(
