@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
+from apps.accounts import views as account_views
 from apps.assessments import views as assessment_views
 from apps.audit import views as audit_views
 from apps.children import views as child_views
@@ -9,7 +10,8 @@ from apps.core import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("account/two-factor/", account_views.two_factor, name="two-factor"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/", child_views.child_list, name="child-list"),
     path("children/new/", child_views.child_new, name="child-new"),

@@ -6,15 +6,14 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from apps.audit.models import AccessEvent
+from tests.helpers import signed_in_client
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.fixture

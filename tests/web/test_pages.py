@@ -13,6 +13,7 @@ from apps.assessments.notifications import send_daily_digests
 from apps.assessments.services import assessment_request
 from apps.children.services import child_create, period_of_care_start
 from apps.placements.services import placement_start
+from tests.helpers import signed_in_client
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 1, 23)
@@ -98,9 +99,7 @@ SEES = {
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return signed_in_client(user)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,0 +1,58 @@
+"""Session policy: idle and absolute timeouts, and two-factor authentication for the roles
+that require it (managers, designated professionals, auditors, admins)."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_AUTH_AT = "auth_at"
+SESSION_SEEN_AT = "seen_at"
+# Pages an unverified user may still reach: signing in and out, setting up 2FA, assets.
+OPEN_PREFIXES = ("/login/", "/logout/", "/account/two-factor/", "/static/", "/assets/", "/healthz")
+
+
+def requires_two_factor(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in settings.OTP_REQUIRED_ROLES)
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            session = request.session
+            auth_at = session.setdefault(SESSION_AUTH_AT, now)
+            seen_at = session.get(SESSION_SEEN_AT, now)
+            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if now - seen_at > idle or now - auth_at > absolute:
+                logout(request)
+                return self._signed_out(request)
+            if now - seen_at > 60 or SESSION_SEEN_AT not in session:  # write the session at most once a minute
+                session[SESSION_SEEN_AT] = now
+            if (
+                requires_two_factor(user)
+                and not user.is_verified()
+                and not request.path.startswith(OPEN_PREFIXES)
+            ):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "detail": "Two-factor authentication is required for your role: verify at /account/two-factor/."
+                        },
+                        status=403,
+                    )
+                return redirect(f"{reverse('two-factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    def _signed_out(self, request):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
+        return redirect(f"{reverse('login')}?next={request.get_full_path()}&timeout=1")

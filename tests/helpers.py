@@ -1,0 +1,32 @@
+"""Signing a test client in as a user of the cast, second factor included where the role
+requires it (the 2FA flow itself is tested in tests/accounts)."""
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.accounts.middleware import requires_two_factor
+
+
+def verified_device(user) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Test app"})
+    return device
+
+
+def signed_in_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    if requires_two_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
+    return client
+
+
+def current_code(user) -> str:
+    """The code the user's authenticator app would show now."""
+    from django_otp.oath import TOTP
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
