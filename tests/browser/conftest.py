@@ -68,12 +68,13 @@ def login():
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
         if "/account/two-factor/" in page.url:
             from apps.accounts.models import User
             from tests.helpers import current_code
 
             page.fill("#id_token", current_code(User.objects.get(username=username)))
-            page.click("button[type=submit]")
+            page.get_by_role("button", name="Continue").click()
         page.wait_for_selector("h1:has-text('Your worklist')")
 
     return sign_in
