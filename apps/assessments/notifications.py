@@ -36,7 +36,12 @@ def send_daily_digests() -> int:
 
     sent = 0
     base_url = getattr(settings, "SITE_URL", "")
-    for user in User.objects.filter(is_active=True).exclude(role="").exclude(email="").select_related("organisation"):
+    for user in (
+        User.objects.filter(is_active=True)
+        .exclude(role="")
+        .exclude(email="")
+        .select_related("organisation")
+    ):
         overdue = worklist(user, "overdue").count()
         at_risk = worklist(user, "at_risk").count()
         if not overdue and not at_risk:

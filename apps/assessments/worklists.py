@@ -57,7 +57,11 @@ def _action_filter(user: User) -> Q:
     today = timezone.localdate()
     if user.role in TEAM_ROLES:
         return (
-            _open() & Q(request_sent_on__isnull=True, request_due__lte=today + timedelta(days=REQUEST_HORIZON_DAYS))
+            _open()
+            & Q(
+                request_sent_on__isnull=True,
+                request_due__lte=today + timedelta(days=REQUEST_HORIZON_DAYS),
+            )
             | _open() & Q(request_sent_on__isnull=False, request_complete_on__isnull=True)
             | Q(report_returned_on__gte=today - timedelta(days=RECENT_REPORT_DAYS))
         )
