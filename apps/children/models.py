@@ -7,6 +7,35 @@ from simple_history.models import HistoricalRecords
 from apps.core.codes import Ethnicity, LegalStatus, ReasonEpisodeCeased, Sex
 from apps.core.models_base import TimestampedModel
 
+# SSDA903 UPN: a letter (not I, O or S), 11 digits and a digit or letter; or, when the UPN is
+# not known, the DfE's reason codes UN1-UN5.
+UPN_REGEX = r"^([A-HJ-NP-RT-Z][0-9]{11}[0-9A-Z]|UN[1-5])$"
+
+
+class CategoryOfNeed(models.TextChoices):
+    """SSDA903 CIN: the main reason the child is looked after, fixed for a period of care."""
+
+    N1 = "N1", "Abuse or neglect"
+    N2 = "N2", "Child's disability"
+    N3 = "N3", "Parental illness or disability"
+    N4 = "N4", "Family in acute stress"
+    N5 = "N5", "Family dysfunction"
+    N6 = "N6", "Socially unacceptable behaviour"
+    N7 = "N7", "Low income"
+    N8 = "N8", "Absent parenting"
+
+
+class ReasonNewEpisode(models.TextChoices):
+    """SSDA903 RNE. A period of care we record from its start begins with S; a period imported
+    part-way (its start is in an earlier year's return) keeps the code of its first episode."""
+
+    S = "S", "Started to be looked after"
+    L = "L", "Change of legal status only"
+    P = "P", "Change of placement and carer(s) only"
+    T = "T", "Change of both legal status and placement and carer(s)"
+    U = "U", "Change of placement type only, same carer(s)"
+    B = "B", "Change of legal status and placement type, same carer(s)"
+
 
 class Child(TimestampedModel):
     responsible_la = models.ForeignKey(
@@ -38,6 +67,16 @@ class Child(TimestampedModel):
     uasc_arrival_date = models.DateField("arrival in the UK", null=True, blank=True)
     age_disputed = models.BooleanField(default=False)
     date_of_death = models.DateField(null=True, blank=True)
+    # SSDA903 Header and UASC items.
+    upn = models.CharField(
+        "unique pupil number",
+        max_length=13,
+        blank=True,
+        help_text="The UPN, or UN1-UN5 when it is not known (SSDA903 codes)",
+    )
+    is_mother = models.BooleanField("is a mother", null=True, blank=True)
+    mother_child_dob = models.DateField("date of birth of her first child", null=True, blank=True)
+    uasc_ceased_on = models.DateField("date UASC status ceased", null=True, blank=True)
     # Set in the same transaction as any event that moves the child's clocks, cleared by the
     # recompute: a lost Celery message leaves it set, and the nightly sweep catches up.
     clocks_stale_since = models.DateTimeField(null=True, blank=True, editable=False)
@@ -63,6 +102,23 @@ class Child(TimestampedModel):
                 condition=Q(uasc_arrival_date__isnull=True)
                 | Q(uasc_arrival_date__gte=F("date_of_birth")),
                 name="child_arrival_not_before_birth",
+            ),
+            models.CheckConstraint(
+                condition=Q(upn="") | Q(upn__regex=UPN_REGEX), name="child_upn_format"
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_mother=True) | Q(sex=Sex.FEMALE), name="child_mother_is_female"
+            ),
+            # Only a mother has a first child's date of birth (SSDA903 MC_DOB).
+            models.CheckConstraint(
+                condition=Q(mother_child_dob__isnull=True)
+                | Q(is_mother=True, mother_child_dob__gt=F("date_of_birth")),
+                name="child_mother_child_dob_needs_mother",
+            ),
+            models.CheckConstraint(
+                condition=Q(uasc_ceased_on__isnull=True)
+                | Q(is_uasc=True, uasc_ceased_on__gte=F("date_of_birth")),
+                name="child_uasc_ceased_needs_uasc",
             ),
         ]
         indexes = [
@@ -95,6 +151,18 @@ class PeriodOfCare(TimestampedModel):
     reason_end = models.CharField(
         "reason ceased", max_length=3, choices=ReasonEpisodeCeased.choices, blank=True
     )
+    category_of_need = models.CharField(
+        max_length=2, choices=CategoryOfNeed.choices, blank=True, help_text="SSDA903 CIN"
+    )
+    # S: start_date is the date the child became looked after. Anything else: the period was
+    # imported from a return that holds only its later episodes, so start_date is the start of
+    # the earliest episode on record, not the entry to care.
+    reason_new_episode = models.CharField(
+        "reason for the first episode on record",
+        max_length=1,
+        choices=ReasonNewEpisode.choices,
+        default=ReasonNewEpisode.S,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -117,6 +185,14 @@ class PeriodOfCare(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(legal_status__in=LegalStatus.values), name="period_legal_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(category_of_need="") | Q(category_of_need__in=CategoryOfNeed.values),
+                name="period_category_of_need_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_new_episode__in=ReasonNewEpisode.values),
+                name="period_reason_new_episode_valid",
+            ),
         ]
         indexes = [models.Index(fields=["start_date"]), models.Index(fields=["end_date"])]
 
@@ -127,3 +203,63 @@ class PeriodOfCare(TimestampedModel):
     @property
     def is_open(self) -> bool:
         return self.end_date is None
+
+
+class LegalStatusChange(TimestampedModel):
+    """A change of legal status within a period of care (SSDA903 episode with RNE L, T or B).
+    The period's own legal_status is the status at entry; each change applies from its
+    start_date until the next change or the end of the period."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="legal_status_changes")
+    period_of_care = models.ForeignKey(
+        PeriodOfCare, on_delete=models.PROTECT, related_name="legal_status_changes"
+    )
+    start_date = models.DateField()
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_of_care", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_of_care", "start_date"], name="one_legal_status_change_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_status__in=LegalStatus.values),
+                name="legal_status_change_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child}: {self.legal_status} from {self.start_date:%d/%m/%Y}"
+
+
+class AnnualOutcome(TimestampedModel):
+    """Outcomes for the year to 31 March that the DfE asks about children looked after
+    continuously for 12 months (SSDA903 OC2) and that no other record holds: convictions
+    and substance misuse. Unknown is None, and is exported blank."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="annual_outcomes")
+    year_ending = models.DateField(help_text="31 March at the end of the collection year")
+    convicted = models.BooleanField(null=True, blank=True)
+    substance_misuse = models.BooleanField(
+        "substance misuse problem identified", null=True, blank=True
+    )
+    intervention_received = models.BooleanField(null=True, blank=True)
+    intervention_offered = models.BooleanField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "-year_ending"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "year_ending"], name="one_annual_outcome_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_ending__month=3, year_ending__day=31),
+                name="annual_outcome_year_ends_31_march",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child}: year to {self.year_ending:%d/%m/%Y}"

@@ -53,6 +53,10 @@ CHILD_EDITABLE_FIELDS = {
     "age_disputed",
     "date_of_death",
     "la_child_id",
+    "upn",
+    "is_mother",
+    "mother_child_dob",
+    "uasc_ceased_on",
 }
 
 
@@ -124,6 +128,9 @@ def child_create(
     age_disputed: bool = False,
     la_child_id: str = "",
     responsible_la: Organisation | None = None,
+    upn: str = "",
+    is_mother: bool | None = None,
+    mother_child_dob: date | None = None,
 ) -> Child:
     """Record a new child for the creating user's local authority and team."""
     responsible_la = responsible_la or created_by.organisation
@@ -143,6 +150,9 @@ def child_create(
         is_uasc=is_uasc,
         uasc_arrival_date=uasc_arrival_date,
         age_disputed=age_disputed,
+        upn=upn.strip().upper(),
+        is_mother=is_mother,
+        mother_child_dob=mother_child_dob,
     )
     _validate_child(child)
     save_with_constraints(child)
@@ -180,7 +190,12 @@ def _lock_child(child: Child) -> Child:
 
 @transaction.atomic
 def period_of_care_start(
-    *, child: Child, start_date: date, legal_status: str, started_by: User
+    *,
+    child: Child,
+    start_date: date,
+    legal_status: str,
+    started_by: User,
+    category_of_need: str = "",
 ) -> PeriodOfCare:
     """Record entry to care: the start of a period of care starts a new IHA clock."""
     child = _lock_child(child)
@@ -199,7 +214,12 @@ def period_of_care_start(
                 "start_date": f"A new period of care must start after the last one ended ({latest_end:%d/%m/%Y})."
             }
         )
-    period = PeriodOfCare(child=child, start_date=start_date, legal_status=legal_status)
+    period = PeriodOfCare(
+        child=child,
+        start_date=start_date,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+    )
     save_with_constraints(period)
     # Recording entry to care creates the IHA with its deadlines at once, in this
     # transaction; the rest of the child's clocks follow through the usual recompute.
@@ -224,7 +244,7 @@ def period_of_care_update(
     check_version(period, expected_version)
     if "end_date" in data or "reason_end" in data:
         raise ValidationError({"end_date": "Use the end action to end a period of care."})
-    changed = apply_changes(period, data, {"start_date", "legal_status"})
+    changed = apply_changes(period, data, {"start_date", "legal_status", "category_of_need"})
     if not changed:
         return period
     child = period.child

@@ -1,4 +1,11 @@
 """URLs of this app: pages at the top level, API under api/v1/ (included from config/urls.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from apps.interop import views
+
+urlpatterns = [
+    path("interop/903/export/", views.export_903, name="interop-903-export"),
+    path("interop/903/import/", views.import_903_page, name="interop-903-import"),
+]
 api_urlpatterns = []

@@ -9,6 +9,28 @@ from apps.core.codes import PlacementProvider
 from apps.core.models_base import TimestampedModel
 
 POSTCODE_DISTRICT_REGEX = r"^[A-Z]{1,2}[0-9][0-9A-Z]?$"
+# A full UK postcode, upper case with one space (SSDA903 HOME_POST and PL_POST).
+POSTCODE_REGEX = r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$"
+# Ofsted unique reference number: digits or SC plus digits; XXXXXXX for regional adoption
+# agencies (SSDA903 URN).
+URN_REGEX = r"^([0-9]{6,7}|SC[0-9]{6}|XXXXXXX)$"
+
+
+class ReasonPlaceChange(models.TextChoices):
+    """SSDA903 REASON_PLACE_CHANGE: why a placement ended in a change of placement."""
+
+    CARPL = "CARPL", "Change to/implementation of care plan"
+    CLOSE = "CLOSE", "Resignation or closure of provision"
+    ALLEG = "ALLEG", "Allegation (section 47)"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer requests placement end (behaviour)"
+    CREQO = "CREQO", "Carer requests placement end (other)"
+    CHILD = "CHILD", "Child requests placement end"
+    LAREQ = "LAREQ", "Responsible or area authority requests placement end"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"
 
 
 class Placement(TimestampedModel):
@@ -30,6 +52,21 @@ class Placement(TimestampedModel):
     )
     postcode_district = models.CharField(max_length=4, blank=True)
     carer_name = models.CharField(max_length=200, blank=True)
+    # SSDA903 episode items.
+    home_postcode = models.CharField(
+        "child's home postcode", max_length=8, blank=True, help_text="Full postcode"
+    )
+    placement_postcode = models.CharField(max_length=8, blank=True, help_text="Full postcode")
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    # True when the placement changed type with the same carer(s) (903 RNE U or B).
+    same_carer = models.BooleanField("same carer(s) as the previous placement", default=False)
+    reason_place_change = models.CharField(
+        "reason the placement ended",
+        max_length=6,
+        choices=ReasonPlaceChange.choices,
+        blank=True,
+        help_text="When it ended in a change of placement",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -53,6 +90,22 @@ class Placement(TimestampedModel):
                 condition=Q(postcode_district="")
                 | Q(postcode_district__regex=POSTCODE_DISTRICT_REGEX),
                 name="placement_postcode_district_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(home_postcode="") | Q(home_postcode__regex=POSTCODE_REGEX),
+                name="placement_home_postcode_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(placement_postcode="") | Q(placement_postcode__regex=POSTCODE_REGEX),
+                name="placement_postcode_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(urn="") | Q(urn__regex=URN_REGEX), name="placement_urn_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason_place_change="")
+                | Q(reason_place_change__in=ReasonPlaceChange.values),
+                name="placement_reason_place_change_valid",
             ),
         ]
         indexes = [models.Index(fields=["area", "end_date"]), models.Index(fields=["start_date"])]

@@ -36,6 +36,12 @@ def _normalise_postcode_district(value: str) -> str:
     return (value or "").replace(" ", "").upper()
 
 
+def normalise_postcode(value: str) -> str:
+    """Upper case with one space before the inward code ("me141xq" -> "ME14 1XQ")."""
+    compact = (value or "").replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
 @transaction.atomic
 def placement_start(
     *,
@@ -47,8 +53,15 @@ def placement_start(
     started_by: User,
     postcode_district: str = "",
     carer_name: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    urn: str = "",
+    same_carer: bool = False,
+    previous_reason_place_change: str = "",
 ) -> Placement:
-    """Record a new placement in the child's open period of care."""
+    """Record a new placement in the child's open period of care. The SSDA903 items are
+    optional: full home and placement postcodes, the Ofsted URN, whether the carer(s) stay
+    the same (a change of placement type only) and why the previous placement ended."""
     child = _lock_child(child)
     period = child.periods_of_care.filter(end_date__isnull=True).first()
     if period is None:
@@ -74,6 +87,8 @@ def placement_start(
                 }
             )
         previous.end_date = start_date
+        if previous_reason_place_change:
+            previous.reason_place_change = previous_reason_place_change
         bump_version(previous)
         save_with_constraints(previous)
     elif Placement.objects.filter(child=child, end_date__gt=start_date).exists():
@@ -87,6 +102,10 @@ def placement_start(
         area=area,
         postcode_district=_normalise_postcode_district(postcode_district),
         carer_name=carer_name.strip(),
+        home_postcode=normalise_postcode(home_postcode),
+        placement_postcode=normalise_postcode(placement_postcode),
+        urn=urn.strip().upper(),
+        same_carer=same_carer,
     )
     save_with_constraints(placement)
     _on_clock_inputs_changed(child)
@@ -112,10 +131,25 @@ def placement_update(
             **data,
             "postcode_district": _normalise_postcode_district(data["postcode_district"]),
         }
+    for field in ("home_postcode", "placement_postcode"):
+        if field in data:
+            data = {**data, field: normalise_postcode(data[field])}
     changed = apply_changes(
         placement,
         data,
-        {"start_date", "place", "place_provider", "area", "postcode_district", "carer_name"},
+        {
+            "start_date",
+            "place",
+            "place_provider",
+            "area",
+            "postcode_district",
+            "carer_name",
+            "home_postcode",
+            "placement_postcode",
+            "urn",
+            "same_carer",
+            "reason_place_change",
+        },
     )
     if not changed:
         return placement

@@ -1,0 +1,133 @@
+"""SSDA903 tables as the DfE specifies them: column sets (in the DfE's order), code lists and
+date format. Column sets are those of the DfE return guide, as implemented by the public
+validator (csc-validator-be-903, ``lac_validator/config.py``); code lists follow the current
+collection year's validation rules (2025/26)."""
+
+import re
+from datetime import date
+
+from apps.children.models import UPN_REGEX, CategoryOfNeed, ReasonNewEpisode
+from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased
+from apps.core.codes import Placement as PlacementType
+from apps.placements.models import ReasonPlaceChange
+
+HEADER = "Header"
+EPISODES = "Episodes"
+UASC = "UASC"
+OC2 = "OC2"
+AD1 = "AD1"
+PLACED_ADOPTION = "PlacedAdoption"
+
+COLUMNS: dict[str, list[str]] = {
+    HEADER: ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+    EPISODES: [
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ],
+    UASC: ["CHILD", "SEX", "DOB", "DUC"],
+    OC2: [
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ],
+    AD1: [
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
+    PLACED_ADOPTION: [
+        "CHILD",
+        "DOB",
+        "DATE_PLACED",
+        "DATE_PLACED_CEASED",
+        "REASON_PLACED_CEASED",
+    ],
+}
+# The tables we read. OC2 is derived from health records and is export-only.
+IMPORT_TABLES = [HEADER, EPISODES, UASC]
+EXPORT_TABLES = [HEADER, EPISODES, UASC, OC2]
+FILE_NAMES = {
+    HEADER: "header.csv",
+    EPISODES: "episodes.csv",
+    UASC: "uasc.csv",
+    OC2: "oc2.csv",
+}
+
+# SEX: M/F since 2024/25 (U, unknown, is not recorded here); 1/2 in earlier returns.
+SEX_TO_MODEL = {"M": "1", "F": "2", "1": "1", "2": "2"}
+SEX_FROM_MODEL = {"1": "M", "2": "F"}
+
+ETHNIC_CODES = set(Ethnicity.values)
+LEGAL_STATUS_CODES = set(LegalStatus.values)
+CIN_CODES = set(CategoryOfNeed.values)
+RNE_CODES = set(ReasonNewEpisode.values)
+PLACE_CODES = set(PlacementType.values)
+# Placement codes of the 2025/26 return that apps/core/codes.py does not hold yet.
+PLACE_CODES_NOT_HELD = {"K3", "Z11", "Z12", "Z13", "Z14"}
+PLACE_PROVIDER_CODES = set(PlacementProvider.values)
+# X1: the episode ceased and a new one began (the child stays looked after).
+EPISODE_CONTINUES = "X1"
+REC_CODES = set(ReasonEpisodeCeased.values) | {EPISODE_CONTINUES}
+REASON_PLACE_CHANGE_CODES = set(ReasonPlaceChange.values)
+TEMPORARY_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4"}
+# RNE codes by what changed: placement, legal status, or both; U and B keep the carer(s).
+PLACEMENT_CHANGE_RNE = {"P", "T", "U", "B"}
+LEGAL_STATUS_CHANGE_RNE = {"L", "T", "B"}
+SAME_CARER_RNE = {"U", "B"}
+
+UPN_PATTERN = re.compile(UPN_REGEX)
+POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
+POSTCODE_DISTRICT_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
+URN_PATTERN = re.compile(r"^([0-9]{6,7}|SC[0-9]{6}|XXXXXXX)$")
+CHILD_ID_PATTERN = re.compile(r"^[A-Za-z0-9/_-]{1,10}$")
+DATE_PATTERN = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def parse_date(value: str) -> date:
+    """DD/MM/YYYY, as in every 903 table; ValueError naming the expected format otherwise."""
+    match = DATE_PATTERN.match(value)
+    if not match:
+        raise ValueError(f"'{value}' is not a date in the form DD/MM/YYYY")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real date") from None
+
+
+def format_date(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def format_flag(value: bool | None) -> str:
+    return "" if value is None else ("1" if value else "0")
+
+
+def normalise_postcode(value: str) -> str:
+    compact = value.replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 4 else compact

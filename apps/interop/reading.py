@@ -1,0 +1,370 @@
+"""Reading 903 CSV files row by row: the file's table is recognised from its column set (as
+the DfE's own tools do), and each row is checked field by field into a typed record. Every
+problem becomes a ``RowError`` naming the row (the line number in the file, the column header
+being line 1), the column and the reason; nothing here touches the database."""
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO
+
+from apps.core.working_days import date_of_age
+from apps.interop import codes
+
+Progress = Callable[[str, int, int, int | None], None]
+"""progress(label, rows_done, bytes_done, bytes_total)"""
+
+
+@dataclass(frozen=True)
+class RowError:
+    table: str
+    row: int
+    column: str
+    reason: str
+    child: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.table} row {self.row}" if self.row else self.table
+        column = f", {self.column}" if self.column else ""
+        return f"{where}{column}: {self.reason}"
+
+
+@dataclass
+class ImportFile:
+    name: str
+    stream: BinaryIO
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    row: int
+    child: str
+    sex: str
+    date_of_birth: date
+    ethnicity: str
+    upn: str
+    is_mother: bool | None
+    mother_child_dob: date | None
+
+
+@dataclass(frozen=True)
+class EpisodeRow:
+    row: int
+    child: str
+    start: date
+    rne: str
+    legal_status: str
+    category_of_need: str
+    place: str
+    place_provider: str
+    end: date | None
+    rec: str
+    reason_place_change: str
+    home_postcode: str
+    placement_postcode: str
+    urn: str
+
+    @property
+    def placement_key(self) -> tuple[str, str, str, str]:
+        return (self.place, self.place_provider, self.placement_postcode, self.urn)
+
+
+@dataclass(frozen=True)
+class UascRow:
+    row: int
+    child: str
+    sex: str
+    date_of_birth: date
+    ceased_on: date | None
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    table: str | None
+    rows: list = field(default_factory=list)
+    rows_read: int = 0
+
+
+class _Errors:
+    """Collects the errors of one row; the row is kept only when it has none."""
+
+    def __init__(self, sink: list[RowError], table: str, row: int, child: str) -> None:
+        self.sink, self.table, self.row, self.child = sink, table, row, child
+        self.count = 0
+
+    def add(self, column: str, reason: str) -> None:
+        self.sink.append(RowError(self.table, self.row, column, reason, self.child))
+        self.count += 1
+
+
+def identify_table(columns: list[str]) -> tuple[str | None, str]:
+    """The 903 table with exactly these columns, or None and what is wrong."""
+    for table, expected in codes.COLUMNS.items():
+        if set(columns) == set(expected) and len(columns) == len(expected):
+            if table not in codes.IMPORT_TABLES:
+                return None, (
+                    f"This is the {table} table; only {', '.join(codes.IMPORT_TABLES)} "
+                    "are imported (OC2 and adoption tables are produced from our own records)"
+                )
+            return table, ""
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        return None, f"Duplicate column(s): {', '.join(duplicates)}"
+    best = max(codes.IMPORT_TABLES, key=lambda t: len(set(columns) & set(codes.COLUMNS[t])))
+    missing = [c for c in codes.COLUMNS[best] if c not in columns]
+    unexpected = [c for c in columns if c not in codes.COLUMNS[best]]
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if unexpected:
+        parts.append(f"unexpected {', '.join(unexpected)}")
+    return None, (
+        f"The columns do not match any 903 table; nearest is {best} "
+        f"({'; '.join(parts)}). Expected: {','.join(codes.COLUMNS[best])}"
+    )
+
+
+class _ByteCounter:
+    def __init__(self) -> None:
+        self.done = 0
+
+
+def _lines(stream: BinaryIO, counter: _ByteCounter) -> Iterator[str]:
+    first = True
+    for raw in stream:
+        counter.done += len(raw)
+        yield raw.decode("utf-8-sig" if first else "utf-8")
+        first = False
+
+
+def read_file(
+    upload: ImportFile,
+    errors: list[RowError],
+    *,
+    today: date,
+    progress: Progress | None = None,
+) -> ParsedFile:
+    """Stream one file: recognise its table, then check each row into a typed record."""
+    counter = _ByteCounter()
+    reader = csv.reader(_lines(upload.stream, counter))
+    label = upload.name
+    try:
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        errors.append(RowError(label, 1, "", "The file is not UTF-8 text (save it as CSV UTF-8)"))
+        return ParsedFile(upload.name, None)
+    if not header:
+        errors.append(RowError(label, 0, "", "The file is empty"))
+        return ParsedFile(upload.name, None)
+    columns = [c.strip().upper() for c in header]
+    table, problem = identify_table(columns)
+    if table is None:
+        errors.append(RowError(label, 1, "", problem))
+        return ParsedFile(upload.name, None)
+    parsed = ParsedFile(upload.name, table)
+    check = _ROW_CHECKS[table]
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            parsed.rows_read += 1
+            if len(values) != len(columns):
+                errors.append(
+                    RowError(
+                        table,
+                        line,
+                        "",
+                        f"The row has {len(values)} fields; the header has {len(columns)}",
+                    )
+                )
+                continue
+            record = dict(zip(columns, (v.strip() for v in values), strict=True))
+            row = check(record, line, errors, today)
+            if row is not None:
+                parsed.rows.append(row)
+            if progress and parsed.rows_read % 500 == 0:
+                progress(table, parsed.rows_read, counter.done, upload.size)
+    except UnicodeDecodeError:
+        errors.append(
+            RowError(table, reader.line_num + 1, "", "The file is not UTF-8 text from this line")
+        )
+    except csv.Error as error:
+        errors.append(RowError(table, reader.line_num, "", f"The CSV is malformed: {error}"))
+    if progress:
+        progress(table, parsed.rows_read, counter.done, upload.size)
+    return parsed
+
+
+# Field checks --------------------------------------------------------------------------------
+
+
+def _date(e: _Errors, record: dict, column: str, *, required: bool, today: date) -> date | None:
+    value = record[column]
+    if not value:
+        if required:
+            e.add(column, "Required")
+        return None
+    try:
+        parsed = codes.parse_date(value)
+    except ValueError as error:
+        e.add(column, str(error))
+        return None
+    if parsed > today:
+        e.add(column, f"{value} is in the future")
+        return None
+    return parsed
+
+
+def _code(e: _Errors, record: dict, column: str, allowed: set[str], *, required: bool) -> str:
+    value = record[column].upper()
+    if not value:
+        if required:
+            e.add(column, "Required")
+        return ""
+    if value not in allowed:
+        e.add(column, f"'{record[column]}' is not a valid code")
+        return ""
+    return value
+
+
+def _child(e: _Errors, record: dict) -> str:
+    value = record["CHILD"]
+    if not value:
+        e.add("CHILD", "Required")
+    elif not codes.CHILD_ID_PATTERN.match(value):
+        e.add("CHILD", f"'{value}' is not a child reference (up to 10 letters or digits)")
+    return value
+
+
+def _sex(e: _Errors, record: dict) -> str:
+    value = record["SEX"].upper()
+    if not value:
+        e.add("SEX", "Required")
+        return ""
+    if value == "U":
+        e.add("SEX", "'U' (not known) cannot be recorded here: give M or F")
+        return ""
+    if value not in codes.SEX_TO_MODEL:
+        e.add("SEX", f"'{record['SEX']}' is not a valid code (M or F)")
+        return ""
+    return codes.SEX_TO_MODEL[value]
+
+
+def _flag(e: _Errors, record: dict, column: str) -> bool | None:
+    value = record[column]
+    if value == "":
+        return None
+    if value not in {"0", "1"}:
+        e.add(column, f"'{value}' is not 0 or 1")
+        return None
+    return value == "1"
+
+
+def _postcode(e: _Errors, record: dict, column: str) -> str:
+    value = codes.normalise_postcode(record[column])
+    if value and not (
+        codes.POSTCODE_PATTERN.match(value) or codes.POSTCODE_DISTRICT_PATTERN.match(value)
+    ):
+        e.add(column, f"'{record[column]}' is not a postcode")
+        return ""
+    return value
+
+
+def check_header(record: dict, line: int, errors: list[RowError], today: date) -> HeaderRow | None:
+    e = _Errors(errors, codes.HEADER, line, record["CHILD"])
+    child = _child(e, record)
+    sex = _sex(e, record)
+    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    ethnicity = _code(e, record, "ETHNIC", codes.ETHNIC_CODES, required=True)
+    upn = record["UPN"].upper()
+    if upn and not codes.UPN_PATTERN.match(upn):
+        e.add("UPN", f"'{record['UPN']}' is not a UPN (or UN1-UN5 when not known)")
+    is_mother = _flag(e, record, "MOTHER")
+    if is_mother and sex == "1":
+        e.add("MOTHER", "A male child cannot be recorded as a mother")
+    mother_child_dob = _date(e, record, "MC_DOB", required=False, today=today)
+    if mother_child_dob and not is_mother:
+        e.add("MC_DOB", "Given, but MOTHER is not 1")
+    if mother_child_dob and date_of_birth and mother_child_dob <= date_of_birth:
+        e.add("MC_DOB", "Before the mother's own date of birth")
+    if e.count:
+        return None
+    return HeaderRow(line, child, sex, date_of_birth, ethnicity, upn, is_mother, mother_child_dob)
+
+
+def check_episode(
+    record: dict, line: int, errors: list[RowError], today: date
+) -> EpisodeRow | None:
+    e = _Errors(errors, codes.EPISODES, line, record["CHILD"])
+    child = _child(e, record)
+    start = _date(e, record, "DECOM", required=True, today=today)
+    rne = _code(e, record, "RNE", codes.RNE_CODES, required=True)
+    legal_status = _code(e, record, "LS", codes.LEGAL_STATUS_CODES, required=True)
+    category_of_need = _code(e, record, "CIN", codes.CIN_CODES, required=False)
+    place = record["PLACE"].upper()
+    if not place:
+        e.add("PLACE", "Required")
+    elif place in codes.PLACE_CODES_NOT_HELD:
+        e.add("PLACE", f"'{place}' is a valid 903 code that this system does not record yet")
+    elif place not in codes.PLACE_CODES:
+        e.add("PLACE", f"'{record['PLACE']}' is not a valid code")
+    place_provider = record["PLACE_PROVIDER"].upper()
+    if not place_provider:
+        e.add("PLACE_PROVIDER", "Required: this system records a provider for every placement")
+    elif place_provider not in codes.PLACE_PROVIDER_CODES:
+        e.add("PLACE_PROVIDER", f"'{record['PLACE_PROVIDER']}' is not a valid code")
+    end = _date(e, record, "DEC", required=False, today=today)
+    rec = _code(e, record, "REC", codes.REC_CODES, required=False)
+    if bool(record["DEC"]) != bool(record["REC"]):
+        e.add("REC" if record["DEC"] else "DEC", "DEC and REC are both given or both blank")
+    if start and end and end < start:
+        e.add("DEC", f"Before the episode started ({codes.format_date(start)})")
+    reason_place_change = _code(
+        e, record, "REASON_PLACE_CHANGE", codes.REASON_PLACE_CHANGE_CODES, required=False
+    )
+    home_postcode = _postcode(e, record, "HOME_POST")
+    placement_postcode = _postcode(e, record, "PL_POST")
+    urn = record["URN"].upper()
+    if urn and not codes.URN_PATTERN.match(urn):
+        e.add("URN", f"'{record['URN']}' is not an Ofsted URN")
+    if e.count:
+        return None
+    return EpisodeRow(
+        line,
+        child,
+        start,
+        rne,
+        legal_status,
+        category_of_need,
+        place,
+        place_provider,
+        end,
+        rec,
+        reason_place_change,
+        home_postcode,
+        placement_postcode,
+        urn,
+    )
+
+
+def check_uasc(record: dict, line: int, errors: list[RowError], today: date) -> UascRow | None:
+    e = _Errors(errors, codes.UASC, line, record["CHILD"])
+    child = _child(e, record)
+    sex = _sex(e, record)
+    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    ceased_on = _date(e, record, "DUC", required=False, today=today)
+    if ceased_on and date_of_birth:
+        if ceased_on < date_of_birth:
+            e.add("DUC", "Before the date of birth")
+        elif ceased_on > date_of_age(date_of_birth, 18):
+            e.add("DUC", "After the 18th birthday (UASC status ends at 18)")
+    if e.count:
+        return None
+    return UascRow(line, child, sex, date_of_birth, ceased_on)
+
+
+_ROW_CHECKS = {codes.HEADER: check_header, codes.EPISODES: check_episode, codes.UASC: check_uasc}

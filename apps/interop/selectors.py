@@ -1,0 +1,362 @@
+"""The SSDA903 return for one collection year (1 April to 31 March), built from our records.
+
+Episodes are derived: a new 903 episode starts at the start of a period of care, at each new
+placement and at each change of legal status, so a placement that spans a change of legal
+status is two episodes (RNE L for the second). Episodes still open on 31 March are returned
+open (no DEC/REC), as the DfE asks; episodes that ended before 1 April are left out.
+
+OC2 (children looked after continuously for 12 months at 31 March) comes from the health
+records: the year's latest SDQ, dental checks, immunisation status and statutory health
+assessments, plus the convictions and substance misuse items of ``AnnualOutcome``. Items we
+hold no record for are left blank, never guessed.
+
+No adoption data model exists yet, so there are no AD1 or PlacedAdoption tables.
+"""
+
+import csv
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db.models import QuerySet
+
+from apps.assessments.models import Assessment, DentalCheck, ImmunisationRecord, SdqRecord
+from apps.assessments.models.records import ImmunisationStatus
+from apps.children.models import AnnualOutcome, Child, LegalStatusChange, PeriodOfCare
+from apps.core.services import today as local_today
+from apps.core.working_days import date_of_age
+from apps.interop import codes
+from apps.placements.models import Placement
+
+NOT_PRODUCED = {
+    codes.AD1: "no adoption data model exists yet",
+    codes.PLACED_ADOPTION: "no adoption data model exists yet",
+}
+SHORT_BREAK_STATUSES = {"V3", "V4"}
+
+
+@dataclass(frozen=True)
+class CollectionYear:
+    """The year to 31 March of ``ending``: 1 April (ending - 1) to 31 March (ending)."""
+
+    ending: int
+
+    @property
+    def start(self) -> date:
+        return date(self.ending - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.ending, 3, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.ending - 1}/{self.ending % 100:02d}"
+
+    @classmethod
+    def parse(cls, value: str) -> "CollectionYear":
+        """'2026' or '2025/26' or '2025-26' (the year ending 31 March 2026)."""
+        value = value.strip()
+        for separator in ("/", "-"):
+            if separator in value:
+                first, second = value.split(separator, 1)
+                ending = int(first) + 1
+                if int(second) % 100 != ending % 100:
+                    raise ValueError(f"{value} is not a collection year")
+                return cls(ending)
+        return cls(int(value))
+
+    @classmethod
+    def latest_complete(cls, today: date | None = None) -> "CollectionYear":
+        today = today or local_today()
+        return cls(today.year if today >= date(today.year, 4, 1) else today.year - 1)
+
+
+@dataclass
+class Export:
+    year: CollectionYear
+    tables: dict[str, list[list[str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def csv_text(self, table: str) -> str:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(codes.COLUMNS[table])
+        writer.writerows(self.tables[table])
+        return buffer.getvalue()
+
+    def write_directory(self, directory: Path) -> list[Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for table in self.tables:
+            path = directory / codes.FILE_NAMES[table]
+            path.write_text(self.csv_text(table), encoding="utf-8")
+            written.append(path)
+        return written
+
+    def zip_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for table in self.tables:
+                archive.writestr(codes.FILE_NAMES[table], self.csv_text(table))
+            archive.writestr("README.txt", "\n".join(self.notes) + "\n")
+        return buffer.getvalue()
+
+
+@dataclass
+class _Episode:
+    start: date
+    end: date | None
+    rne: str
+    legal_status: str
+    placement: Placement | None
+    rec: str = ""
+    reason_place_change: str = ""
+
+
+def _episodes(
+    period: PeriodOfCare, placements: list[Placement], changes: list[LegalStatusChange]
+) -> list[_Episode]:
+    """Every 903 episode of one period of care, from its start to its end (or today)."""
+
+    def status_on(day: date) -> str:
+        status = period.legal_status
+        for change in changes:
+            if change.start_date <= day:
+                status = change.legal_status
+        return status
+
+    def placement_on(day: date) -> Placement | None:
+        current = None
+        for placement in placements:
+            if placement.start_date <= day:
+                current = placement
+        return current
+
+    def inside(day: date) -> bool:
+        return period.start_date < day and (period.end_date is None or day < period.end_date)
+
+    placement_starts = {p.start_date for p in placements}
+    boundaries = sorted(
+        {period.start_date}
+        | {day for day in placement_starts if inside(day)}
+        | {c.start_date for c in changes if inside(c.start_date)}
+    )
+    episodes: list[_Episode] = []
+    for day in boundaries:
+        status = status_on(day)
+        placement = placement_on(day)
+        if episodes:
+            previous = episodes[-1]
+            placement_changed = day in placement_starts
+            status_changed = status != previous.legal_status
+            if not placement_changed and not status_changed:
+                continue  # a recorded change that changes nothing
+            same_carer = placement is not None and placement.same_carer
+            if placement_changed and status_changed:
+                rne = "B" if same_carer else "T"
+            elif placement_changed:
+                rne = "U" if same_carer else "P"
+            else:
+                rne = "L"
+            previous.end = day
+            previous.rec = codes.EPISODE_CONTINUES
+            if placement_changed and previous.placement is not None:
+                previous.reason_place_change = previous.placement.reason_place_change
+        else:
+            rne = period.reason_new_episode
+        episodes.append(_Episode(day, None, rne, status, placement))
+    if episodes and period.end_date is not None:
+        episodes[-1].end = period.end_date
+        episodes[-1].rec = period.reason_end
+    return episodes
+
+
+def _flag(value: bool | None) -> str:
+    return codes.format_flag(value)
+
+
+def build_export(children: QuerySet[Child], year: CollectionYear) -> Export:
+    """The Header, Episodes, UASC and OC2 tables for ``children`` (one LA's, through the
+    access selector) in the collection year."""
+    export = Export(year)
+    start, end = year.start, year.end
+    children_by_id = {
+        c.pk: c
+        for c in children.filter(periods_of_care__start_date__lte=end)
+        .distinct()
+        .order_by("la_child_id")
+    }
+    ids = list(children_by_id)
+    periods: dict[int, list[PeriodOfCare]] = defaultdict(list)
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    changes: dict[int, list[LegalStatusChange]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 2000):
+        chunk = ids[chunk_start : chunk_start + 2000]
+        for period in PeriodOfCare.objects.filter(child_id__in=chunk, start_date__lte=end).exclude(
+            end_date__lt=start
+        ):
+            periods[period.child_id].append(period)
+        for placement in Placement.objects.filter(child_id__in=chunk).order_by("start_date"):
+            placements[placement.period_of_care_id].append(placement)
+        for change in LegalStatusChange.objects.filter(child_id__in=chunk).order_by("start_date"):
+            changes[change.period_of_care_id].append(change)
+
+    episode_rows: list[list[str]] = []
+    in_return: list[Child] = []
+    continuous: list[Child] = []
+    for child_id, child in children_by_id.items():
+        child_rows = []
+        short_break_in_year = False
+        continuous_period = False
+        for period in sorted(periods.get(child_id, []), key=lambda p: p.start_date):
+            for episode in _episodes(period, placements[period.pk], changes[period.pk]):
+                if episode.start > end or (episode.end is not None and episode.end < start):
+                    continue
+                if episode.legal_status in SHORT_BREAK_STATUSES:
+                    short_break_in_year = True
+                closed = episode.end is not None and episode.end <= end
+                placement = episode.placement
+                child_rows.append(
+                    [
+                        child.la_child_id,
+                        codes.format_date(episode.start),
+                        episode.rne,
+                        episode.legal_status,
+                        period.category_of_need,
+                        placement.place if placement else "",
+                        placement.place_provider if placement else "",
+                        codes.format_date(episode.end) if closed else "",
+                        episode.rec if closed else "",
+                        episode.reason_place_change if closed else "",
+                        placement.home_postcode if placement else "",
+                        (placement.placement_postcode or placement.postcode_district)
+                        if placement
+                        else "",
+                        placement.urn if placement else "",
+                    ]
+                )
+            # Looked after continuously for 12 months at 31 March (as the DfE's validator
+            # reads it): in care on 1 April and not ceased before 31 March.
+            if period.start_date <= start and (period.end_date is None or period.end_date >= end):
+                continuous_period = True
+        if not child_rows:
+            continue
+        episode_rows.extend(child_rows)
+        in_return.append(child)
+        if continuous_period and not short_break_in_year:
+            continuous.append(child)
+
+    export.tables[codes.HEADER] = [
+        [
+            child.la_child_id,
+            codes.SEX_FROM_MODEL[child.sex],
+            codes.format_date(child.date_of_birth),
+            child.ethnicity,
+            child.upn,
+            _flag(child.is_mother) if child.sex == "2" else "",
+            codes.format_date(child.mother_child_dob),
+        ]
+        for child in in_return
+    ]
+    export.tables[codes.EPISODES] = episode_rows
+    export.tables[codes.UASC] = [
+        [
+            child.la_child_id,
+            codes.SEX_FROM_MODEL[child.sex],
+            codes.format_date(child.date_of_birth),
+            codes.format_date(child.uasc_ceased_on),
+        ]
+        for child in in_return
+        if child.is_uasc
+    ]
+    export.tables[codes.OC2] = _oc2_rows(continuous, year)
+    export.notes = [
+        f"SSDA903 return {year.label} ({start:%d/%m/%Y} to {end:%d/%m/%Y}): "
+        f"{len(in_return)} children, {len(episode_rows)} episodes, "
+        f"{len(export.tables[codes.UASC])} UASC, {len(export.tables[codes.OC2])} OC2.",
+        *[f"No {table} file: {reason}." for table, reason in NOT_PRODUCED.items()],
+    ]
+    return export
+
+
+def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
+    start, end = year.start, year.end
+    ids = [c.pk for c in children]
+    latest_sdq: dict[int, SdqRecord] = {}
+    for record in SdqRecord.objects.filter(
+        child_id__in=ids, completed_on__gte=start, completed_on__lte=end
+    ).order_by("completed_on", "id"):
+        latest_sdq[record.child_id] = record
+    immunisation: dict[int, str] = {}
+    for record in ImmunisationRecord.objects.filter(child_id__in=ids, checked_on__lte=end).order_by(
+        "checked_on", "id"
+    ):
+        immunisation[record.child_id] = record.status
+    teeth = set(
+        DentalCheck.objects.filter(
+            child_id__in=ids, checked_on__gte=start, checked_on__lte=end
+        ).values_list("child_id", flat=True)
+    )
+    assessed = set(
+        Assessment.objects.filter(
+            child_id__in=ids, held_on__gte=start, held_on__lte=end
+        ).values_list("child_id", flat=True)
+    )
+    ever_assessed = set(
+        Assessment.objects.filter(child_id__in=ids, held_on__lte=end).values_list(
+            "child_id", flat=True
+        )
+    )
+    # Overdue at 31 March: due by then and not held by then (unless declined or not needed).
+    overdue = set(
+        Assessment.objects.filter(
+            child_id__in=ids,
+            due_date__lte=end,
+            declined_on__isnull=True,
+            not_required_reason="",
+        )
+        .exclude(held_on__lte=end)
+        .values_list("child_id", flat=True)
+    )
+    outcomes = {
+        o.child_id: o for o in AnnualOutcome.objects.filter(child_id__in=ids, year_ending=end)
+    }
+    rows = []
+    for child in children:
+        dob = child.date_of_birth
+        sdq_score = sdq_reason = ""
+        # SDQ for children 4 or over by 31 March and under 17 on 1 April (DfE rules 186-189).
+        if date_of_age(dob, 4) <= end and date_of_age(dob, 17) > start:
+            record = latest_sdq.get(child.pk)
+            if record is not None and record.total_score is not None:
+                sdq_score = str(record.total_score)
+            elif record is not None:
+                sdq_reason = record.reason_not_completed
+        outcome = outcomes.get(child.pk)
+        convicted = ""
+        if outcome is not None and date_of_age(dob, 10) <= end:
+            convicted = _flag(outcome.convicted)
+        health_check = ""
+        if date_of_age(dob, 5) > end:
+            health_check = _flag(child.pk in ever_assessed and child.pk not in overdue)
+        rows.append(
+            [
+                child.la_child_id,
+                codes.format_date(dob),
+                sdq_score,
+                sdq_reason,
+                convicted,
+                health_check,
+                _flag(immunisation.get(child.pk) == ImmunisationStatus.UP_TO_DATE),
+                _flag(child.pk in teeth),
+                _flag(child.pk in assessed),
+                _flag(outcome.substance_misuse) if outcome else "",
+                _flag(outcome.intervention_received) if outcome else "",
+                _flag(outcome.intervention_offered) if outcome else "",
+            ]
+        )
+    return rows
