@@ -2,7 +2,11 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 
 from apps.assessments.api import (
@@ -17,7 +21,9 @@ from apps.children.api import ChildViewSet, PeriodOfCareViewSet
 from apps.core.views import health
 from apps.placements.api import PlacementViewSet
 
-APP_URL_MODULES = [import_module(f"apps.{name}.urls") for name in ("performance", "interop", "adoption")]
+APP_URL_MODULES = [
+    import_module(f"apps.{name}.urls") for name in ("performance", "interop", "adoption")
+]
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
