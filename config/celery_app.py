@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.sweep_clocks_nightly",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Every minute: publish outbox messages written while Redis was unreachable.
+    "relay-outbox": {
+        "task": "apps.assessments.tasks.relay_outbox",
+        "schedule": 60.0,
+    },
     # At 06:30 each morning: every user with overdue or at-risk items gets one email with
     # the counts and a link to their worklist.
     "daily-digest": {

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from celery import shared_task
-from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -31,19 +30,12 @@ def recompute_deferred() -> Iterator[None]:
 
 
 def _send_after_commit(task, *args) -> None:
-    """Enqueue after the transaction commits. Saving never depends on Redis: if the broker is
-    down the message is lost and logged, the child's stale mark stays, and the nightly sweep
-    recomputes it."""
+    """Enqueue through the outbox: the message is saved with the change and published after
+    commit; if Redis is down it waits in the outbox for the relay. (The child's stale mark
+    and the nightly sweep are a second net under the clock recomputes.)"""
+    from apps.core.outbox import outbox_enqueue
 
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except Exception:  # noqa: BLE001 - a broker outage must not fail a committed write
-            logger.warning(
-                "Could not enqueue %s%s; the nightly sweep will catch up", task.name, args
-            )
-
-    transaction.on_commit(send)
+    outbox_enqueue(task.name, *args)
 
 
 def enqueue_child_recompute(child_id: int) -> None:
@@ -88,3 +80,10 @@ def send_daily_digests() -> int:
     from apps.assessments.notifications import send_daily_digests as send
 
     return send()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_outbox() -> dict:
+    from apps.core.outbox import relay_outbox as relay
+
+    return relay()
