@@ -75,6 +75,18 @@ def _child_id(name: str, kwargs: dict) -> int | None:
         from apps.assessments.models import Assessment
 
         return Assessment.objects.filter(pk=_int(pk)).values_list("child_id", flat=True).first()
+    if name.startswith("adoption-case-api"):
+        from apps.adoption.models import AdoptionCase
+
+        return AdoptionCase.objects.filter(pk=_int(pk)).values_list("child_id", flat=True).first()
+    if name.startswith("adoption-work-item"):
+        from apps.adoption.models import AdoptionWorkItem
+
+        return (
+            AdoptionWorkItem.objects.filter(pk=_int(pk))
+            .values_list("case__child_id", flat=True)
+            .first()
+        )
     return None
 
 

@@ -1,0 +1,417 @@
+"""Pure rule code for adoption (DOMAIN.md 7): the milestones and their order, medical
+adviser work item due dates and status, and the timeliness measures. No ORM: plain values
+in, plain values out, so every rule is tested exhaustively (tests/adoption/test_rules.py).
+
+Order of the milestones (our decisions, each also a database CheckConstraint):
+
+- The agency decision maker (ADM) decides that the child should be placed for adoption
+  after adoption became the plan, and the local authority applies for a placement order
+  only after that decision (Adoption Agencies Regulations 2005, reg. 19; ACA 2002 s.22).
+- A match follows the ADM decision and, where the court made a placement order, the order
+  (a child placed with parental consent under s.19 has no placement order: it is optional).
+- The child moves in with the adopters after the match; the adoption order follows the move.
+- A disruption ends a placement with adopters: it needs the move-in, is on or after it, and
+  there is no adoption order for a disrupted placement (a breakdown after the order is not a
+  disruption).
+- A change of plan away from adoption ends the adoption route: it follows the plan and
+  every other recorded milestone (including a disruption), and never an adoption order.
+- Every date: not before the child's date of birth, not in the future (DOMAIN.md 10).
+- A change of plan and a disruption each carry a note; a note has its date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from apps.assessments.rules.status import ClockStatus
+from apps.core.working_days import add_months
+
+# ---------------------------------------------------------------------------------------
+# Milestones
+
+
+@dataclass(frozen=True)
+class Milestone:
+    field: str
+    label: str  # starts a message: "ADM decision"
+    phrase: str  # inside a message: "the ADM decision"
+
+
+MILESTONES: tuple[Milestone, ...] = (
+    Milestone("adoption_plan_on", "Adoption plan", "the adoption plan"),
+    Milestone("adm_decision_on", "ADM decision", "the ADM decision"),
+    Milestone("placement_order_on", "Placement order", "the placement order"),
+    Milestone("match_decision_on", "Match", "the match"),
+    Milestone("moved_in_on", "Moving in with adopters", "moving in with adopters"),
+    Milestone("adoption_order_on", "Adoption order", "the adoption order"),
+    Milestone("disruption_on", "Disruption", "the disruption"),
+    Milestone("plan_changed_on", "Plan change away from adoption", "the plan change"),
+)
+MILESTONE_FIELDS: tuple[str, ...] = tuple(m.field for m in MILESTONES)
+LABELS: dict[str, str] = {m.field: m.label for m in MILESTONES}
+PHRASES: dict[str, str] = {m.field: m.phrase for m in MILESTONES}
+# A dated event that needs a note saying what happened, and that note's field.
+NOTES: dict[str, str] = {"plan_changed_on": "plan_changed_note", "disruption_on": "disruption_note"}
+
+
+@dataclass(frozen=True)
+class OrderRule:
+    """``later`` cannot be before ``earlier``; when ``required``, ``later`` also needs
+    ``earlier`` recorded."""
+
+    later: str
+    earlier: str
+    required: bool
+
+    @property
+    def constraint_name(self) -> str:
+        return f"adoption_{self.later}_not_before_{self.earlier}"
+
+
+_ROUTE_BEFORE_PLAN_CHANGE = (
+    "adm_decision_on",
+    "placement_order_on",
+    "match_decision_on",
+    "moved_in_on",
+    "disruption_on",
+)
+ORDER_RULES: tuple[OrderRule, ...] = (
+    OrderRule("adm_decision_on", "adoption_plan_on", required=True),
+    OrderRule("placement_order_on", "adm_decision_on", required=True),
+    OrderRule("match_decision_on", "adm_decision_on", required=True),
+    OrderRule("match_decision_on", "placement_order_on", required=False),
+    OrderRule("moved_in_on", "match_decision_on", required=True),
+    OrderRule("adoption_order_on", "moved_in_on", required=True),
+    OrderRule("disruption_on", "moved_in_on", required=True),
+    OrderRule("plan_changed_on", "adoption_plan_on", required=True),
+    *(OrderRule("plan_changed_on", field, required=False) for field in _ROUTE_BEFORE_PLAN_CHANGE),
+)
+
+
+@dataclass(frozen=True)
+class ExclusiveRule:
+    """Two milestones that cannot both be recorded; the error goes on ``field``."""
+
+    field: str
+    other: str
+    message: str
+
+    @property
+    def constraint_name(self) -> str:
+        return f"adoption_{self.field}_excludes_{self.other}"
+
+
+EXCLUSIVE_RULES: tuple[ExclusiveRule, ...] = (
+    ExclusiveRule(
+        "disruption_on",
+        "adoption_order_on",
+        "A placement with an adoption order cannot disrupt: remove the adoption order or "
+        "the disruption.",
+    ),
+    ExclusiveRule(
+        "plan_changed_on",
+        "adoption_order_on",
+        "The child is adopted: the plan cannot change away from adoption.",
+    ),
+)
+
+
+def order_message(rule: OrderRule, later: date, earlier: date | None) -> str:
+    if earlier is None:
+        return f"{LABELS[rule.later]} needs {PHRASES[rule.earlier]} recorded first."
+    return (
+        f"{LABELS[rule.later]} ({later:%d/%m/%Y}) cannot be before "
+        f"{PHRASES[rule.earlier]} ({earlier:%d/%m/%Y})."
+    )
+
+
+def milestone_errors(
+    values: Mapping[str, date | str | None], *, date_of_birth: date, today: date
+) -> dict[str, str]:
+    """Every problem with a case's milestones, at most one per field (the first found),
+    keyed by the field to show it on. Empty when the milestones are consistent."""
+    errors: dict[str, str] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, message)
+
+    for field in MILESTONE_FIELDS:
+        day = values.get(field)
+        if day is None:
+            continue
+        if day > today:
+            add(field, f"{LABELS[field]} cannot be in the future.")
+        elif day < date_of_birth:
+            add(
+                field,
+                f"{LABELS[field]} cannot be before the child's date of birth "
+                f"({date_of_birth:%d/%m/%Y}).",
+            )
+    for rule in ORDER_RULES:
+        later, earlier = values.get(rule.later), values.get(rule.earlier)
+        if later is None:
+            continue
+        if earlier is None:
+            if rule.required:
+                add(rule.later, order_message(rule, later, None))
+        elif later < earlier:
+            add(rule.later, order_message(rule, later, earlier))
+    for rule in EXCLUSIVE_RULES:
+        if values.get(rule.field) is not None and values.get(rule.other) is not None:
+            add(rule.field, rule.message)
+    for field, note_field in NOTES.items():
+        has_note = bool((values.get(note_field) or "").strip())
+        if values.get(field) is not None and not has_note:
+            add(note_field, f"Say what happened: {PHRASES[field]} needs a note.")
+        elif values.get(field) is None and has_note:
+            add(field, f"Enter the date of {PHRASES[field]} the note is about.")
+    return {field: errors[field] for field in _error_order() if field in errors}
+
+
+def _error_order() -> list[str]:
+    order: list[str] = []
+    for field in MILESTONE_FIELDS:
+        order.append(field)
+        if field in NOTES:
+            order.append(NOTES[field])
+    return order
+
+
+class Stage:
+    NO_PLAN = "NO_PLAN"
+    PLAN = "PLAN"
+    ADM = "ADM"
+    PLACEMENT_ORDER = "PLACEMENT_ORDER"
+    MATCHED = "MATCHED"
+    PLACED = "PLACED"
+    ADOPTED = "ADOPTED"
+    DISRUPTED = "DISRUPTED"
+    PLAN_CHANGED = "PLAN_CHANGED"
+
+
+STAGE_LABELS = {
+    Stage.NO_PLAN: "Adoption is not yet the plan",
+    Stage.PLAN: "Adoption is the plan",
+    Stage.ADM: "ADM decision made",
+    Stage.PLACEMENT_ORDER: "Placement order made",
+    Stage.MATCHED: "Matched",
+    Stage.PLACED: "Placed with adopters",
+    Stage.ADOPTED: "Adopted",
+    Stage.DISRUPTED: "Placement disrupted",
+    Stage.PLAN_CHANGED: "Plan changed away from adoption",
+}
+
+
+# Which milestone decides the stage: the first recorded in this order (the ending ones first).
+STAGE_ORDER: tuple[tuple[str, str], ...] = (
+    ("plan_changed_on", Stage.PLAN_CHANGED),
+    ("adoption_order_on", Stage.ADOPTED),
+    ("disruption_on", Stage.DISRUPTED),
+    ("moved_in_on", Stage.PLACED),
+    ("match_decision_on", Stage.MATCHED),
+    ("placement_order_on", Stage.PLACEMENT_ORDER),
+    ("adm_decision_on", Stage.ADM),
+    ("adoption_plan_on", Stage.PLAN),
+)
+
+
+def case_stage(values: Mapping[str, date | str | None]) -> str:
+    """Where the case is now: the latest milestone reached, the ending ones first."""
+    for field, stage in STAGE_ORDER:
+        if values.get(field) is not None:
+            return stage
+    return Stage.NO_PLAN
+
+
+# Records of adoption are kept for 100 years from the adoption order (DOMAIN.md 10).
+ADOPTION_RECORD_RETENTION_YEARS = 100
+
+
+def retain_until(adoption_order_on: date | None) -> date | None:
+    if adoption_order_on is None:
+        return None
+    return add_months(adoption_order_on, 12 * ADOPTION_RECORD_RETENTION_YEARS)
+
+
+# ---------------------------------------------------------------------------------------
+# Medical adviser work items
+
+
+def work_item_due(requested_on: date, months: int) -> date:
+    """Default (DOMAIN.md 7): due one calendar month after the request, the LA's
+    ``adoption_work_item_months`` in force on the request date; a day missing from the
+    target month becomes its last day (31 January + 1 month = 28 or 29 February)."""
+    return add_months(requested_on, months)
+
+
+WORK_ITEM_STATUSES = (
+    ClockStatus.PENDING,
+    ClockStatus.OVERDUE,
+    ClockStatus.MET,
+    ClockStatus.BREACHED,
+)
+
+
+def work_item_status(*, due: date, completed_on: date | None, today: date) -> ClockStatus:
+    """As clock_status (DOMAIN.md 5), without the at-risk band: done on or before the due
+    date is met, after it breached; open past the due date is overdue, else pending."""
+    if completed_on is not None:
+        return ClockStatus.MET if completed_on <= due else ClockStatus.BREACHED
+    return ClockStatus.OVERDUE if today > due else ClockStatus.PENDING
+
+
+# ---------------------------------------------------------------------------------------
+# Timeliness measures (lower is better)
+
+# The start of the period of care during which the measure's end event happened.
+ENTRY_TO_CARE = "entry_to_care"
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class AdoptionMeasure:
+    code: str
+    label: str
+    start: str  # a milestone field, or ENTRY_TO_CARE
+    end: str  # a milestone field: a child is counted in the window its end event falls in
+    threshold: int  # days; the national adoption scorecard threshold
+
+
+ENTRY_TO_MOVED_IN = "ENTRY_TO_MOVED_IN"
+PLACEMENT_ORDER_TO_MATCH = "PLACEMENT_ORDER_TO_MATCH"
+ENTRY_TO_PLAN = "ENTRY_TO_PLAN"
+PLAN_TO_ADM = "PLAN_TO_ADM"
+ADM_TO_MATCH = "ADM_TO_MATCH"
+
+MEASURES: tuple[AdoptionMeasure, ...] = (
+    AdoptionMeasure(
+        ENTRY_TO_MOVED_IN,
+        "Days from entry to care to moving in with the adoptive family",
+        ENTRY_TO_CARE,
+        "moved_in_on",
+        426,
+    ),
+    AdoptionMeasure(
+        PLACEMENT_ORDER_TO_MATCH,
+        "Days from placement order to match decision",
+        "placement_order_on",
+        "match_decision_on",
+        121,
+    ),
+    AdoptionMeasure(
+        ENTRY_TO_PLAN,
+        "Days from entry to care to adoption becoming the plan",
+        ENTRY_TO_CARE,
+        "adoption_plan_on",
+        121,
+    ),
+    AdoptionMeasure(
+        PLAN_TO_ADM,
+        "Days from adoption plan to ADM decision",
+        "adoption_plan_on",
+        "adm_decision_on",
+        56,
+    ),
+    AdoptionMeasure(
+        ADM_TO_MATCH,
+        "Days from ADM decision to match decision",
+        "adm_decision_on",
+        "match_decision_on",
+        183,
+    ),
+)
+MEASURES_BY_CODE: dict[str, AdoptionMeasure] = {m.code: m for m in MEASURES}
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    code: str
+    label: str
+    numerator: int  # sum of days
+    denominator: int  # children
+    average: Decimal | None  # days, one decimal place, None with no children
+    threshold: int
+
+    @property
+    def within_threshold(self) -> bool | None:
+        """Lower is better: an average on or under the threshold meets it."""
+        return None if self.average is None else self.average <= self.threshold
+
+
+def average_days(numerator: int, denominator: int) -> Decimal | None:
+    """Mean days to one decimal place, half up, as the scorecard prints it."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def measure_result(
+    measure: AdoptionMeasure, numerator: int | None, denominator: int
+) -> MeasureResult:
+    numerator = numerator or 0
+    return MeasureResult(
+        code=measure.code,
+        label=measure.label,
+        numerator=numerator,
+        denominator=denominator,
+        average=average_days(numerator, denominator),
+        threshold=measure.threshold,
+    )
+
+
+def entry_to_care(periods: Iterable[tuple[date, date | None]], on: date) -> date | None:
+    """The start of the period of care (start, end or None) that includes ``on``: the end
+    date is the day the child ceased to be looked after, so it is included."""
+    for start, end in periods:
+        if start <= on and (end is None or end >= on):
+            return start
+    return None
+
+
+def days_for(
+    measure: AdoptionMeasure,
+    milestones: Mapping[str, date | str | None],
+    periods: Sequence[tuple[date, date | None]] = (),
+) -> int | None:
+    """Days from the measure's start to its end event for one case, or None when either is
+    missing (no such milestone, or the end event was outside any period of care)."""
+    end = milestones.get(measure.end)
+    if end is None:
+        return None
+    if measure.start == ENTRY_TO_CARE:
+        start = entry_to_care(periods, end)
+    else:
+        start = milestones.get(measure.start)
+    if start is None:
+        return None
+    return (end - start).days
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    milestones: Mapping[str, date | str | None]
+    periods: Sequence[tuple[date, date | None]] = ()
+
+
+def measures_for(
+    cases: Iterable[CaseFacts], *, period_start: date, period_end: date
+) -> dict[str, MeasureResult]:
+    """Every measure over the cases whose end event falls in [period_start, period_end].
+    The reference implementation the set-based selector must agree with."""
+    cases = list(cases)
+    results = {}
+    for measure in MEASURES:
+        total = count = 0
+        for case in cases:
+            end = case.milestones.get(measure.end)
+            if end is None or not (period_start <= end <= period_end):
+                continue
+            days = days_for(measure, case.milestones, case.periods)
+            if days is not None:
+                total += days
+                count += 1
+        results[measure.code] = measure_result(measure, total, count)
+    return results
