@@ -9,7 +9,9 @@ from apps.accounts.middleware import requires_two_factor
 
 
 def verified_device(user) -> TOTPDevice:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Test app"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test app"}
+    )
     return device
 
 

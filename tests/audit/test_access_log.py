@@ -6,8 +6,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from apps.audit.models import AccessEvent
-from tests.helpers import signed_in_client
 from tests.factories import ChildFactory
+from tests.helpers import signed_in_client
 
 pytestmark = pytest.mark.django_db
 

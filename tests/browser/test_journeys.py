@@ -17,7 +17,9 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def at(day: date, hour: int = 10):
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=LONDON), tick=True)
+    return time_machine.travel(
+        datetime(day.year, day.month, day.day, hour, tzinfo=LONDON), tick=True
+    )
 
 
 def _fill_new_child(page, first: str, last: str, entry: str) -> None:
@@ -108,7 +110,11 @@ def test_entry_request_booking_completion_and_report_end_to_end(page, cast, logi
         screenshot(page, "07-manager-child-page")
 
     iha.refresh_from_db()
-    assert (iha.status, iha.held_on, iha.report_returned_on) == ("MET", date(2026, 1, 12), date(2026, 1, 12))
+    assert (iha.status, iha.held_on, iha.report_returned_on) == (
+        "MET",
+        date(2026, 1, 12),
+        date(2026, 1, 12),
+    )
 
 
 def test_breach_appears_after_time_passes_with_its_party(page, cast, login, screenshot):
