@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.relay_outbox",
         "schedule": 60.0,
     },
+    # Sundays at 03:00: list records past their retention date for review (never deletes).
+    "retention-review": {
+        "task": "apps.assessments.tasks.identify_retention_reviews",
+        "schedule": crontab(hour=3, minute=0, day_of_week=0),
+    },
     # At 06:30 each morning: every user with overdue or at-risk items gets one email with
     # the counts and a link to their worklist.
     "daily-digest": {

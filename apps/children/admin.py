@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.children.models import Child, PeriodOfCare
+from apps.children.models import Child, PeriodOfCare, RetentionReview
 from apps.core.admin_base import ChildScopedAdmin
 
 
@@ -18,3 +18,11 @@ class PeriodOfCareAdmin(ChildScopedAdmin):
     list_display = ["child", "start_date", "legal_status", "end_date", "reason_end"]
     list_filter = ["legal_status"]
     raw_id_fields = ["child"]
+
+
+@admin.register(RetentionReview)
+class RetentionReviewAdmin(ChildScopedAdmin):
+    list_display = ["child", "retain_until", "reason", "identified_on", "decision"]
+    list_filter = ["decision", "reason"]
+    raw_id_fields = ["child", "decided_by"]
+    readonly_fields = ["retain_until", "reason", "identified_on"]

@@ -263,3 +263,35 @@ class AnnualOutcome(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.child}: year to {self.year_ending:%d/%m/%Y}"
+
+
+class RetentionReview(models.Model):
+    """A record past its retention date, waiting for a person to decide (review, extend for
+    a legal hold, or arrange destruction outside this app). Never created early; the app
+    itself never deletes the record."""
+
+    class Decision(models.TextChoices):
+        PENDING = "PENDING", "Awaiting review"
+        RETAIN = "RETAIN", "Retain (legal hold or other reason)"
+        DESTROY = "DESTROY", "Approved for destruction"
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="retention_review")
+    retain_until = models.DateField()
+    reason = models.CharField(max_length=24)
+    identified_on = models.DateField()
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identified_on__gte=F("retain_until")), name="retention_never_early"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} past retention since {self.retain_until:%d/%m/%Y}"
