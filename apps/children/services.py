@@ -36,6 +36,9 @@ register_constraint_message(
     "Another child already has this NHS number.",
 )
 register_constraint_message(
+    "date_not_before_birth", "start_date", "A date cannot be before the child's date of birth."
+)
+register_constraint_message(
     "period_start_unique", "start_date", "A period of care already starts on this date."
 )
 
