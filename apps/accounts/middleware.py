@@ -35,7 +35,9 @@ class SessionPolicyMiddleware:
             if now - seen_at > idle or now - auth_at > absolute:
                 logout(request)
                 return self._signed_out(request)
-            if now - seen_at > 60 or SESSION_SEEN_AT not in session:  # write the session at most once a minute
+            if (
+                now - seen_at > 60 or SESSION_SEEN_AT not in session
+            ):  # write the session at most once a minute
                 session[SESSION_SEEN_AT] = now
             if (
                 requires_two_factor(user)

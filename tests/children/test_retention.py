@@ -19,7 +19,10 @@ from tests.factories import ChildFactory
         ({"date_of_birth": date(1952, 2, 29)}, date(2027, 3, 1)),  # 2027 has no 29 February
         ({"date_of_birth": date(2000, 1, 1), "date_of_death": date(2005, 1, 1)}, date(2020, 1, 1)),
         ({"date_of_birth": date(1950, 1, 1), "date_of_death": date(2020, 1, 1)}, date(2025, 1, 1)),
-        ({"date_of_birth": date(1950, 1, 1), "adoption_order_on": date(1953, 5, 5)}, date(2053, 5, 5)),
+        (
+            {"date_of_birth": date(1950, 1, 1), "adoption_order_on": date(1953, 5, 5)},
+            date(2053, 5, 5),
+        ),
     ],
 )
 def test_retention_dates(facts, expected):
@@ -30,10 +33,18 @@ def test_retention_dates(facts, expected):
 def test_records_past_retention_are_listed_once_and_none_early(cast):
     old = ChildFactory(responsible_la=cast.our_la, date_of_birth=date(1950, 6, 1))
     turning_75_tomorrow = ChildFactory(responsible_la=cast.our_la, date_of_birth=date(1951, 6, 2))
-    died = ChildFactory(responsible_la=cast.our_la, date_of_birth=date(2000, 1, 1), date_of_death=date(2010, 6, 1))
+    died = ChildFactory(
+        responsible_la=cast.our_la, date_of_birth=date(2000, 1, 1), date_of_death=date(2010, 6, 1)
+    )
     adopted = ChildFactory(responsible_la=cast.our_la, date_of_birth=date(1950, 1, 1))
-    AdoptionCase.objects.create(child=adopted, adoption_plan_on=date(1951, 1, 1), adm_decision_on=date(1951, 2, 1),
-                                match_decision_on=date(1951, 3, 1), moved_in_on=date(1951, 4, 1), adoption_order_on=date(1952, 1, 1))
+    AdoptionCase.objects.create(
+        child=adopted,
+        adoption_plan_on=date(1951, 1, 1),
+        adm_decision_on=date(1951, 2, 1),
+        match_decision_on=date(1951, 3, 1),
+        moved_in_on=date(1951, 4, 1),
+        adoption_order_on=date(1952, 1, 1),
+    )
     ChildFactory(responsible_la=cast.our_la, date_of_birth=date(2015, 1, 1))
 
     assert retention_reviews_identify(today=date(2026, 6, 1)) == 2
