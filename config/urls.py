@@ -15,6 +15,7 @@ from apps.assessments.api import (
     HealthHistoryViewSet,
     HealthSummaryView,
     ImmunisationViewSet,
+    OutOfAreaReferralViewSet,
     SdqRecordViewSet,
 )
 from apps.children.api import ChildViewSet, PeriodOfCareViewSet
@@ -34,6 +35,7 @@ router.register("dental-checks", DentalCheckViewSet, basename="dental-check")
 router.register("sdq-records", SdqRecordViewSet, basename="sdq-record")
 router.register("immunisations", ImmunisationViewSet, basename="immunisation")
 router.register("health-histories", HealthHistoryViewSet, basename="health-history")
+router.register("out-of-area-referrals", OutOfAreaReferralViewSet, basename="out-of-area-referral")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -30,7 +30,11 @@ from apps.assessments.serializers import (
     HealthReasonInput,
     ImmunisationRecordSerializer,
     OutcomeInput,
+    OutOfAreaReferralSerializer,
     OverrideInput,
+    ReferralEscalateInput,
+    ReferralQaInput,
+    ReferralRecordInput,
     RequestCompleteInput,
     RequestInput,
     ReturnReportInput,
@@ -307,3 +311,67 @@ class HealthHistoryViewSet(ChildRecordViewSet):
 
     def write(self, user, data):
         return services.health_history_record(written_by=user, **data)
+
+
+class OutOfAreaReferralViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Our children placed outside our area: the referral to the receiving area's provider,
+    its quality assurance and any escalation to the designated nurse. Recorded by health
+    staff of a provider with a request for the child."""
+
+    serializer_class = OutOfAreaReferralSerializer
+
+    filterset_fields = ["child", "qa_outcome"]
+
+    def get_queryset(self):
+        from apps.assessments.models import OutOfAreaReferral
+
+        return (
+            OutOfAreaReferral.objects.filter(
+                child__in=children_visible_to(self.request.user).values("pk")
+            )
+            .select_related("receiving_provider")
+            .order_by("due_on", "id")
+        )
+
+    def _act(self, request, input_class, run):
+        referral = self.get_object()
+        require(selectors.child_can_receive_health_records(request.user, referral.child))
+        serializer = input_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        referral = run(referral, dict(serializer.validated_data))
+        return Response(OutOfAreaReferralSerializer(referral).data)
+
+    @extend_schema(request=ReferralRecordInput, responses=OutOfAreaReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk=None) -> Response:
+        return self._act(
+            request,
+            ReferralRecordInput,
+            lambda r, d: services.out_of_area_referral_record(
+                referral=r, recorded_by=request.user, **d
+            ),
+        )
+
+    @extend_schema(request=ReferralQaInput, responses=OutOfAreaReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="quality-assurance")
+    def quality_assurance(self, request: Request, pk=None) -> Response:
+        return self._act(
+            request,
+            ReferralQaInput,
+            lambda r, d: services.out_of_area_referral_quality(
+                referral=r, recorded_by=request.user, **d
+            ),
+        )
+
+    @extend_schema(request=ReferralEscalateInput, responses=OutOfAreaReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: Request, pk=None) -> Response:
+        return self._act(
+            request,
+            ReferralEscalateInput,
+            lambda r, d: services.out_of_area_referral_escalate(
+                referral=r, escalated_by=request.user, **d
+            ),
+        )

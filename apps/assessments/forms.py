@@ -177,3 +177,14 @@ class HealthHistoryForm(GovukForm):
     summary = forms.CharField(
         label="Health history summary", widget=forms.Textarea(attrs={"rows": 8})
     )
+
+
+class ReferralForm(GovukForm):
+    referred_on = forms.DateField(label="Date referred", widget=DateInput())
+    receiving_provider = forms.ModelChoiceField(
+        label="Receiving provider (if it uses this service)",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER),
+        required=False,
+        empty_label="Not listed",
+    )
+    receiving_provider_name = forms.CharField(label="Or its name", max_length=200, required=False)

@@ -9,6 +9,7 @@ from apps.assessments.models import (
     HealthClock,
     HealthHistory,
     ImmunisationRecord,
+    OutOfAreaReferral,
     SdqRecord,
 )
 from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES
@@ -276,3 +277,63 @@ class HealthHistorySerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _visible_child_field(self)
+
+
+class OutOfAreaReferralSerializer(serializers.ModelSerializer):
+    receiving_provider = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutOfAreaReferral
+        fields = [
+            "id",
+            "child",
+            "placement",
+            "due_on",
+            "status",
+            "referred_on",
+            "receiving_provider",
+            "receiving_provider_name",
+            "qa_outcome",
+            "qa_on",
+            "escalated_on",
+            "escalation_note",
+            "version",
+        ]
+        read_only_fields = fields
+
+    def get_status(self, referral) -> str:
+        from apps.assessments.rules.status import clock_status
+        from apps.core.selectors import working_day_calendar
+        from apps.core.services import today
+
+        return clock_status(
+            due=referral.due_on,
+            completed_on=referral.referred_on,
+            today=today(),
+            calendar=working_day_calendar(),
+            at_risk_working_days=5,
+        )
+
+
+class ReferralRecordInput(serializers.Serializer):
+    referred_on = serializers.DateField()
+    receiving_provider = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER),
+        required=False,
+        allow_null=True,
+    )
+    receiving_provider_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True
+    )
+
+
+class ReferralQaInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["ACCEPTED", "RETURNED"])
+    on = serializers.DateField()
+
+
+class ReferralEscalateInput(serializers.Serializer):
+    on = serializers.DateField()
+    note = serializers.CharField(max_length=2000)

@@ -346,3 +346,32 @@ def health_history_new(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         message="Health history recorded.",
     )
+
+
+@login_required
+def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our provider refers the assessment of a child placed out of area to the receiving
+    area's provider."""
+    from apps.assessments.models import OutOfAreaReferral
+
+    referral = get_object_or_404(
+        OutOfAreaReferral.objects.filter(
+            child__in=selectors.children_visible_to(request.user).values("pk")
+        ).select_related("child"),
+        pk=pk,
+    )
+    if not selectors.child_can_receive_health_records(request.user, referral.child):
+        raise Http404
+    return form_page(
+        request,
+        form_class=forms.ReferralForm,
+        title="Record the out-of-area referral",
+        caption=f"{referral.child.full_name}, due {referral.due_on:%d %B %Y}",
+        run=lambda d: services.out_of_area_referral_record(
+            referral=referral, recorded_by=request.user, **d
+        ),
+        success_url=reverse("child-detail", args=[referral.child_id]),
+        success_message="Referral recorded.",
+        back_url=reverse("child-detail", args=[referral.child_id]),
+        initial={"referred_on": _today()},
+    )

@@ -139,6 +139,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": periods,
             "in_care": bool(periods) and periods[0].end_date is None,
             "placements": placements,
+            "referrals": child.out_of_area_referrals.select_related(
+                "placement__area", "receiving_provider"
+            ),
             "timeline": child_timeline(child),
             "history": child_history(child),
             "can_edit": selectors.user_can_edit_case(request.user, child),

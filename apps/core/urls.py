@@ -69,6 +69,7 @@ urlpatterns = [
         name="assessment-override",
     ),
     path("breaches/", assessment_views.breach_list, name="breach-list"),
+    path("referrals/<int:pk>/record/", assessment_views.referral_record, name="referral-record"),
     path("audit/", audit_views.access_log, name="access-log"),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
     re_path(

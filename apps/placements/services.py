@@ -108,6 +108,9 @@ def placement_start(
         same_carer=same_carer,
     )
     save_with_constraints(placement)
+    from apps.assessments.services import out_of_area_referral_open
+
+    out_of_area_referral_open(placement=placement)
     _on_clock_inputs_changed(child)
     return placement
 

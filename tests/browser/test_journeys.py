@@ -151,3 +151,39 @@ def test_breach_appears_after_time_passes_with_its_party(page, cast, login, scre
         screenshot(page, "09-breach-detail")
     iha.refresh_from_db()
     assert (iha.status, iha.breach_party, iha.breach_reason) == ("OVERDUE", "LA", "LATE_REQUEST")
+
+
+def test_out_of_area_referral_through_the_pages(page, cast, login, screenshot):
+    with at(date(2025, 12, 22)):
+        login(page, "sw")
+        _fill_new_child(page, "Olive", "Away", "2025-12-19")
+        page.wait_for_selector("h1:has-text('Olive Away')")
+        child = Child.objects.get(first_name="Olive")
+        page.goto(f"/children/{child.pk}/placements/new/")
+        page.fill("#id_start_date", "2025-12-22")
+        page.select_option("#id_place", "U4")
+        page.select_option("#id_place_provider", "PR4")
+        page.select_option("#id_area", label="Medway Council")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_selector("text=Placement recorded.")
+        assert "Out of area" in page.content()
+        iha = Assessment.objects.get(child=child, kind="IHA")
+        page.goto(f"/assessments/{iha.pk}/request/")
+        page.fill("#id_sent_on", "2025-12-22")
+        page.select_option("#id_provider", label="Provider A")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_selector("text=Request sent.")
+    with at(date(2025, 12, 23)):
+        login(page, "nurse.a")
+        page.goto(f"/children/{child.pk}/")
+        referrals = page.get_by_test_id("referrals")
+        assert "31 Dec 2025" in referrals.inner_text()  # working day 5 after 22 December
+        referrals.get_by_role("link", name="Record the referral").click()
+        page.fill("#id_referred_on", "2025-12-23")
+        page.fill("#id_receiving_provider_name", "Medway Community Healthcare LAC team")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_selector("text=Referral recorded.")
+        assert (
+            "Medway Community Healthcare LAC team" in page.get_by_test_id("referrals").inner_text()
+        )
+        screenshot(page, "10-out-of-area-referral")

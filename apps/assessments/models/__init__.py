@@ -13,6 +13,7 @@ from apps.assessments.models.records import (
     HealthPlan,
     HealthPlanAction,
     ImmunisationRecord,
+    OutOfAreaReferral,
     SdqRecord,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "HealthPlanAction",
     "ImmunisationRecord",
     "LocalAuthorityPolicy",
+    "OutOfAreaReferral",
     "SdqRecord",
 ]

@@ -168,3 +168,58 @@ class HealthHistory(TimestampedModel):
 
     class Meta:
         ordering = ["child", "-provided_on"]
+
+
+class ReferralQaOutcome(models.TextChoices):
+    PENDING = "PENDING", "Awaiting quality assurance"
+    ACCEPTED = "ACCEPTED", "Accepted"
+    RETURNED = "RETURNED", "Returned for more work"
+
+
+class OutOfAreaReferral(TimestampedModel):
+    """Our child placed outside our area (DOMAIN.md 6): our provider refers the assessment to
+    the receiving area's provider. The referral is due a policy number of working days
+    (Default 5) after the placement starts; the health clocks keep running as usual."""
+
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="out_of_area_referrals"
+    )
+    placement = models.OneToOneField(
+        "placements.Placement", on_delete=models.PROTECT, related_name="referral"
+    )
+    due_on = models.DateField()
+    referred_on = models.DateField(null=True, blank=True)
+    receiving_provider = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": "PROVIDER"},
+    )
+    receiving_provider_name = models.CharField(max_length=200, blank=True)
+    qa_outcome = models.CharField(
+        max_length=8, choices=ReferralQaOutcome.choices, default=ReferralQaOutcome.PENDING
+    )
+    qa_on = models.DateField(null=True, blank=True)
+    escalated_on = models.DateField("escalated to the designated nurse on", null=True, blank=True)
+    escalation_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referred_on__isnull=True)
+                | Q(receiving_provider__isnull=False)
+                | ~Q(receiving_provider_name=""),
+                name="referral_names_receiving_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(qa_on__isnull=True) | Q(referred_on__isnull=False),
+                name="referral_qa_after_referral",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Out-of-area referral for {self.child} due {self.due_on:%d/%m/%Y}"
