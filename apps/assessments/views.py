@@ -375,3 +375,21 @@ def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=reverse("child-detail", args=[referral.child_id]),
         initial={"referred_on": _today()},
     )
+
+
+@login_required
+def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The care leaver's printable health history: for the child's team and health staff."""
+    from apps.assessments.health_history_pdf import health_history_pdf
+
+    child = visible_child(request, pk)
+    if not (
+        user_can_edit_case(request.user, child)
+        or selectors.child_can_receive_health_records(request.user, child)
+    ):
+        raise Http404
+    response = HttpResponse(health_history_pdf(child), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="health-history-{child.la_child_id}.pdf"'
+    )
+    return response

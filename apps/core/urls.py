@@ -26,6 +26,11 @@ urlpatterns = [
         assessment_views.health_history_new,
         name="health-history-new",
     ),
+    path(
+        "children/<int:pk>/health-history.pdf",
+        assessment_views.health_history_download,
+        name="health-history-download",
+    ),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
     path(
         "assessments/<int:pk>/request/",
