@@ -27,12 +27,26 @@ def user_is_provider_staff(user: User, assessment: Assessment) -> bool:
     )
 
 
+def _requests_on_behalf_of_other_la(user: User, assessment: Assessment) -> bool:
+    """Our health admin may send the request for a child another LA placed in our area."""
+    if user.role != Role.HEALTH_ADMIN or user.organisation_id is None:
+        return False
+    areas = set(user.organisation.areas.values_list("pk", flat=True))
+    child = assessment.child
+    return (
+        child.responsible_la_id not in areas
+        and child.placements.filter(end_date__isnull=True, area_id__in=areas).exists()
+    )
+
+
 def user_can(user: User, action: str, assessment: Assessment) -> bool:
     """Who may take each workflow step (DOMAIN.md 9). The caller has already checked that
     the user may see the child (else 404)."""
     la_team = user_can_edit_case(user, assessment.child)
     health = user_is_provider_staff(user, assessment)
-    if action in {"request", "decline"}:
+    if action == "request":
+        return la_team or _requests_on_behalf_of_other_la(user, assessment)
+    if action == "decline":
         return la_team
     if action == "request-complete":
         return la_team or health

@@ -67,6 +67,10 @@ class Child(TimestampedModel):
     uasc_arrival_date = models.DateField("arrival in the UK", null=True, blank=True)
     age_disputed = models.BooleanField(default=False)
     date_of_death = models.DateField(null=True, blank=True)
+    # A child another LA placed in our area (DOMAIN.md 6): when that LA told us.
+    ola_notified_on = models.DateField(
+        "date our area was notified of the placement", null=True, blank=True
+    )
     # SSDA903 Header and UASC items.
     upn = models.CharField(
         "unique pupil number",

@@ -20,10 +20,19 @@ def _commissioner_scope(user: User) -> Q:
 
 
 def _provider_scope(user: User) -> Q:
-    """Children with a request (an assessment) to the user's provider."""
+    """Children with a request (an assessment) to the user's provider, and other LAs'
+    children placed in the provider's areas: our health admin may request their assessments
+    on the originating LA's behalf (DOMAIN.md 6)."""
     from apps.assessments.models import Assessment
+    from apps.placements.models import Placement
 
-    return Q(Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=user.organisation_id)))
+    area_ids = user.organisation.areas.values("pk")
+    placed_here_by_another_la = Placement.objects.filter(
+        child=OuterRef("pk"), end_date__isnull=True, area__in=area_ids
+    ).exclude(child__responsible_la__in=area_ids)
+    return Q(
+        Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=user.organisation_id))
+    ) | Q(Exists(placed_here_by_another_la))
 
 
 def child_scope(user: User | None) -> Q | None:

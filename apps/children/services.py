@@ -55,6 +55,7 @@ CHILD_EDITABLE_FIELDS = {
     "uasc_arrival_date",
     "age_disputed",
     "date_of_death",
+    "ola_notified_on",
     "la_child_id",
     "upn",
     "is_mother",

@@ -318,8 +318,10 @@ VISIBLE = {
     "social_worker_other_la": "CD",
     "manager": "A",
     "performance_manager": "AB",
-    "health_admin_a": "A",
-    "nurse_a": "A",
+    # D is another LA's child placed in provider A's area: provider A's staff see it, so that
+    # the health admin can request its assessment on the originating LA's behalf.
+    "health_admin_a": "AD",
+    "nurse_a": "AD",
     "nurse_b": "B",
     "designated": "ABD",
     "auditor": "AB",
