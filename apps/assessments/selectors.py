@@ -74,3 +74,32 @@ def child_can_receive_health_records(user: User, child: Child) -> bool:
 
 def health_clocks_for(child: Child) -> list[HealthClock]:
     return list(HealthClock.objects.filter(child=child).order_by("kind"))
+
+
+def provider_workload(*, provider_id: int, start, end) -> dict:
+    """A provider's assessment workload over a period, split into the children of LAs it
+    serves and children other LAs placed in its area (they count here, not in our KPIs).
+    One aggregate query."""
+    from django.db.models import Count, Q
+
+    from apps.accounts.models import Organisation
+
+    areas = list(Organisation.objects.get(pk=provider_id).areas.values_list("pk", flat=True))
+    ours = Q(child__responsible_la_id__in=areas)
+    rows = Assessment.objects.filter(provider_id=provider_id)
+    open_ = Q(held_on__isnull=True, declined_on__isnull=True, not_required_reason="")
+
+    def split(condition: Q) -> dict:
+        return {
+            f"{name}_{side}": Count("pk", filter=condition & side_q)
+            for side, side_q in (("ours", ours), ("other_la", ~ours))
+            for name in ("n",)
+        }
+
+    figures = rows.aggregate(
+        **{f"received_{k}": v for k, v in split(Q(request_sent_on__range=(start, end))).items()},
+        **{f"held_{k}": v for k, v in split(Q(held_on__range=(start, end))).items()},
+        **{f"open_{k}": v for k, v in split(open_).items()},
+        **{f"overdue_{k}": v for k, v in split(Q(status="OVERDUE")).items()},
+    )
+    return {key.replace("_n_", "_"): value for key, value in figures.items()}

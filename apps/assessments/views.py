@@ -393,3 +393,38 @@ def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="health-history-{child.la_child_id}.pdf"'
     )
     return response
+
+
+@login_required
+def provider_workload_page(request: HttpRequest) -> HttpResponse:
+    """Health staff: their provider's workload, with children placed here by other LAs."""
+    from datetime import date, timedelta
+
+    if (
+        request.user.role not in {Role.HEALTH_ADMIN, Role.LAC_NURSE}
+        or request.user.organisation_id is None
+    ):
+        raise Http404
+    today = _today()
+    try:
+        start = (
+            date.fromisoformat(request.GET.get("from", ""))
+            if request.GET.get("from")
+            else today - timedelta(days=90)
+        )
+        end = date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
+    except ValueError:
+        start, end = today - timedelta(days=90), today
+    figures = selectors.provider_workload(
+        provider_id=request.user.organisation_id, start=start, end=end
+    )
+    rows = [
+        (label, figures[f"{key}_ours"], figures[f"{key}_other_la"])
+        for key, label in (
+            ("received", "Requests received"),
+            ("held", "Assessments held"),
+            ("open", "Open now"),
+            ("overdue", "Overdue now"),
+        )
+    ]
+    return render(request, "assessments/workload.html", {"rows": rows, "start": start, "end": end})

@@ -76,6 +76,7 @@ urlpatterns = [
     path("breaches/", assessment_views.breach_list, name="breach-list"),
     path("referrals/<int:pk>/record/", assessment_views.referral_record, name="referral-record"),
     path("audit/", audit_views.access_log, name="access-log"),
+    path("workload/", assessment_views.provider_workload_page, name="provider-workload"),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
     re_path(
         r"^assets/(?P<path>.+)$",

@@ -87,3 +87,45 @@ def test_a_nurse_of_our_provider_sees_the_child_but_does_not_send_requests(cast,
         format="json",
     )
     assert response.status_code == 403
+
+
+def test_provider_workload_counts_other_las_children_separately(cast, placed_here):
+    from apps.assessments.selectors import provider_workload
+    from apps.assessments.services import assessment_request
+    from tests.helpers import signed_in_client
+
+    iha = Assessment.objects.get(child=placed_here, kind="IHA")
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        assessment_request(
+            assessment=iha,
+            sent_on=date(2026, 1, 5),
+            provider=cast.provider_a,
+            requested_by=cast.health_admin_a,
+        )
+        ours = child_create(
+            created_by=cast.social_worker,
+            first_name="Our",
+            last_name="Child",
+            date_of_birth=date(2012, 1, 1),
+            sex="2",
+        )
+        period_of_care_start(
+            child=ours,
+            start_date=date(2025, 12, 19),
+            legal_status="C2",
+            started_by=cast.social_worker,
+        )
+        assessment_request(
+            assessment=Assessment.objects.get(child=ours, kind="IHA"),
+            sent_on=date(2026, 1, 2),
+            provider=cast.provider_a,
+            requested_by=cast.social_worker,
+        )
+    figures = provider_workload(
+        provider_id=cast.provider_a.pk, start=date(2026, 1, 1), end=date(2026, 1, 31)
+    )
+    assert (figures["received_ours"], figures["received_other_la"]) == (1, 1)
+    assert (figures["open_ours"], figures["open_other_la"]) == (1, 1)
+    response = signed_in_client(cast.health_admin_a).get("/workload/?from=2026-01-01&to=2026-01-31")
+    assert response.status_code == 200
+    assert signed_in_client(cast.social_worker).get("/workload/").status_code == 404
