@@ -43,6 +43,19 @@ def _child_placed(cast, area):
     return child, placement
 
 
+def _placed_and_requested(cast, area):
+    """A child placed in ``area`` whose IHA has been requested from provider A."""
+    child, placement = _child_placed(cast, area)
+    iha = Assessment.objects.get(child=child, kind="IHA")
+    assessment_request(
+        assessment=iha,
+        sent_on=date(2025, 12, 22),
+        provider=cast.provider_a,
+        requested_by=cast.social_worker,
+    )
+    return child, OutOfAreaReferral.objects.filter(placement=placement).first(), iha
+
+
 def test_a_placement_outside_our_area_makes_a_referral_due_on_working_day_5(cast):
     child, placement = _child_placed(cast, cast.other_la)
     referral = OutOfAreaReferral.objects.get(placement=placement)
@@ -72,15 +85,7 @@ def test_a_move_from_out_of_area_to_another_out_of_area_placement_makes_a_second
 
 
 def test_provider_staff_record_the_referral_quality_assurance_and_escalation(cast, api):
-    child, placement = _child_placed(cast, cast.other_la)
-    iha = Assessment.objects.get(child=child, kind="IHA")
-    assessment_request(
-        assessment=iha,
-        sent_on=date(2025, 12, 22),
-        provider=cast.provider_a,
-        requested_by=cast.social_worker,
-    )
-    referral = OutOfAreaReferral.objects.get(placement=placement)
+    child, referral, iha = _placed_and_requested(cast, cast.other_la)
     client = api(cast.nurse_a)
     url = f"/api/v1/out-of-area-referrals/{referral.pk}"
     response = client.post(
@@ -114,16 +119,8 @@ def test_provider_staff_record_the_referral_quality_assurance_and_escalation(cas
     ],
 )
 def test_who_may_record_a_referral(cast, api, role, status):
-    child, placement = _child_placed(cast, cast.our_la)
-    other_child, out = _child_placed(cast, cast.other_la)
-    iha = Assessment.objects.get(child=other_child, kind="IHA")
-    assessment_request(
-        assessment=iha,
-        sent_on=date(2025, 12, 22),
-        provider=cast.provider_a,
-        requested_by=cast.social_worker,
-    )
-    referral = OutOfAreaReferral.objects.get(placement=out)
+    _child_placed(cast, cast.our_la)
+    _other_child, referral, _iha = _placed_and_requested(cast, cast.other_la)
     response = api(getattr(cast, role)).post(
         f"/api/v1/out-of-area-referrals/{referral.pk}/refer/",
         {"referred_on": "2026-01-02", "receiving_provider_name": "Other trust"},
@@ -133,15 +130,7 @@ def test_who_may_record_a_referral(cast, api, role, status):
 
 
 def test_bad_referral_input_names_the_field(cast, api):
-    child, placement = _child_placed(cast, cast.other_la)
-    iha = Assessment.objects.get(child=child, kind="IHA")
-    assessment_request(
-        assessment=iha,
-        sent_on=date(2025, 12, 22),
-        provider=cast.provider_a,
-        requested_by=cast.social_worker,
-    )
-    referral = OutOfAreaReferral.objects.get(placement=placement)
+    child, referral, iha = _placed_and_requested(cast, cast.other_la)
     url = f"/api/v1/out-of-area-referrals/{referral.pk}/refer/"
     response = api(cast.nurse_a).post(url, {"referred_on": "2026-01-02"}, format="json")
     assert response.status_code == 400 and "receiving_provider_name" in response.json()
@@ -152,15 +141,7 @@ def test_bad_referral_input_names_the_field(cast, api):
 
 
 def test_the_child_page_offers_the_referral_to_provider_staff(cast):
-    child, placement = _child_placed(cast, cast.other_la)
-    iha = Assessment.objects.get(child=child, kind="IHA")
-    assessment_request(
-        assessment=iha,
-        sent_on=date(2025, 12, 22),
-        provider=cast.provider_a,
-        requested_by=cast.social_worker,
-    )
-    referral = OutOfAreaReferral.objects.get(placement=placement)
+    child, referral, iha = _placed_and_requested(cast, cast.other_la)
     body = signed_in_client(cast.nurse_a).get(f"/children/{child.pk}/").content.decode()
     assert f"/referrals/{referral.pk}/record/" in body
     body = signed_in_client(cast.social_worker).get(f"/children/{child.pk}/").content.decode()
