@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_medical_adviser_role'),
         ('assessments', '0001_initial'),
         ('children', '0005_dates_not_before_birth'),
-        ('placements', '0003_placement_type_k3'),
+        ('placements', '0002_ssda903_items'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
