@@ -83,15 +83,21 @@ ADOPTED_REASONS = {ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12}
 
 
 class Placement(models.TextChoices):
+    """SSDA903 PLACE. H5, P2 and Z1 stay for earlier years' records: the DfE's 2025/26 rules
+    (validation rule 146) no longer accept them. K3 replaces H5. The 2025/26 codes Z11-Z14
+    that replace Z1 are not held yet: they are three characters long (``Placement.place``
+    holds two) and take no placement provider, which every placement here records."""
+
     A3 = "A3", "Placed for adoption (placement order) with current foster carers"
     A4 = "A4", "Placed for adoption (placement order) not with current foster carers"
     A5 = "A5", "Placed for adoption (consent) with current foster carers"
     A6 = "A6", "Placed for adoption (consent) not with current foster carers"
-    H5 = "H5", "Semi-independent or supported accommodation"
+    H5 = "H5", "Semi-independent living accommodation (not valid from 2025/26: use K3)"
     K1 = "K1", "Secure children's home"
     K2 = "K2", "Children's home"
+    K3 = "K3", "Supported accommodation not subject to children's homes regulations"
     P1 = "P1", "Placed with own parent(s) or person with parental responsibility"
-    P2 = "P2", "Independent living"
+    P2 = "P2", "Independent living (not valid from 2025/26)"
     P3 = "P3", "Residential employment"
     R1 = "R1", "Residential care home"
     R2 = "R2", "NHS or health trust establishment"
@@ -109,7 +115,7 @@ class Placement(models.TextChoices):
     U4 = "U4", "Foster placement with other carer: long-term"
     U5 = "U5", "Foster placement with other carer: fostering for adoption"
     U6 = "U6", "Foster placement with other carer: other"
-    Z1 = "Z1", "Other placement"
+    Z1 = "Z1", "Other placement (not valid from 2025/26)"
 
 
 ADOPTION_PLACEMENTS = {Placement.A3, Placement.A4, Placement.A5, Placement.A6}
