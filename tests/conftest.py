@@ -48,6 +48,17 @@ def pytest_configure(config):
         raise pytest.UsageError(f"CI=true requires PostgreSQL: {error}") from error
 
 
+@pytest.fixture(autouse=True)
+def _closed_broker_breaker():
+    """The outbox's circuit breaker is per process: a test that took the broker down must
+    not leave the next test's messages unpublished."""
+    from apps.core import outbox
+
+    outbox._broker_skipped_until = 0.0
+    yield
+    outbox._broker_skipped_until = 0.0
+
+
 @dataclass
 class Cast:
     our_la: Organisation

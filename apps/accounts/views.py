@@ -16,12 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.accounts.addresses import client_address
 from apps.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from apps.core.forms import GovukForm
 
 
 def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request) or ""
 
 
 def too_many_failures_from(address: str) -> bool:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import ResolverMatch
 
+from apps.accounts.addresses import client_address
 from apps.audit.models import AccessEvent, Action, Outcome
 
 # Pages and API routes about children's records. Anything else (static files, sign-in,
@@ -140,7 +141,5 @@ def access_event_record(*, request: HttpRequest, spec: Spec, status_code: int) -
         view_name=spec.view_name[:100],
         object_id=spec.object_id[:40],
         child_id=spec.child_id,
-        # REMOTE_ADDR only: behind a proxy, gunicorn's --forwarded-allow-ips sets it from
-        # the proxy's header; a client-supplied X-Forwarded-For is never trusted here.
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_address(request),
     )

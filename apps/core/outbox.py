@@ -1,6 +1,7 @@
 """The transactional outbox: enqueue Celery tasks without making a write depend on Redis."""
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import current_app
@@ -13,6 +14,11 @@ from apps.core.models import OutboxMessage
 logger = logging.getLogger(__name__)
 RELAY_BATCH = 500
 KEEP_SENT_FOR = timedelta(days=7)
+# After a failed publish, requests stop trying the broker for a while (a circuit breaker):
+# with Redis down or frozen each attempt costs the socket timeout, and a request that writes
+# several messages must not pay it for each. The relay always tries.
+BREAKER_SECONDS = 30.0
+_broker_skipped_until = 0.0
 
 
 def outbox_enqueue(task_name: str, *args) -> None:
@@ -21,21 +27,25 @@ def outbox_enqueue(task_name: str, *args) -> None:
     transaction.on_commit(lambda: _publish(message.pk, task_name, list(args)))
 
 
-def _publish(message_id: int, task_name: str, args: list) -> bool:
+def _publish(message_id: int, task_name: str, args: list, *, from_relay: bool = False) -> bool:
+    global _broker_skipped_until
+    if not from_relay and time.monotonic() < _broker_skipped_until:
+        return False  # the broker failed moments ago: leave this message to the relay
     try:
         # No retries here: a request must not wait on a broker that is down or frozen
         # (the broker socket timeouts bound this call); the relay tries again later.
-        current_app.send_task(
-            task_name, args=args, retry=False
-        ) if not current_app.conf.task_always_eager else (
-            current_app.tasks[task_name].apply(args=args)
-        )
+        if current_app.conf.task_always_eager:
+            current_app.tasks[task_name].apply(args=args, throw=True)
+        else:
+            current_app.send_task(task_name, args=args, retry=False)
     except Exception as error:  # noqa: BLE001 - any broker failure leaves the message pending
         OutboxMessage.objects.filter(pk=message_id).update(
             attempts=F("attempts") + 1, last_error=str(error)[:500]
         )
         logger.warning("Outbox message %s (%s) not published: %s", message_id, task_name, error)
+        _broker_skipped_until = time.monotonic() + BREAKER_SECONDS
         return False
+    _broker_skipped_until = 0.0
     OutboxMessage.objects.filter(pk=message_id).update(
         sent_at=timezone.now(), attempts=F("attempts") + 1
     )
@@ -56,12 +66,12 @@ def relay_outbox(*, older_than: timedelta = timedelta(seconds=30)) -> dict:
             if not batch:
                 break
             for message in batch:
-                if _publish(message.pk, message.task_name, message.args):
-                    sent += 1
-                else:
+                if not _publish(message.pk, message.task_name, message.args, from_relay=True):
                     failed += 1
+                    break  # the broker is still down: try again on the next run
+                sent += 1
             if failed:
-                break  # the broker is still down: try again on the next run
+                break
     deleted, _ = OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT_FOR).delete()
     return {
         "sent": sent,

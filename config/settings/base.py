@@ -109,6 +109,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# How many reverse proxies (each appending to X-Forwarded-For) stand in front of the app.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=30)
 LOGIN_THROTTLE_WINDOW = timedelta(minutes=15)

@@ -1,0 +1,59 @@
+"""The bounded load test (scripts/loadtest.py) for about 20 seconds, with its figures in the
+test output (run with -s): requests per second, p50/p95 latency, errors, and acknowledged
+writes checked against the database.
+
+It needs the PostgreSQL server the test database lives on (loopback), where it creates its
+own scratch database, lac_health_load_sec (and a seeded template, lac_health_load_tpl_sec,
+reused while the migrations and demo data are unchanged). Outside CI it skips on SQLite."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+DATABASE = settings.DATABASES["default"]
+ON_POSTGRES = "postgresql" in DATABASE["ENGINE"]
+DURATION = os.environ.get("LOADTEST_DURATION", "20")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not ON_POSTGRES and not IN_CI, reason="needs PostgreSQL"),
+]
+
+
+def _server_url() -> str:
+    auth = DATABASE["USER"] or "postgres"
+    if DATABASE.get("PASSWORD"):
+        auth += f":{DATABASE['PASSWORD']}"
+    return f"postgres://{auth}@{DATABASE['HOST'] or '127.0.0.1'}:{DATABASE['PORT'] or 5432}"
+
+
+def test_mixed_load_has_no_server_errors_and_loses_no_writes():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/loadtest.py",
+            "--duration",
+            DURATION,
+            "--clients",
+            "8",
+            "--workers",
+            "2",
+            "--server",
+            _server_url(),
+            "--database",
+            "lac_health_load_sec",
+        ],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    print(result.stdout)
+    if result.stderr.strip():
+        print(result.stderr[-3000:])
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "PASS: no 5xx" in result.stdout
