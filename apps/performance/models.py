@@ -1,0 +1,205 @@
+"""KPI definitions, their effective-dated targets and floors, and export jobs (DOMAIN.md 8).
+
+KPIs are data, not code: the name, definition, polarity, period type and the per-LA
+targets are edited in the admin. The calculation behind each code lives in
+``apps.performance.measures``; a code without a calculation reports "no data".
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from apps.performance.rules import PeriodType, Polarity, Unit
+
+
+class Kpi(models.Model):
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    definition = models.TextField(
+        help_text="What is counted: the cohort (denominator), the numerator and the window."
+    )
+    polarity = models.CharField(
+        max_length=1,
+        choices=[
+            (Polarity.HIGHER.value, "Higher is better"),
+            (Polarity.LOWER.value, "Lower is better"),
+            (Polarity.TARGET.value, "Close to target"),
+        ],
+    )
+    period_type = models.CharField(
+        max_length=4,
+        choices=[
+            (PeriodType.SNAPSHOT.value, "Snapshot at period end"),
+            (PeriodType.ROLLING_12_MONTHS.value, "Rolling 12 months"),
+            (PeriodType.YEAR_TO_DATE.value, "Year to date (from 1 April)"),
+            (PeriodType.QUARTER.value, "Quarter"),
+            (PeriodType.MONTH.value, "Month"),
+        ],
+    )
+    unit = models.CharField(
+        max_length=8,
+        choices=[
+            (Unit.PERCENT.value, "Percentage"),
+            (Unit.MEAN.value, "Average score"),
+            (Unit.DAYS.value, "Average days"),
+        ],
+        default=Unit.PERCENT,
+    )
+    activity_only = models.BooleanField(
+        default=False, help_text="Reported for information: never given a RAG rating."
+    )
+    display_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_order", "code"]
+        verbose_name = "KPI"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(polarity__in=[p.value for p in Polarity]), name="kpi_polarity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_type__in=[p.value for p in PeriodType]),
+                name="kpi_period_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=[u.value for u in Unit]), name="kpi_unit_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class KpiTarget(models.Model):
+    """A KPI's target and floor from a date, for one LA or (no LA) the shipped default for
+    every LA without its own. The record in force on a month's reporting date applies."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="targets")
+    local_authority = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="kpi_targets",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": "LA"},
+        help_text="Leave blank for the default used by every LA without its own target.",
+    )
+    effective_from = models.DateField()
+    target = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    floor = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kpi", "local_authority", "-effective_from"]
+        verbose_name = "KPI target"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "local_authority", "effective_from"],
+                condition=Q(local_authority__isnull=False),
+                name="one_kpi_target_per_la_per_date",
+            ),
+            # NULLs are distinct in a plain unique index: the default needs its own.
+            models.UniqueConstraint(
+                fields=["kpi", "effective_from"],
+                condition=Q(local_authority__isnull=True),
+                name="one_default_kpi_target_per_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(floor__isnull=True) | Q(target__isnull=False),
+                name="kpi_floor_needs_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.local_authority or "Default"
+        return f"{self.kpi.code} ({where}) from {self.effective_from:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        # The floor is on the worse side of the target; which side depends on the polarity,
+        # which lives on another table, so this is checked here rather than in the database.
+        if self.target is None or self.floor is None or not self.kpi_id:
+            return
+        polarity = self.kpi.polarity
+        if polarity == Polarity.HIGHER and self.floor > self.target:
+            raise ValidationError(
+                {"floor": "For a higher-is-better KPI the floor is below the target."}
+            )
+        if polarity == Polarity.LOWER and self.floor < self.target:
+            raise ValidationError(
+                {"floor": "For a lower-is-better KPI the floor is above the target."}
+            )
+
+
+class ExportKind(models.TextChoices):
+    SCORECARD = "SCORECARD", "Scorecard"
+    BREACHES = "BREACHES", "Quarterly breach report"
+    DRILLDOWN = "DRILLDOWN", "Children behind a figure"
+    BREACH_DRILLDOWN = "BREACH_DRILLDOWN", "Assessments behind a breach figure"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting"
+    RUNNING = "RUNNING", "Preparing"
+    READY = "READY", "Ready to download"
+    FAILED = "FAILED", "Failed"
+    FETCHED = "FETCHED", "Downloaded"
+
+
+class ExportJob(models.Model):
+    """A long export prepared by a Celery worker. The file is kept in the database until
+    its requester downloads it once, then deleted: exports hold children's data and should
+    not linger on disk or in a shared media store."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    file_format = models.CharField(max_length=4, choices=ExportFormat.choices)
+    # The validated query parameters of the page the export was asked from.
+    params = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=8, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExportStatus.values), name="export_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="export_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(file_format__in=ExportFormat.values), name="export_format_valid"
+            ),
+            # A fetched export keeps no file.
+            models.CheckConstraint(
+                condition=~Q(status=ExportStatus.FETCHED) | Q(content__isnull=True),
+                name="export_fetched_has_no_content",
+            ),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.file_format}) for {self.requested_by}"

@@ -1,0 +1,51 @@
+"""Background work for the performance app. Tasks take ids, load what they need and call a
+service; each is idempotent (the service claims the job with a conditional UPDATE)."""
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_export(job_id) -> None:
+    """Enqueue after the transaction commits, so the worker finds the job. If the broker is
+    down the job stays PENDING and the page says so; the request never fails on Redis."""
+
+    def send() -> None:
+        try:
+            run_export_job.delay(str(job_id))
+        except Exception:  # noqa: BLE001 - a broker outage must not fail a committed write
+            logger.warning("Could not enqueue export job %s", job_id)
+
+    transaction.on_commit(send)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_export_job(job_id: str) -> None:
+    from apps.performance.services import export_job_run
+
+    export_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_stale_export_jobs() -> int:
+    """Catch up on export jobs whose message was lost (broker down when asked): enqueue
+    again any still waiting after five minutes. Claiming makes a duplicate harmless.
+    To be scheduled every few minutes in config/celery_app.py."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.performance.models import ExportJob, ExportStatus
+
+    cutoff = timezone.now() - timedelta(minutes=5)
+    ids = list(
+        ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for job_id in ids:
+        run_export_job.delay(str(job_id))
+    return len(ids)

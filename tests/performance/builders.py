@@ -1,0 +1,119 @@
+"""Rows for known-answer cohorts, written directly (as tests/factories.py does): each test
+states the facts of each child and the figures those facts must give."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from apps.assessments.models import Assessment, DentalCheck, HealthHistory, SdqRecord
+from apps.assessments.rules.clocks import iha_deadlines
+from apps.assessments.rules.policy import DEFAULT_POLICY
+from apps.children.models import Child, PeriodOfCare
+from apps.core.working_days import calendar_for
+from apps.placements.models import Placement
+from tests.factories import ChildFactory
+
+CALENDAR = calendar_for()
+
+
+def child(la, *, team=None, born: date = date(2010, 6, 1), uasc: bool = False, **extra) -> Child:
+    return ChildFactory(responsible_la=la, team=team, date_of_birth=born, is_uasc=uasc, **extra)
+
+
+def period(
+    of: Child, start: date, end: date | None = None, legal_status: str = "C2"
+) -> PeriodOfCare:
+    return PeriodOfCare.objects.create(
+        child=of,
+        start_date=start,
+        end_date=end,
+        reason_end="E8" if end else "",
+        legal_status=legal_status,
+    )
+
+
+def iha(
+    of: Child,
+    care: PeriodOfCare,
+    *,
+    complete: date | None = None,
+    held: date | None = None,
+    declined: date | None = None,
+    not_required: str = "",
+    provider=None,
+    **extra,
+) -> Assessment:
+    """The IHA of a period of care, its deadlines from the entry date (DOMAIN.md 1-2)."""
+    deadlines = iha_deadlines(care.start_date, CALENDAR, DEFAULT_POLICY)
+    return Assessment.objects.create(
+        child=of,
+        period_of_care=care,
+        kind="IHA",
+        provider=provider,
+        clock_start=care.start_date,
+        request_due=deadlines.request_due,
+        due_date=deadlines.due,
+        request_sent_on=complete,
+        request_complete_on=complete,
+        held_on=held,
+        declined_on=declined,
+        not_required_reason=not_required,
+        **extra,
+    )
+
+
+def rha(
+    of: Child,
+    care: PeriodOfCare,
+    previous: Assessment,
+    *,
+    due: date,
+    start: date | None = None,
+    held: date | None = None,
+    declined: date | None = None,
+    not_required: str = "",
+    provider=None,
+    **extra,
+) -> Assessment:
+    return Assessment.objects.create(
+        child=of,
+        period_of_care=care,
+        kind="RHA",
+        previous=previous,
+        provider=provider,
+        clock_start=start or previous.held_on or previous.clock_start,
+        request_due=due,
+        due_date=due,
+        held_on=held,
+        declined_on=declined,
+        not_required_reason=not_required,
+        **extra,
+    )
+
+
+def dental(of: Child, on: date) -> DentalCheck:
+    return DentalCheck.objects.create(child=of, checked_on=on)
+
+
+def sdq(of: Child, on: date, score: int | None, reason: str = "") -> SdqRecord:
+    if score is None:
+        return SdqRecord.objects.create(child=of, completed_on=on, reason_not_completed=reason)
+    return SdqRecord.objects.create(child=of, completed_on=on, informant="CARER", total_score=score)
+
+
+def history(of: Child, on: date, writer) -> HealthHistory:
+    return HealthHistory.objects.create(
+        child=of, provided_on=on, summary="History", written_by=writer
+    )
+
+
+def placement(care: PeriodOfCare, start: date, end: date | None = None, area=None) -> Placement:
+    return Placement.objects.create(
+        child=care.child,
+        period_of_care=care,
+        start_date=start,
+        end_date=end,
+        place="U6",
+        place_provider="PR1",
+        area=area or care.child.responsible_la,
+    )

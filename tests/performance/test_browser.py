@@ -1,0 +1,86 @@
+"""A performance manager's journey in Chromium: the scorecard, a breakdown, the children
+behind a figure, a KPI's trend chart and the breach report, with no browser console
+errors (the pages run under the app's Content Security Policy)."""
+
+from datetime import date
+
+import pytest
+
+from tests.performance import builders as b
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def data(cast):
+    for index, entry in enumerate(
+        [
+            date(2025, 1, 6),
+            date(2025, 2, 3),
+            date(2025, 3, 3),
+            date(2025, 4, 7),
+            date(2025, 5, 12),
+            date(2025, 6, 2),
+        ]
+    ):
+        kid = b.child(
+            cast.our_la, team=cast.team_a if index % 2 else cast.team_b, la_child_id=f"B{index}"
+        )
+        care = b.period(kid, entry)
+        iha = b.iha(
+            kid,
+            care,
+            complete=entry if index != 2 else entry.replace(day=20),
+            held=entry.replace(day=25) if index % 3 else None,
+            provider=cast.provider_a,
+        )
+        if iha.held_on:
+            b.rha(kid, care, iha, due=date(2025, 7, 10 + index), held=date(2025, 7, 9 + index))
+        b.dental(kid, entry)
+        b.sdq(kid, date(2025, 5, 1), 10 + index)
+
+
+def test_scorecard_breakdown_drilldown_trend_and_breaches(page, cast, data, login, screenshot):
+    login(page, "performance")
+    errors = []
+    # The browser's own favicon request is the base layout's, not these pages'.
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and "favicon" not in message.location.get("url", "")
+            and errors.append((message.text, message.location.get("url")))
+        ),
+    )
+
+    page.goto("/performance/scorecard/?month=2025-07")
+    assert page.locator("h1").inner_text() == "Health scorecard: July 2025"
+    row = page.locator("#kpi-IHA_REQUEST_5WD")
+    assert "83.3%" in row.inner_text()
+    assert row.locator(".govuk-tag").inner_text() == "Amber"
+    screenshot(page, "20-scorecard")
+
+    page.select_option("#id_breakdown", "team")
+    page.check("#id_show_uasc_effect")
+    page.get_by_role("button", name="Show scorecard").click()
+    assert page.locator(".app-breakdown-row").count() > 0
+    assert "Including UASC" in page.content()
+    screenshot(page, "21-scorecard-by-team")
+
+    page.locator("#kpi-IHA_REQUEST_5WD a[aria-label^='6']").click()
+    assert page.locator("table.govuk-table tbody tr").count() == 6
+    screenshot(page, "22-children-behind-a-figure")
+
+    page.goto("/performance/scorecard/IHA_REQUEST_5WD/?month=2025-07")
+    assert page.locator("svg[role=img]").count() == 1
+    screenshot(page, "23-kpi-trend")
+
+    page.goto("/performance/breaches/?year=2025")
+    assert page.locator("svg[role=img]").count() == 2
+    screenshot(page, "24-breach-report")
+
+    assert errors == []
+
+    response = page.goto("/performance/scorecard/?month=2025-13")
+    assert response.status == 400
+    assert page.locator(".govuk-error-summary").is_visible()
