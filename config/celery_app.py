@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.relay_outbox",
         "schedule": 60.0,
     },
+    # Every 5 minutes: re-send export jobs whose message was lost (they stay queued otherwise).
+    "requeue-stale-export-jobs": {
+        "task": "apps.performance.tasks.requeue_stale_export_jobs",
+        "schedule": 300.0,
+    },
     # Sundays at 03:00: list records past their retention date for review (never deletes).
     "retention-review": {
         "task": "apps.assessments.tasks.identify_retention_reviews",

@@ -172,7 +172,14 @@ def build_population(
                 level = next_level
             Appointment.objects.bulk_create(appointments, batch_size=5000)
             dental = [
-                DentalCheck(child=child, checked_on=today - timedelta(days=rng.randint(1, 500)))
+                DentalCheck(
+                    child=child,
+                    # Never before birth (the database refuses that).
+                    checked_on=max(
+                        child.date_of_birth + timedelta(days=1),
+                        today - timedelta(days=rng.randint(1, 500)),
+                    ),
+                )
                 for child in children
                 if rng.random() < 0.8
             ]

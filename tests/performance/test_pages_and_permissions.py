@@ -154,7 +154,7 @@ def test_scorecard_page_shows_every_kpi_with_rag_and_links(cast, world):
     assert 'class="govuk-table app-scorecard"' in text
     assert "/performance/scorecard/IHA_REQUEST_5WD/children/?" in text
     assert "Including UASC" in text
-    assert "No data: adoption milestones are not recorded yet" in text
+    assert "ADOPTION_PO_TO_MATCH" in text  # the adoption measures are on the scorecard
     assert 'class="govuk-checkboxes__input"' in text
 
 

@@ -566,24 +566,47 @@ def test_three_or_more_placements_in_the_last_12_months(cast):
 # --- Adoption -----------------------------------------------------------------------------
 
 
-def test_adoption_kpis_are_defined_but_report_no_data(cast, ihas):
-    for code in ("ADOPTION_ENTRY_TO_MOVED_IN", "ADOPTION_PO_TO_MATCH"):
-        r = row(card(cast), code)
-        assert r.has_data is False
-        assert figures(r.current) == (None, None, None)
-        assert r.rag is None and r.direction is None
-        assert r.target is not None  # the thresholds are seeded for when the data exists
-        kpi = Kpi.objects.get(code=code)
-        assert (
-            kpi_drilldown(
-                user=cast.performance_manager,
-                local_authority=cast.our_la,
-                kpi=kpi,
-                month=JULY,
-                today=TODAY,
-            )
-            is None
-        )
+def test_adoption_kpis_come_from_the_adoption_cases(cast):
+    """Days entry -> moved in, and placement order -> match, for children whose later
+    milestone falls in the 12 months to July 2019 (the measures of apps.adoption)."""
+    from apps.adoption.models import AdoptionCase
+    from tests.factories import ChildFactory, PeriodOfCareFactory
+
+    child = ChildFactory(
+        responsible_la=cast.our_la, team=cast.team_a, date_of_birth=date(2017, 1, 1)
+    )
+    PeriodOfCareFactory(child=child, start_date=date(2018, 1, 2))
+    AdoptionCase.objects.create(
+        child=child,
+        adoption_plan_on=date(2018, 3, 1),
+        adm_decision_on=date(2018, 4, 2),
+        placement_order_on=date(2018, 6, 1),
+        match_decision_on=date(2018, 10, 1),
+        moved_in_on=date(2018, 11, 1),
+    )
+    other_la_child = ChildFactory(
+        responsible_la=cast.other_la, team=cast.other_team, date_of_birth=date(2017, 1, 1)
+    )
+    PeriodOfCareFactory(child=other_la_child, start_date=date(2018, 1, 2))
+    AdoptionCase.objects.create(
+        child=other_la_child,
+        adoption_plan_on=date(2018, 3, 1),
+        adm_decision_on=date(2018, 4, 2),
+        match_decision_on=date(2018, 10, 1),
+        moved_in_on=date(2018, 11, 1),
+    )
+    scorecard_ = card(cast)
+    moved_in = row(scorecard_, "ADOPTION_ENTRY_TO_MOVED_IN")
+    assert (moved_in.current.numerator, moved_in.current.denominator) == (
+        303,
+        1,
+    )  # 2 Jan to 1 Nov 2018
+    to_match = row(scorecard_, "ADOPTION_PO_TO_MATCH")
+    assert (to_match.current.numerator, to_match.current.denominator) == (
+        122,
+        1,
+    )  # 1 Jun to 1 Oct 2018
+    assert to_match.rag is None  # fewer than 5 children
 
 
 def test_other_las_children_placed_here_are_not_counted(cast):
