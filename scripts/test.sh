@@ -32,7 +32,10 @@ else
 fi
 echo "Tests use database: ${DATABASE_URL:-SQLite (embedded)}; broker for integration tests: ${TEST_CELERY_BROKER_URL:-none (those tests skip outside CI)}"
 
-.venv/bin/python -m pytest "$@"
+# In CI, show what passing tests printed: the benchmarks and security tests print figures.
+extra=()
+[ "${CI:-}" = "true" ] && extra=(-rP --show-capture=stdout)
+.venv/bin/python -m pytest "${extra[@]}" "$@"
 status=$?
 if [ $status -eq 5 ]; then
   echo "pytest collected no tests: failing, since a suite that runs nothing proves nothing" >&2

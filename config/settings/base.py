@@ -243,5 +243,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Eager tasks log every run at INFO; that drowns the useful lines.
-    "loggers": {"celery": {"level": "WARNING"}},
+    "loggers": {"celery": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
