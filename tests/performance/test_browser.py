@@ -8,11 +8,23 @@ import pytest
 
 from tests.performance import builders as b
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the KPI definitions come from a data migration, and earlier
+# transactional tests empty every table when they finish; this puts them back first.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
 def data(cast):
+    # The KPI definitions come from a data migration, and earlier transactional tests empty
+    # every table when they finish: seed them again (the seeding is idempotent).
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("apps.performance.migrations.0002_seed_kpis").seed(apps, None)
     for index, entry in enumerate(
         [
             date(2025, 1, 6),
