@@ -1,10 +1,8 @@
-"""Adoption fixtures: the medical advisers the fixed cast lacks, and the browser fixtures
-(copied from tests/browser/conftest.py, whose fixtures are not visible from here)."""
+"""Adoption fixtures: the medical advisers the fixed cast lacks, and a case builder. The
+browser fixtures are the shared ones in tests/conftest.py."""
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -63,10 +61,3 @@ def make_case(
     PeriodOfCareFactory(child=child, start_date=entry)
     author = cast.social_worker if la == cast.our_la else cast.social_worker_other_la
     return adoption_case_create(child=child, created_by=author, data=milestones or {})
-
-
-# ---------------------------------------------------------------------------------------
-# Browser (Playwright on the system's Chromium), as tests/browser/conftest.py
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
