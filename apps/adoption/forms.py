@@ -2,6 +2,7 @@ from django import forms
 
 from apps.accounts.models import User
 from apps.adoption.models import AdoptionCase, WorkItemKind
+from apps.adoption.rules import ADOPTER_LEGAL_STATUSES, ADOPTER_SEXES, PLAN_CHANGE_REASONS
 from apps.core.forms import DateInput, GovukForm
 
 
@@ -36,7 +37,30 @@ class MilestonesForm(GovukForm):
     disruption_on = _date("disruption_on")
     disruption_note = _note()
     plan_changed_on = _date("plan_changed_on")
+    plan_changed_reason = forms.ChoiceField(
+        label="Why the plan changed",
+        required=False,
+        choices=[("", "Choose"), *PLAN_CHANGE_REASONS.items()],
+    )
     plan_changed_note = _note()
+    adopters_sex = forms.ChoiceField(
+        label="Who is adopting",
+        required=False,
+        choices=[("", "Not recorded yet"), *ADOPTER_SEXES.items()],
+        help_text="From the match. Needed to record the adoption order.",
+    )
+    adopters_legal_status = forms.ChoiceField(
+        label="The adopters' legal status",
+        required=False,
+        choices=[("", "Not recorded yet"), *ADOPTER_LEGAL_STATUSES.items()],
+    )
+    adopted_by_foster_carers = forms.TypedChoiceField(
+        label="Adopted by the child's foster carers",
+        required=False,
+        choices=[("", "Not recorded yet"), ("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

@@ -9,12 +9,17 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from apps.adoption.rules import (
+    ADOPTER_LEGAL_STATUSES,
+    ADOPTER_SEXES,
     EXCLUSIVE_RULES,
+    LEGAL_STATUSES_FOR_SEX,
     NOTES,
     ORDER_RULES,
+    PLAN_CHANGE_REASONS,
     STAGE_LABELS,
     WORK_ITEM_STATUSES,
     case_stage,
+    number_of_adopters,
     retain_until,
 )
 from apps.core.models_base import TimestampedModel
@@ -45,6 +50,13 @@ def _note_constraint(field: str, note: str) -> models.CheckConstraint:
     )
 
 
+def _any(conditions) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined |= condition
+    return combined
+
+
 class AdoptionCase(TimestampedModel):
     """One per child. The entry to care is not stored here: it is the start of the period
     of care (apps.children.models.PeriodOfCare) during which a milestone happened."""
@@ -69,6 +81,35 @@ class AdoptionCase(TimestampedModel):
         "date the plan changed away from adoption", null=True, blank=True
     )
     plan_changed_note = models.CharField(max_length=1000, blank=True)
+    plan_changed_reason = models.CharField(
+        "why the plan changed",
+        max_length=3,
+        choices=list(PLAN_CHANGE_REASONS.items()),
+        blank=True,
+        help_text="SSDA903 REASON_PLACED_CEASED",
+    )
+    # The adopters, known from the match (SSDA903 AD1; the number of adopters follows from
+    # who is adopting).
+    adopters_sex = models.CharField(
+        "who is adopting",
+        max_length=2,
+        choices=list(ADOPTER_SEXES.items()),
+        blank=True,
+        help_text="SSDA903 SEX_ADOPTR",
+    )
+    adopters_legal_status = models.CharField(
+        "the adopters' legal status",
+        max_length=3,
+        choices=list(ADOPTER_LEGAL_STATUSES.items()),
+        blank=True,
+        help_text="SSDA903 LS_ADOPTR",
+    )
+    adopted_by_foster_carers = models.BooleanField(
+        "adopted by the child's foster carers",
+        null=True,
+        blank=True,
+        help_text="SSDA903 FOSTER_CARE",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -84,6 +125,30 @@ class AdoptionCase(TimestampedModel):
             *(_order_constraint(rule) for rule in ORDER_RULES),
             *(_exclusive_constraint(rule) for rule in EXCLUSIVE_RULES),
             *(_note_constraint(field, note) for field, note in NOTES.items()),
+            models.CheckConstraint(
+                condition=Q(plan_changed_on__isnull=True, plan_changed_reason="")
+                | (
+                    Q(plan_changed_on__isnull=False)
+                    & Q(plan_changed_reason__in=PLAN_CHANGE_REASONS)
+                ),
+                name="adoption_plan_changed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_decision_on__isnull=False)
+                | Q(
+                    adopters_sex="", adopters_legal_status="", adopted_by_foster_carers__isnull=True
+                ),
+                name="adoption_adopters_need_match",
+            ),
+            models.CheckConstraint(
+                condition=Q(adopters_sex="")
+                | Q(adopters_legal_status="")
+                | _any(
+                    Q(adopters_sex=sex, adopters_legal_status__in=sorted(statuses))
+                    for sex, statuses in LEGAL_STATUSES_FOR_SEX.items()
+                ),
+                name="adoption_adopters_legal_status_fits",
+            ),
         ]
         indexes = [
             models.Index(fields=["moved_in_on"]),
@@ -100,6 +165,10 @@ class AdoptionCase(TimestampedModel):
     @property
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
+
+    @property
+    def number_of_adopters(self) -> int | None:
+        return number_of_adopters(self.adopters_sex)
 
     @property
     def retain_until(self):

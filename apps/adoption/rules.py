@@ -180,6 +180,132 @@ def _error_order() -> list[str]:
     return order
 
 
+# ---------------------------------------------------------------------------------------
+# The adopters and the reason the plan changed (the SSDA903 AD1 and PlacedAdoption items,
+# with the DfE's codes, so the return needs no translation)
+
+# SEX_ADOPTR: who adopts. The number of adopters (NB_ADOPTR) follows from it.
+ADOPTER_SEXES: dict[str, str] = {
+    "M1": "One man",
+    "F1": "One woman",
+    "MM": "Two men",
+    "FF": "Two women",
+    "MF": "A man and a woman",
+}
+# LS_ADOPTR: the adopters' legal status at the adoption order.
+ADOPTER_LEGAL_STATUSES: dict[str, str] = {
+    "L0": "Single adopter",
+    "L11": "Married couple, different sex",
+    "L12": "Married couple, same sex",
+    "L2": "Civil partners",
+    "L3": "Unmarried couple, different sex",
+    "L4": "Unmarried couple, same sex",
+}
+# The legal statuses each SEX_ADOPTR code allows (DfE validation rules 511, 514, 517-520
+# and 524).
+LEGAL_STATUSES_FOR_SEX: dict[str, frozenset[str]] = {
+    "M1": frozenset({"L0"}),
+    "F1": frozenset({"L0"}),
+    "MF": frozenset({"L11", "L2", "L3"}),
+    "MM": frozenset({"L12", "L2", "L4"}),
+    "FF": frozenset({"L12", "L2", "L4"}),
+}
+# REASON_PLACED_CEASED: why the decision that the child should be placed for adoption was
+# reversed (the plan changed away from adoption).
+PLAN_CHANGE_REASONS: dict[str, str] = {
+    "RD1": "The child's needs changed after the decision",
+    "RD2": "The court did not make a placement order",
+    "RD3": "Prospective adopters could not be found",
+    "RD4": "Any other reason",
+}
+ADOPTER_FIELDS: tuple[str, ...] = (
+    "adopters_sex",
+    "adopters_legal_status",
+    "adopted_by_foster_carers",
+)
+ADOPTER_LABELS: dict[str, str] = {
+    "adopters_sex": "Who is adopting",
+    "adopters_legal_status": "The adopters' legal status",
+    "adopted_by_foster_carers": "Adopted by the child's foster carers",
+}
+# Placements for adoption (SSDA903 PLACE) with the child's current foster carers, and not.
+WITH_FOSTER_CARERS_PLACEMENTS = frozenset({"A3", "A5"})
+NOT_WITH_FOSTER_CARERS_PLACEMENTS = frozenset({"A4", "A6"})
+
+
+def number_of_adopters(adopters_sex: str) -> int | None:
+    """NB_ADOPTR: 1 for M1 or F1, 2 for a couple; None when not recorded."""
+    if not adopters_sex:
+        return None
+    return 1 if adopters_sex in {"M1", "F1"} else 2
+
+
+def adopter_errors(
+    values: Mapping[str, date | str | bool | None], *, placement_code: str = ""
+) -> dict[str, str]:
+    """Problems with the adopters' details and the plan change reason, keyed by field.
+
+    - The adopters are known from the match: their details need the match recorded.
+    - The adoption order needs all three details (the DfE's AD1 return asks for them).
+    - The legal status must fit who is adopting (a single adopter is L0; a man and a woman
+      cannot be a same-sex couple, and so on).
+    - When the child's placement is coded as a placement for adoption, the foster-carer
+      answer must agree with it (A3/A5 with the current foster carers, A4/A6 not).
+    - A change of plan away from adoption needs its reason, and a reason needs the change.
+    """
+    errors: dict[str, str] = {}
+    sex = values.get("adopters_sex") or ""
+    status = values.get("adopters_legal_status") or ""
+    foster = values.get("adopted_by_foster_carers")
+    recorded = {
+        "adopters_sex": sex,
+        "adopters_legal_status": status,
+        "adopted_by_foster_carers": foster,
+    }
+    if sex and sex not in ADOPTER_SEXES:
+        errors["adopters_sex"] = "Choose who is adopting from the list."
+    if status and status not in ADOPTER_LEGAL_STATUSES:
+        errors["adopters_legal_status"] = "Choose the adopters' legal status from the list."
+    if values.get("match_decision_on") is None:
+        for field, value in recorded.items():
+            if value not in ("", None):
+                errors.setdefault(field, f"{ADOPTER_LABELS[field]} needs the match recorded first.")
+    if values.get("adoption_order_on") is not None:
+        for field, value in recorded.items():
+            if value in ("", None):
+                errors.setdefault(
+                    field, f"{ADOPTER_LABELS[field]}: answer this to record the adoption order."
+                )
+    fits = status in LEGAL_STATUSES_FOR_SEX.get(sex, {status})
+    if sex in ADOPTER_SEXES and status in ADOPTER_LEGAL_STATUSES and not fits:
+        errors.setdefault(
+            "adopters_legal_status",
+            f"'{ADOPTER_LEGAL_STATUSES[status]}' does not fit "
+            f"'{ADOPTER_SEXES[sex].lower()}' adopting.",
+        )
+    if foster is not None and placement_code:
+        if foster is False and placement_code in WITH_FOSTER_CARERS_PLACEMENTS:
+            errors.setdefault(
+                "adopted_by_foster_carers",
+                f"The child's placement is {placement_code}, placed for adoption with the current "
+                "foster carers: answer Yes, or correct the placement.",
+            )
+        elif foster is True and placement_code in NOT_WITH_FOSTER_CARERS_PLACEMENTS:
+            errors.setdefault(
+                "adopted_by_foster_carers",
+                f"The child's placement is {placement_code}, placed for adoption not with the "
+                "current foster carers: answer No, or correct the placement.",
+            )
+    reason = values.get("plan_changed_reason") or ""
+    if reason and reason not in PLAN_CHANGE_REASONS:
+        errors["plan_changed_reason"] = "Choose why the plan changed from the list."
+    elif values.get("plan_changed_on") is not None and not reason:
+        errors["plan_changed_reason"] = "Choose why the plan changed away from adoption."
+    elif values.get("plan_changed_on") is None and reason:
+        errors["plan_changed_on"] = "Enter the date the plan changed, or remove the reason."
+    return errors
+
+
 class Stage:
     NO_PLAN = "NO_PLAN"
     PLAN = "PLAN"

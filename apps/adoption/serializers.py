@@ -3,10 +3,42 @@ from rest_framework import serializers
 
 from apps.accounts.models import Role, User
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem, WorkItemKind
-from apps.adoption.rules import MILESTONE_FIELDS, NOTES, STAGE_LABELS, WORK_ITEM_STATUSES
+from apps.adoption.rules import (
+    ADOPTER_LEGAL_STATUSES,
+    ADOPTER_SEXES,
+    MILESTONE_FIELDS,
+    NOTES,
+    PLAN_CHANGE_REASONS,
+    STAGE_LABELS,
+    WORK_ITEM_STATUSES,
+)
 from apps.children.models import Child
 
-CASE_INPUT_FIELDS = [*MILESTONE_FIELDS, *NOTES.values()]
+CASE_INPUT_FIELDS = [
+    *MILESTONE_FIELDS,
+    *NOTES.values(),
+    "plan_changed_reason",
+    "adopters_sex",
+    "adopters_legal_status",
+    "adopted_by_foster_carers",
+]
+
+
+def _add_case_input_fields(fields: dict) -> None:
+    """The milestones, notes, plan change reason and adopters, all optional (PATCH)."""
+    for name in MILESTONE_FIELDS:
+        fields[name] = serializers.DateField(required=False, allow_null=True)
+    for name in NOTES.values():
+        fields[name] = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    for name, codes in (
+        ("plan_changed_reason", PLAN_CHANGE_REASONS),
+        ("adopters_sex", ADOPTER_SEXES),
+        ("adopters_legal_status", ADOPTER_LEGAL_STATUSES),
+    ):
+        fields[name] = serializers.ChoiceField(
+            choices=list(codes.items()), required=False, allow_blank=True
+        )
+    fields["adopted_by_foster_carers"] = serializers.BooleanField(required=False, allow_null=True)
 
 
 # Inline enums (no named component), so these never collide with other apps' "status" and
@@ -39,6 +71,7 @@ class AdoptionCaseSerializer(serializers.ModelSerializer):
             "stage",
             "stage_label",
             *CASE_INPUT_FIELDS,
+            "number_of_adopters",
             "version",
             "created_at",
             "updated_at",
@@ -58,12 +91,7 @@ class AdoptionCaseCreateInput(serializers.Serializer):
         user = getattr(self.context.get("request"), "user", None)
         # A child the user may not see is "no such child", never a hint that it exists.
         self.fields["child"].queryset = adoption_children_visible_to(user)
-        for name in MILESTONE_FIELDS:
-            self.fields[name] = serializers.DateField(required=False, allow_null=True)
-        for name in NOTES.values():
-            self.fields[name] = serializers.CharField(
-                required=False, allow_blank=True, max_length=1000
-            )
+        _add_case_input_fields(self.fields)
 
 
 class AdoptionCaseUpdateInput(serializers.Serializer):
@@ -74,12 +102,7 @@ class AdoptionCaseUpdateInput(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in MILESTONE_FIELDS:
-            self.fields[name] = serializers.DateField(required=False, allow_null=True)
-        for name in NOTES.values():
-            self.fields[name] = serializers.CharField(
-                required=False, allow_blank=True, max_length=1000
-            )
+        _add_case_input_fields(self.fields)
 
 
 class AdoptionWorkItemSerializer(serializers.ModelSerializer):

@@ -14,12 +14,14 @@ from django.db import transaction
 from apps.accounts.models import Role, User
 from apps.adoption.models import ONE_OPEN_KINDS, AdoptionCase, AdoptionWorkItem, WorkItemKind
 from apps.adoption.rules import (
+    ADOPTER_FIELDS,
     EXCLUSIVE_RULES,
     LABELS,
     MILESTONE_FIELDS,
     NOTES,
     ORDER_RULES,
     PHRASES,
+    adopter_errors,
     milestone_errors,
     work_item_due,
 )
@@ -36,7 +38,7 @@ from apps.core.services import (
     today,
 )
 
-CASE_EDITABLE_FIELDS = {*MILESTONE_FIELDS, *NOTES.values()}
+CASE_EDITABLE_FIELDS = {*MILESTONE_FIELDS, *NOTES.values(), *ADOPTER_FIELDS, "plan_changed_reason"}
 
 for _rule in ORDER_RULES:
     register_constraint_message(
@@ -51,6 +53,19 @@ for _field, _note in NOTES.items():
     register_constraint_message(
         f"adoption_{_field}_has_note", _note, f"{LABELS[_field]} needs a date and a note."
     )
+register_constraint_message(
+    "adoption_plan_changed_has_reason",
+    "plan_changed_reason",
+    "A change of plan away from adoption needs its reason, and a reason needs the date.",
+)
+register_constraint_message(
+    "adoption_adopters_need_match", "adopters_sex", "The adopters are recorded with the match."
+)
+register_constraint_message(
+    "adoption_adopters_legal_status_fits",
+    "adopters_legal_status",
+    "The adopters' legal status does not fit who is adopting.",
+)
 register_constraint_message(
     "adoption_adoptioncase_child_id_key", "child", "This child already has an adoption case."
 )
@@ -71,14 +86,27 @@ register_constraint_message(
 )
 
 
+CODE_FIELDS = ("adopters_sex", "adopters_legal_status", "plan_changed_reason")
+
+
 def _clean_notes(case: AdoptionCase) -> None:
     for note in NOTES.values():
         setattr(case, note, (getattr(case, note) or "").strip())
+    for field in CODE_FIELDS:  # a cleared code is blank, never null
+        setattr(case, field, getattr(case, field) or "")
+
+
+def _placement_code(child: Child) -> str:
+    """The SSDA903 code of the child's latest placement, to check the foster-carer answer."""
+    latest = child.placements.order_by("-start_date").values_list("place", flat=True).first()
+    return latest or ""
 
 
 def _validate_case(case: AdoptionCase, child: Child) -> None:
     values = {name: getattr(case, name) for name in CASE_EDITABLE_FIELDS}
     errors = milestone_errors(values, date_of_birth=child.date_of_birth, today=today())
+    for field, message in adopter_errors(values, placement_code=_placement_code(child)).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
 

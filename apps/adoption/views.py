@@ -11,7 +11,7 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.adoption import forms, selectors, services
 from apps.adoption.models import AdoptionCase
-from apps.adoption.rules import MILESTONE_FIELDS, NOTES
+from apps.adoption.rules import ADOPTER_FIELDS, ADOPTER_LABELS, MILESTONE_FIELDS, NOTES
 from apps.children.models import Child
 from apps.core.services import today
 from apps.core.views_base import form_page
@@ -58,11 +58,32 @@ def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         (
             AdoptionCase._meta.get_field(name).verbose_name,
             getattr(case, name),
-            getattr(case, NOTES[name]) if name in NOTES else "",
+            " ".join(
+                part
+                for part in (
+                    f"{case.get_plan_changed_reason_display()}."
+                    if name == "plan_changed_on" and case.plan_changed_reason
+                    else "",
+                    getattr(case, NOTES[name]) if name in NOTES else "",
+                )
+                if part
+            ),
         )
         for name in MILESTONE_FIELDS
         if case
     ]
+    adopters = (
+        [
+            (ADOPTER_LABELS["adopters_sex"], case.get_adopters_sex_display()),
+            (ADOPTER_LABELS["adopters_legal_status"], case.get_adopters_legal_status_display()),
+            (
+                ADOPTER_LABELS["adopted_by_foster_carers"],
+                {None: "", True: "Yes", False: "No"}[case.adopted_by_foster_carers],
+            ),
+        ]
+        if case and case.match_decision_on
+        else []
+    )
     return render(
         request,
         "adoption/case.html",
@@ -70,6 +91,7 @@ def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": child,
             "case": case,
             "milestones": milestones,
+            "adopters": adopters,
             "items": items,
             "can_record": selectors.user_can_record_milestones(request.user, child),
             "can_request": case is not None
@@ -85,7 +107,7 @@ def milestones_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     if not selectors.user_can_record_milestones(request.user, child):
         raise Http404("Only the child's team records adoption milestones.")
     case = _case_of(child)
-    editable = [*MILESTONE_FIELDS, *NOTES.values()]
+    editable = [*MILESTONE_FIELDS, *NOTES.values(), *ADOPTER_FIELDS, "plan_changed_reason"]
 
     def run(data: dict) -> AdoptionCase:
         version = data.pop("version", None)
@@ -99,6 +121,8 @@ def milestones_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     initial = {name: getattr(case, name) for name in editable} if case else {}
     if case:
         initial["version"] = case.version
+        foster = case.adopted_by_foster_carers
+        initial["adopted_by_foster_carers"] = "" if foster is None else ("yes" if foster else "no")
     back = reverse("adoption-case", args=[child.pk])
     return form_page(
         request,

@@ -32,9 +32,9 @@ class ReasonNewEpisode(models.TextChoices):
     S = "S", "Started to be looked after"
     L = "L", "Change of legal status only"
     P = "P", "Change of placement and carer(s) only"
-    T = "T", "Change of both legal status and placement and carer(s)"
-    U = "U", "Change of placement type only, same carer(s)"
-    B = "B", "Change of legal status and placement type, same carer(s)"
+    T = "T", "Change of placement only, same carer(s)"
+    U = "U", "Change of legal status and placement, same carer(s)"
+    B = "B", "Change of legal status, placement and carer(s)"
 
 
 class Child(TimestampedModel):

@@ -88,10 +88,10 @@ class Placement(models.TextChoices):
     that replace Z1 are not held yet: they are three characters long (``Placement.place``
     holds two) and take no placement provider, which every placement here records."""
 
-    A3 = "A3", "Placed for adoption (placement order) with current foster carers"
-    A4 = "A4", "Placed for adoption (placement order) not with current foster carers"
-    A5 = "A5", "Placed for adoption (consent) with current foster carers"
-    A6 = "A6", "Placed for adoption (consent) not with current foster carers"
+    A3 = "A3", "Placed for adoption (consent) with current foster carers"
+    A4 = "A4", "Placed for adoption (consent) not with current foster carers"
+    A5 = "A5", "Placed for adoption (placement order) with current foster carers"
+    A6 = "A6", "Placed for adoption (placement order) not with current foster carers"
     H5 = "H5", "Semi-independent living accommodation (not valid from 2025/26: use K3)"
     K1 = "K1", "Secure children's home"
     K2 = "K2", "Children's home"

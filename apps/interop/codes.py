@@ -88,17 +88,18 @@ CIN_CODES = set(CategoryOfNeed.values)
 RNE_CODES = set(ReasonNewEpisode.values)
 PLACE_CODES = set(PlacementType.values)
 # Placement codes of the 2025/26 return that apps/core/codes.py does not hold yet.
-PLACE_CODES_NOT_HELD = {"K3", "Z11", "Z12", "Z13", "Z14"}
+PLACE_CODES_NOT_HELD = {"Z11", "Z12", "Z13", "Z14"}
 PLACE_PROVIDER_CODES = set(PlacementProvider.values)
 # X1: the episode ceased and a new one began (the child stays looked after).
 EPISODE_CONTINUES = "X1"
 REC_CODES = set(ReasonEpisodeCeased.values) | {EPISODE_CONTINUES}
 REASON_PLACE_CHANGE_CODES = set(ReasonPlaceChange.values)
 TEMPORARY_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4"}
-# RNE codes by what changed: placement, legal status, or both; U and B keep the carer(s).
+# RNE codes by what changed (as the DfE's rules 217, 434, 435 and 436 read them): P and T a
+# placement only, L the legal status only, U and B both; T and U keep the carer(s).
 PLACEMENT_CHANGE_RNE = {"P", "T", "U", "B"}
-LEGAL_STATUS_CHANGE_RNE = {"L", "T", "B"}
-SAME_CARER_RNE = {"U", "B"}
+LEGAL_STATUS_CHANGE_RNE = {"L", "U", "B"}
+SAME_CARER_RNE = {"T", "U"}
 
 UPN_PATTERN = re.compile(UPN_REGEX)
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")

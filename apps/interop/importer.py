@@ -187,15 +187,21 @@ def _plan_child_episodes(
                         "RNE",
                         "L (change of legal status only), but the placement details changed: use P, T, U or B",
                     )
-                if row.rne in {"P", "U"} and ls_changed:
+                if (
+                    row.rne in codes.PLACEMENT_CHANGE_RNE - codes.LEGAL_STATUS_CHANGE_RNE
+                    and ls_changed
+                ):
                     error(
-                        row, "RNE", f"{row.rne} (placement change only), but LS changed: use T or B"
+                        row, "RNE", f"{row.rne} (placement change only), but LS changed: use U or B"
                     )
-                if row.rne in {"T", "B"} and not ls_changed:
+                if (
+                    row.rne in codes.PLACEMENT_CHANGE_RNE & codes.LEGAL_STATUS_CHANGE_RNE
+                    and not ls_changed
+                ):
                     error(
                         row,
                         "RNE",
-                        f"{row.rne} (legal status and placement change), but LS is unchanged",
+                        f"{row.rne} (legal status and placement change), but LS is unchanged: use P or T",
                     )
                 if ls_changed:
                     period.legal_status_changes.append((row.start, row.legal_status, row))

@@ -157,9 +157,9 @@ def _episodes(
                 continue  # a recorded change that changes nothing
             same_carer = placement is not None and placement.same_carer
             if placement_changed and status_changed:
-                rne = "B" if same_carer else "T"
+                rne = "U" if same_carer else "B"
             elif placement_changed:
-                rne = "U" if same_carer else "P"
+                rne = "T" if same_carer else "P"
             else:
                 rne = "L"
             previous.end = day

@@ -58,7 +58,7 @@ class Placement(TimestampedModel):
     )
     placement_postcode = models.CharField(max_length=8, blank=True, help_text="Full postcode")
     urn = models.CharField("Ofsted URN", max_length=8, blank=True)
-    # True when the placement changed type with the same carer(s) (903 RNE U or B).
+    # True when the placement changed with the same carer(s) (903 RNE T, or U with a legal status change).
     same_carer = models.BooleanField("same carer(s) as the previous placement", default=False)
     reason_place_change = models.CharField(
         "reason the placement ended",

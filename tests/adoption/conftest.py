@@ -60,4 +60,19 @@ def make_case(
     )
     PeriodOfCareFactory(child=child, start_date=entry)
     author = cast.social_worker if la == cast.our_la else cast.social_worker_other_la
-    return adoption_case_create(child=child, created_by=author, data=milestones or {})
+    data = dict(milestones or {})
+    # What the service needs with the milestones and that a test does not set itself: the
+    # adopters with an adoption order, the reason with a change of plan.
+    if data.get("adoption_order_on"):
+        for field, value in TYPICAL_ADOPTERS.items():
+            data.setdefault(field, value)
+    if data.get("plan_changed_on"):
+        data.setdefault("plan_changed_reason", "RD4")
+    return adoption_case_create(child=child, created_by=author, data=data)
+
+
+TYPICAL_ADOPTERS = {
+    "adopters_sex": "MF",
+    "adopters_legal_status": "L11",
+    "adopted_by_foster_carers": False,
+}

@@ -13,6 +13,7 @@ import pytest
 from apps.adoption.rules import ENTRY_TO_MOVED_IN, PLACEMENT_ORDER_TO_MATCH
 from apps.adoption.selectors import adoption_measures
 from apps.adoption.services import adoption_case_create
+from tests.adoption.conftest import TYPICAL_ADOPTERS
 from apps.core.working_days import add_months
 from tests.factories import ChildFactory, PeriodOfCareFactory
 
@@ -48,7 +49,12 @@ def adopted_child(cast, *, entry, milestones, la=None):
         date_of_birth=entry - timedelta(days=400),
     )
     PeriodOfCareFactory(child=child, start_date=entry)
-    return adoption_case_create(child=child, created_by=cast.social_worker, data=milestones)
+    data = {**milestones}
+    if data.get("adoption_order_on"):
+        data = {**TYPICAL_ADOPTERS, **data}
+    if data.get("plan_changed_on"):
+        data.setdefault("plan_changed_reason", "RD4")
+    return adoption_case_create(child=child, created_by=cast.social_worker, data=data)
 
 
 def build_cohort(cast, *, moved_in_days: list[int], order_to_match_days: list[int]) -> None:

@@ -196,6 +196,8 @@ def test_the_database_enforces_each_order_rule(cast, rule):
     for field, note in NOTES.items():
         if field in values:
             values[note] = "x"
+    if "plan_changed_on" in values:
+        values["plan_changed_reason"] = "RD4"
     with pytest.raises(IntegrityError) as error, transaction.atomic():
         AdoptionCase.objects.filter(pk=case.pk).update(**values)
     assert rule.constraint_name in str(error.value)

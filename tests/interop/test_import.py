@@ -140,7 +140,7 @@ def test_bad_codes_and_dates_name_row_column_and_reason(cast):
     header = HEADER + "B001,X,31/02/2015,WBRI,ABC,,\nB002,F,2015-01-01,ZZZZ,,2,\n"
     episodes = EPISODES + (
         "B001,01/05/2025,Q,C9,N9,U9,PR9,,,,,,\n"
-        "B002,01/05/2025,S,C2,N1,K3,PR1,01/04/2025,E4A,,,NOT A POSTCODE,SC1\n"
+        "B002,01/05/2025,S,C2,N1,Z11,PR1,01/04/2025,E4A,,,NOT A POSTCODE,SC1\n"
     )
     _assert_rejected(
         cast,
@@ -160,7 +160,7 @@ def test_bad_codes_and_dates_name_row_column_and_reason(cast):
                 "Episodes",
                 3,
                 "PLACE",
-                "'K3' is a valid 903 code that this system does not record yet",
+                "'Z11' is a valid 903 code that this system does not record yet",
             ),
             ("Episodes", 3, "PL_POST", "is not a postcode"),
             ("Episodes", 3, "URN", "is not an Ofsted URN"),
@@ -194,7 +194,7 @@ def test_episode_before_birth_and_broken_sequences_are_reported(cast):
         [
             ("Episodes", 2, "DECOM", "Before the child's date of birth (01/01/2020)"),
             ("Episodes", 4, "DECOM", "starts the day the previous one ended (01/06/2025, row 3)"),
-            ("Episodes", 4, "RNE", "P (placement change only), but LS changed: use T or B"),
+            ("Episodes", 4, "RNE", "P (placement change only), but LS changed: use U or B"),
             ("Episodes", 5, "CHILD", "Child C003 is not in the Header file or our records"),
         ],
         header=header,
