@@ -6,6 +6,7 @@ collection year's validation rules (2025/26)."""
 import re
 from datetime import date
 
+from apps.adoption.rules import ADOPTER_LEGAL_STATUSES, ADOPTER_SEXES, PLAN_CHANGE_REASONS
 from apps.children.models import UPN_REGEX, CategoryOfNeed, ReasonNewEpisode
 from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased
 from apps.core.codes import Placement as PlacementType
@@ -69,13 +70,15 @@ COLUMNS: dict[str, list[str]] = {
     ],
 }
 # The tables we read. OC2 is derived from health records and is export-only.
-IMPORT_TABLES = [HEADER, EPISODES, UASC]
-EXPORT_TABLES = [HEADER, EPISODES, UASC, OC2]
+IMPORT_TABLES = [HEADER, EPISODES, UASC, AD1, PLACED_ADOPTION]
+EXPORT_TABLES = [HEADER, EPISODES, UASC, OC2, AD1, PLACED_ADOPTION]
 FILE_NAMES = {
     HEADER: "header.csv",
     EPISODES: "episodes.csv",
     UASC: "uasc.csv",
     OC2: "oc2.csv",
+    AD1: "ad1.csv",
+    PLACED_ADOPTION: "placed_adoption.csv",
 }
 
 # SEX: M/F since 2024/25 (U, unknown, is not recorded here); 1/2 in earlier returns.
@@ -100,6 +103,12 @@ TEMPORARY_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4"}
 PLACEMENT_CHANGE_RNE = {"P", "T", "U", "B"}
 LEGAL_STATUS_CHANGE_RNE = {"L", "U", "B"}
 SAME_CARER_RNE = {"T", "U"}
+
+# AD1 and PlacedAdoption codes: those of the adoption case (apps.adoption.rules).
+ADOPTER_SEX_CODES = set(ADOPTER_SEXES)
+ADOPTER_LEGAL_STATUS_CODES = set(ADOPTER_LEGAL_STATUSES)
+PLACED_CEASED_REASON_CODES = set(PLAN_CHANGE_REASONS)
+ADOPTED = {"E11", "E12"}
 
 UPN_PATTERN = re.compile(UPN_REGEX)
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")

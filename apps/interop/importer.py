@@ -29,9 +29,11 @@ from apps.children.models import Child, LegalStatusChange, PeriodOfCare
 from apps.core.services import today as local_today
 from apps.interop import codes
 from apps.interop.reading import (
+    Ad1Row,
     EpisodeRow,
     HeaderRow,
     ImportFile,
+    PlacedAdoptionRow,
     Progress,
     RowError,
     UascRow,
@@ -309,10 +311,14 @@ class _Plan:
         self.headers: list[HeaderRow] = parsed.get(codes.HEADER, [])
         self.episodes: list[EpisodeRow] = parsed.get(codes.EPISODES, [])
         self.uasc: list[UascRow] = parsed.get(codes.UASC, [])
+        self.ad1: list[Ad1Row] = parsed.get(codes.AD1, [])
+        self.placed_adoption: list[PlacedAdoptionRow] = parsed.get(codes.PLACED_ADOPTION, [])
         references = (
             {r.child for r in self.headers}
             | {r.child for r in self.episodes}
             | {r.child for r in self.uasc}
+            | {r.child for r in self.ad1}
+            | {r.child for r in self.placed_adoption}
         )
         self.children: dict[str, Child] = {}
         references = sorted(references)
@@ -335,8 +341,16 @@ class _Plan:
                 "start_date"
             ):
                 self.legal_status_changes[change.period_of_care_id].append(change)
+        from apps.adoption.models import AdoptionCase
+
+        self.adoption_cases: dict[int, AdoptionCase] = {}
+        for start in range(0, len(ids), 2000):
+            for case in AdoptionCase.objects.filter(child_id__in=ids[start : start + 2000]):
+                self.adoption_cases[case.child_id] = case
         self.header_by_child: dict[str, HeaderRow] = {}
         self.planned: dict[str, list[_PlannedPeriod]] = {}
+        # The adoption case values each child's AD1 and PlacedAdoption rows give.
+        self.adoption_values: dict[str, dict] = {}
 
     def _error(self, table: str, row: int, column: str, reason: str, child: str = "") -> None:
         self.errors.append(RowError(table, row, column, reason, child))
@@ -409,6 +423,7 @@ class _Plan:
             self.planned[child] = planned
             if child in self.children:
                 self._check_against_records(self.children[child], planned)
+        self._check_adoption()
         for row in self.headers:
             child = self.children.get(row.child)
             if child is None or row.child in self.planned:
@@ -422,6 +437,126 @@ class _Plan:
                     f"After the child's recorded entry to care ({first:%d/%m/%Y})",
                     row.child,
                 )
+
+    def _check_adoption(self) -> None:
+        """AD1 and PlacedAdoption rows: one of each per child (one adoption case per child
+        here), agreeing with each other, with the child's date of birth and with the
+        milestone rules of the adoption case they update."""
+        from apps.adoption.rules import adopter_errors, milestone_errors
+
+        rows_of: dict[str, dict[str, object]] = defaultdict(dict)
+        for table, rows in ((codes.PLACED_ADOPTION, self.placed_adoption), (codes.AD1, self.ad1)):
+            for row in rows:
+                earlier = rows_of[row.child].get(table)
+                if earlier is not None:
+                    self._error(
+                        table,
+                        row.row,
+                        "CHILD",
+                        f"Child {row.child} is already on row {earlier.row}: one adoption "
+                        "decision per child is held here",
+                        row.child,
+                    )
+                    continue
+                _sex, date_of_birth = self._identity(row.child)
+                if date_of_birth is None:
+                    self._error(
+                        table,
+                        row.row,
+                        "CHILD",
+                        f"Child {row.child} is not in the Header file or our records",
+                        row.child,
+                    )
+                    continue
+                if row.date_of_birth != date_of_birth:
+                    self._error(
+                        table,
+                        row.row,
+                        "DOB",
+                        f"Differs from the Header / our record ({date_of_birth:%d/%m/%Y})",
+                        row.child,
+                    )
+                    continue
+                rows_of[row.child][table] = row
+        for reference, rows in rows_of.items():
+            placed: PlacedAdoptionRow | None = rows.get(codes.PLACED_ADOPTION)
+            ad1: Ad1Row | None = rows.get(codes.AD1)
+            if placed is None and ad1 is None:
+                continue  # its rows were refused above
+            if placed and ad1 and placed.decision_on != ad1.decision_on:
+                self._error(
+                    codes.AD1,
+                    ad1.row,
+                    "DATE_INT",
+                    f"Differs from DATE_PLACED in PlacedAdoption ({placed.decision_on:%d/%m/%Y}, "
+                    f"row {placed.row})",
+                    reference,
+                )
+                continue
+            if placed and ad1 and placed.ceased_on:
+                self._error(
+                    codes.AD1,
+                    ad1.row,
+                    "CHILD",
+                    f"The decision to place for adoption was reversed (PlacedAdoption row "
+                    f"{placed.row}): the child cannot also be adopted",
+                    reference,
+                )
+                continue
+            child = self.children.get(reference)
+            case = self.adoption_cases.get(child.pk) if child is not None else None
+            values = {
+                name: getattr(case, name) if case else None
+                for name in (
+                    "adoption_plan_on",
+                    "adm_decision_on",
+                    "placement_order_on",
+                    "match_decision_on",
+                    "moved_in_on",
+                    "adoption_order_on",
+                    "disruption_on",
+                    "disruption_note",
+                    "plan_changed_on",
+                    "plan_changed_note",
+                    "plan_changed_reason",
+                    "adopters_sex",
+                    "adopters_legal_status",
+                    "adopted_by_foster_carers",
+                )
+            }
+            decision_on = (placed or ad1).decision_on
+            wanted = {"adm_decision_on": decision_on}
+            if values["adoption_plan_on"] is None or values["adoption_plan_on"] > decision_on:
+                # The return does not hold the date adoption became the plan: no later than
+                # the decision that the child should be placed for adoption.
+                wanted["adoption_plan_on"] = decision_on
+            if placed and placed.ceased_on:
+                wanted["plan_changed_on"] = placed.ceased_on
+                wanted["plan_changed_reason"] = placed.reason
+                wanted["plan_changed_note"] = values["plan_changed_note"] or IMPORTED_NOTE
+            if ad1:
+                wanted.update(
+                    match_decision_on=ad1.matched_on,
+                    adopters_sex=ad1.adopters_sex,
+                    adopters_legal_status=ad1.adopters_legal_status,
+                    adopted_by_foster_carers=ad1.foster_carers,
+                )
+            merged = {**values, **wanted}
+            date_of_birth = self._identity(reference)[1]
+            problems = milestone_errors(merged, date_of_birth=date_of_birth, today=date.max)
+            problems.update(adopter_errors(merged))
+            row = ad1 or placed
+            for field_name, message in problems.items():
+                column = ADOPTION_COLUMNS.get(field_name, "CHILD")
+                self._error(
+                    codes.AD1 if ad1 else codes.PLACED_ADOPTION,
+                    row.row,
+                    column,
+                    f"With our record of the adoption case: {message}",
+                    reference,
+                )
+            if not problems:
+                self.adoption_values[reference] = wanted
 
     def _identity(self, reference: str) -> tuple[str | None, date | None]:
         header = self.header_by_child.get(reference)
@@ -660,6 +795,8 @@ class _Plan:
         changed_children |= {p.child_id for p in new_placements}
         changed_children |= {c.child_id for c in new_changes}
         changed_children |= writer.touched_children
+        self._apply_adoption(writer, report, user)
+        changed_children |= writer.touched_children
         self._check_database_rules(changed_children)
         from apps.assessments.services import clocks_changed
 
@@ -667,6 +804,20 @@ class _Plan:
             clocks_changed(child_id)
         if progress:
             progress("writing", len(self.planned), len(self.planned), len(self.planned))
+
+    def _apply_adoption(self, writer: "_Writer", report: ImportReport, user: User | None) -> None:
+        from apps.adoption.models import AdoptionCase
+
+        new_cases = []
+        for reference, wanted in self.adoption_values.items():
+            child = self.children[reference]
+            case = self.adoption_cases.get(child.pk)
+            if case is None:
+                new_cases.append(AdoptionCase(child=child, created_by=user, **wanted))
+            else:
+                writer.update(case, wanted)
+        writer.create(AdoptionCase, new_cases, report, "adoption cases")
+        writer.flush(AdoptionCase, report, "adoption cases")
 
     def _check_database_rules(self, child_ids: set[int]) -> None:
         """The rules the database constraints do not state: placements within their period,
@@ -682,6 +833,19 @@ class _Plan:
                         raise IntegrityError(
                             f"Periods of care of child {before.child_id} overlap ({after.start_date:%d/%m/%Y})"
                         )
+
+
+IMPORTED_NOTE = "Recorded in the SSDA903 return (PlacedAdoption)."
+# The AD1 / PlacedAdoption column an adoption case field comes from, to name in an error.
+ADOPTION_COLUMNS = {
+    "adm_decision_on": "DATE_PLACED",
+    "match_decision_on": "DATE_MATCH",
+    "plan_changed_on": "DATE_PLACED_CEASED",
+    "plan_changed_reason": "REASON_PLACED_CEASED",
+    "adopters_sex": "SEX_ADOPTR",
+    "adopters_legal_status": "LS_ADOPTR",
+    "adopted_by_foster_carers": "FOSTER_CARE",
+}
 
 
 def _legal_status_on(period: PeriodOfCare, changes: list[LegalStatusChange], day: date) -> str:

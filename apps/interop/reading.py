@@ -80,6 +80,32 @@ class UascRow:
     ceased_on: date | None
 
 
+@dataclass(frozen=True)
+class Ad1Row:
+    """A child adopted in the year: the decision, the match and the adopters."""
+
+    row: int
+    child: str
+    date_of_birth: date
+    decision_on: date
+    matched_on: date
+    foster_carers: bool
+    adopters_sex: str
+    adopters_legal_status: str
+
+
+@dataclass(frozen=True)
+class PlacedAdoptionRow:
+    """A decision that the child should be placed for adoption, and its reversal if any."""
+
+    row: int
+    child: str
+    date_of_birth: date
+    decision_on: date
+    ceased_on: date | None
+    reason: str
+
+
 @dataclass
 class ParsedFile:
     name: str
@@ -107,7 +133,7 @@ def identify_table(columns: list[str]) -> tuple[str | None, str]:
             if table not in codes.IMPORT_TABLES:
                 return None, (
                     f"This is the {table} table; only {', '.join(codes.IMPORT_TABLES)} "
-                    "are imported (OC2 and adoption tables are produced from our own records)"
+                    "are imported (OC2 is produced from our own health records)"
                 )
             return table, ""
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
@@ -367,4 +393,66 @@ def check_uasc(record: dict, line: int, errors: list[RowError], today: date) -> 
     return UascRow(line, child, sex, date_of_birth, ceased_on)
 
 
-_ROW_CHECKS = {codes.HEADER: check_header, codes.EPISODES: check_episode, codes.UASC: check_uasc}
+def check_ad1(record: dict, line: int, errors: list[RowError], today: date) -> Ad1Row | None:
+    from apps.adoption.rules import LEGAL_STATUSES_FOR_SEX, number_of_adopters
+
+    e = _Errors(errors, codes.AD1, line, record["CHILD"])
+    child = _child(e, record)
+    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    decision_on = _date(e, record, "DATE_INT", required=True, today=today)
+    matched_on = _date(e, record, "DATE_MATCH", required=True, today=today)
+    foster_carers = _flag(e, record, "FOSTER_CARE")
+    if record["FOSTER_CARE"] == "":
+        e.add("FOSTER_CARE", "Required")
+    number = record["NB_ADOPTR"]
+    if number not in {"1", "2"}:
+        e.add("NB_ADOPTR", "Required: 1 or 2" if not number else f"'{number}' is not 1 or 2")
+    sex = _code(e, record, "SEX_ADOPTR", codes.ADOPTER_SEX_CODES, required=True)
+    legal_status = _code(e, record, "LS_ADOPTR", codes.ADOPTER_LEGAL_STATUS_CODES, required=True)
+    if sex and number in {"1", "2"} and number_of_adopters(sex) != int(number):
+        e.add("NB_ADOPTR", f"{number}, but SEX_ADOPTR {sex} is {number_of_adopters(sex)}")
+    if sex and legal_status and legal_status not in LEGAL_STATUSES_FOR_SEX[sex]:
+        e.add("LS_ADOPTR", f"{legal_status} does not fit SEX_ADOPTR {sex}")
+    if decision_on and matched_on and matched_on < decision_on:
+        e.add("DATE_MATCH", f"Before DATE_INT ({codes.format_date(decision_on)})")
+    if date_of_birth and decision_on and decision_on < date_of_birth:
+        e.add("DATE_INT", "Before the date of birth")
+    if e.count:
+        return None
+    return Ad1Row(
+        line, child, date_of_birth, decision_on, matched_on, foster_carers, sex, legal_status
+    )
+
+
+def check_placed_adoption(
+    record: dict, line: int, errors: list[RowError], today: date
+) -> PlacedAdoptionRow | None:
+    e = _Errors(errors, codes.PLACED_ADOPTION, line, record["CHILD"])
+    child = _child(e, record)
+    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    decision_on = _date(e, record, "DATE_PLACED", required=True, today=today)
+    ceased_on = _date(e, record, "DATE_PLACED_CEASED", required=False, today=today)
+    reason = _code(
+        e, record, "REASON_PLACED_CEASED", codes.PLACED_CEASED_REASON_CODES, required=False
+    )
+    if bool(record["DATE_PLACED_CEASED"]) != bool(record["REASON_PLACED_CEASED"]):
+        e.add(
+            "REASON_PLACED_CEASED" if record["DATE_PLACED_CEASED"] else "DATE_PLACED_CEASED",
+            "DATE_PLACED_CEASED and REASON_PLACED_CEASED are both given or both blank",
+        )
+    if decision_on and ceased_on and ceased_on < decision_on:
+        e.add("DATE_PLACED_CEASED", f"Before DATE_PLACED ({codes.format_date(decision_on)})")
+    if date_of_birth and decision_on and decision_on < date_of_birth:
+        e.add("DATE_PLACED", "Before the date of birth")
+    if e.count:
+        return None
+    return PlacedAdoptionRow(line, child, date_of_birth, decision_on, ceased_on, reason)
+
+
+_ROW_CHECKS = {
+    codes.HEADER: check_header,
+    codes.EPISODES: check_episode,
+    codes.UASC: check_uasc,
+    codes.AD1: check_ad1,
+    codes.PLACED_ADOPTION: check_placed_adoption,
+}

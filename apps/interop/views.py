@@ -12,7 +12,7 @@ from apps.children.selectors import children_visible_to
 from apps.core.services import today
 from apps.interop.importer import import_903
 from apps.interop.reading import ImportFile
-from apps.interop.selectors import NOT_PRODUCED, CollectionYear, build_export
+from apps.interop.selectors import CollectionYear, build_export
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -38,7 +38,7 @@ def export_903(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "interop/export.html",
-            {"years": years, "latest": latest, "not_produced": NOT_PRODUCED},
+            {"years": years, "latest": latest},
         )
     try:
         year = CollectionYear.parse(request.GET["year"])

@@ -13,8 +13,8 @@ import pytest
 from apps.adoption.rules import ENTRY_TO_MOVED_IN, PLACEMENT_ORDER_TO_MATCH
 from apps.adoption.selectors import adoption_measures
 from apps.adoption.services import adoption_case_create
-from tests.adoption.conftest import TYPICAL_ADOPTERS
 from apps.core.working_days import add_months
+from tests.adoption.conftest import TYPICAL_ADOPTERS
 from tests.factories import ChildFactory, PeriodOfCareFactory
 
 pytestmark = pytest.mark.django_db

@@ -50,7 +50,12 @@ def test_export_of_the_sample_cohort_is_exactly_the_sample_files_and_oc2(cast):
     assert export.csv_text(codes.OC2) == (
         ",".join(codes.COLUMNS[codes.OC2]) + "\nA001,15/06/2015,12,,0,,1,1,1,0,,\n"
     )
-    assert "No AD1 file: no adoption data model exists yet." in export.notes
+    # No adoption cases: both adoption tables are empty and nothing is missing.
+    assert export.tables[codes.AD1] == [] and export.tables[codes.PLACED_ADOPTION] == []
+    assert export.notes == [
+        "SSDA903 return 2025/26 (01/04/2025 to 31/03/2026): 3 children, 7 episodes, 1 UASC, "
+        "1 OC2, 0 AD1, 0 PlacedAdoption."
+    ]
 
 
 def test_round_trip_export_import_into_an_empty_la_export_gives_identical_files(cast):
@@ -161,7 +166,10 @@ def test_commands_import_then_export_the_same_files(cast, tmp_path, capsys):
     for name in ("header.csv", "episodes.csv", "uasc.csv"):
         assert (tmp_path / name).read_text() == (samples / name).read_text()
     assert (tmp_path / "oc2.csv").exists()
-    assert not (tmp_path / "ad1.csv").exists()
+    assert (
+        tmp_path / "ad1.csv"
+    ).read_text() == "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
+    assert (tmp_path / "placed_adoption.csv").exists()
 
 
 def test_import_command_lists_every_rejected_row_and_fails(cast, tmp_path):

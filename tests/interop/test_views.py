@@ -35,20 +35,22 @@ def test_performance_manager_downloads_the_las_return(cast):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert sorted(archive.namelist()) == [
         "README.txt",
+        "ad1.csv",
         "episodes.csv",
         "header.csv",
         "oc2.csv",
+        "placed_adoption.csv",
         "uasc.csv",
     ]
     # Our LA's three children only, not the other LA's children with the same references.
     assert archive.read("header.csv").decode() == sample("header.csv")
-    assert b"No AD1 file" in archive.read("README.txt")
+    assert b"0 AD1, 0 PlacedAdoption" in archive.read("README.txt")
 
 
 def test_performance_manager_sees_the_export_page(cast):
     response = _client(cast.performance_manager).get(EXPORT)
     assert response.status_code == 200
-    assert b"No AD1 file" in response.content
+    assert b"AD1 and PlacedAdoption" in response.content
 
 
 @pytest.mark.parametrize(
