@@ -36,7 +36,7 @@ def _add_case_input_fields(fields: dict) -> None:
         ("adopters_legal_status", ADOPTER_LEGAL_STATUSES),
     ):
         fields[name] = serializers.ChoiceField(
-            choices=list(codes.items()), required=False, allow_blank=True
+            choices=list(codes.items()), required=False, allow_blank=True, allow_null=True
         )
     fields["adopted_by_foster_carers"] = serializers.BooleanField(required=False, allow_null=True)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from apps.accounts.models import Role, User
 from apps.adoption.models import ONE_OPEN_KINDS, AdoptionCase, AdoptionWorkItem, WorkItemKind
@@ -98,7 +99,11 @@ def _clean_notes(case: AdoptionCase) -> None:
 
 def _placement_code(child: Child) -> str:
     """The SSDA903 code of the child's latest placement, to check the foster-carer answer."""
-    latest = child.placements.order_by("-start_date").values_list("place", flat=True).first()
+    latest = (
+        child.placements.order_by("-start_date", F("end_date").asc(nulls_first=True), "-id")
+        .values_list("place", flat=True)
+        .first()
+    )
     return latest or ""
 
 
