@@ -303,3 +303,50 @@ def period_of_care_end(
         save_with_constraints(open_placement)
     _on_clock_inputs_changed(period.child)
     return period
+
+
+@transaction.atomic
+def legal_status_change_record(
+    *, period: PeriodOfCare, start_date: date, legal_status: str, recorded_by: User
+):
+    """A change of legal status within the open period of care (for example a placement
+    order granted: E1), from ``start_date`` until the next change or the end of the period.
+    The status at entry is the period's own; a change on the first day corrects that."""
+    from apps.children.models import LegalStatusChange
+    from apps.core.codes import LegalStatus
+
+    _lock_child(period.child)
+    period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
+    if legal_status not in LegalStatus.values:
+        raise ValidationError({"legal_status": "Choose the legal status from the list."})
+    if period.end_date is not None:
+        raise ValidationError({"start_date": "This period of care has ended."})
+    check_not_future("start_date", start_date, "The date the legal status changed")
+    if start_date <= period.start_date:
+        raise ValidationError(
+            {
+                "start_date": "A change of legal status starts after the entry to care "
+                f"({period.start_date:%d/%m/%Y}): correct the legal status at entry instead."
+            }
+        )
+    changes = list(period.legal_status_changes.order_by("start_date"))
+    if any(change.start_date == start_date for change in changes):
+        raise ValidationError(
+            {
+                "start_date": f"A change of legal status is already recorded on {start_date:%d/%m/%Y}."
+            }
+        )
+    status_before = period.legal_status
+    for change in changes:
+        if change.start_date < start_date:
+            status_before = change.legal_status
+    if status_before == legal_status:
+        raise ValidationError(
+            {"legal_status": f"The child's legal status on that day is already {legal_status}."}
+        )
+    change = LegalStatusChange(
+        child=period.child, period_of_care=period, start_date=start_date, legal_status=legal_status
+    )
+    save_with_constraints(change)
+    _on_clock_inputs_changed(period.child)
+    return change

@@ -441,7 +441,7 @@ class _Placed:
 def _care_history(rng, child, user, entry, today, orgs, from_medway, home) -> None:
     """One or two periods of care with one to four placements each."""
     is_uasc = child.is_uasc
-    legal_status = "V2" if is_uasc or rng.random() < 0.35 else rng.choice(["C1", "C2", "C2", "E1"])
+    legal_status = "V2" if is_uasc or rng.random() < 0.35 else rng.choice(["C1", "C2", "C2", "C2"])
     period = period_of_care_start(
         child=child,
         start_date=entry,

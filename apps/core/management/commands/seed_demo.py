@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.adoption.demo import adoption_journeys
 from apps.assessments.tasks import recompute_deferred
 from apps.children.models import Child
 from apps.core.demo import create_children, health_journeys, load_organisations
@@ -33,5 +34,10 @@ class Command(BaseCommand):
             return
         with transaction.atomic(), recompute_deferred():
             made = create_children(count=children, orgs=orgs, today=today(), seed=seed)
+            adopted = adoption_journeys(orgs=orgs, today=today(), seed=seed)
             health_journeys(orgs=orgs, today=today(), seed=seed)
-        self.stdout.write(self.style.SUCCESS(f"Created {made} children with their care histories."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {made} children with their care histories ({adopted} adoption cases)."
+            )
+        )
