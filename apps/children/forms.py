@@ -91,6 +91,15 @@ class EntryToCareForm(GovukForm):
     legal_status = forms.ChoiceField(label="Legal status", choices=_blank(LegalStatus.choices))
 
 
+class LegalStatusChangeForm(GovukForm):
+    start_date = forms.DateField(label="Date the legal status changed", widget=DateInput())
+    legal_status = forms.ChoiceField(
+        label="New legal status",
+        choices=_blank(LegalStatus.choices),
+        help_text="For example E1 when the court makes a placement order",
+    )
+
+
 class LeaveCareForm(GovukForm):
     end_date = forms.DateField(label="Date the child ceased to be looked after", widget=DateInput())
     reason_end = forms.ChoiceField(label="Reason", choices=_blank(ReasonEpisodeCeased.choices))

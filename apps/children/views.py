@@ -12,7 +12,13 @@ from django.urls import reverse
 from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
 from apps.children import selectors, services
-from apps.children.forms import EntryToCareForm, LeaveCareForm, NewChildForm, PlacementForm
+from apps.children.forms import (
+    EntryToCareForm,
+    LeaveCareForm,
+    LegalStatusChangeForm,
+    NewChildForm,
+    PlacementForm,
+)
 from apps.children.models import Child, PeriodOfCare
 from apps.children.timeline import child_history, child_timeline
 from apps.core.views_base import form_page
@@ -182,6 +188,28 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success_url=reverse("child-detail", args=[child.pk]),
         success_message="Entry to care recorded.",
+        back_url=reverse("child-detail", args=[child.pk]),
+    )
+
+
+@login_required
+def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    child = editable_child(request, pk)
+    period = selectors.open_period_of_care(child)
+    if period is None:
+        raise Http404("The child is not looked after.")
+    return form_page(
+        request,
+        form_class=LegalStatusChangeForm,
+        title="Record a change of legal status",
+        caption=child.full_name,
+        intro=f"The legal status at entry to care ({period.start_date:%d/%m/%Y}) was "
+        f"{period.legal_status}. A change applies from its date until the next change.",
+        run=lambda data: services.legal_status_change_record(
+            period=period, recorded_by=request.user, **data
+        ),
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Change of legal status recorded.",
         back_url=reverse("child-detail", args=[child.pk]),
     )
 

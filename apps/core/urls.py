@@ -19,6 +19,11 @@ urlpatterns = [
     path("children/<int:pk>/placements/new/", child_views.placement_new, name="placement-new"),
     path("children/<int:pk>/entry/new/", child_views.entry_new, name="entry-new"),
     path("children/<int:pk>/leave-care/", child_views.leave_care, name="leave-care"),
+    path(
+        "children/<int:pk>/legal-status/",
+        child_views.legal_status_change,
+        name="legal-status-change",
+    ),
     path("children/<int:pk>/sdq/new/", assessment_views.sdq_new, name="sdq-new"),
     path("children/<int:pk>/dental/new/", assessment_views.dental_new, name="dental-new"),
     path(

@@ -307,3 +307,26 @@ def test_provider_is_emailed_when_a_request_arrives(cast, django_capture_on_comm
     assert len(emails) == 1
     assert "initial health assessment request" in emails[0].subject.lower()
     assert "Delta" not in emails[0].body
+
+
+def test_a_change_of_legal_status_is_recorded_from_the_child_page(cast, world):
+    alpha = world["alpha"]
+    client = client_for(cast.social_worker)
+    page = client.get(f"/children/{alpha.pk}/").content.decode()
+    assert f'href="/children/{alpha.pk}/legal-status/"' in page
+
+    url = f"/children/{alpha.pk}/legal-status/"
+    response = client.post(url, {"start_date": "2026-01-05", "legal_status": "C2"})
+    assert response.status_code == 400  # C2 is already in force that day
+    assert 'href="#id_legal_status"' in response.content.decode()
+
+    response = client.post(url, {"start_date": "2026-01-05", "legal_status": "E1"})
+    assert response.status_code == 302
+    assert [(c.start_date, c.legal_status) for c in alpha.legal_status_changes.all()] == [
+        (date(2026, 1, 5), "E1")
+    ]
+    # Only the child's team records it: another team's social worker gets 404.
+    other = client_for(cast.social_worker_team_b).post(
+        url, {"start_date": "2026-01-06", "legal_status": "C1"}
+    )
+    assert other.status_code == 404
