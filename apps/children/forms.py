@@ -13,7 +13,10 @@ def _blank(choices) -> list:
 class PlacementFields(GovukForm):
     place = forms.ChoiceField(label="Placement type", choices=_blank(PlacementType.choices))
     place_provider = forms.ChoiceField(
-        label="Placement provider", choices=_blank(PlacementProvider.choices)
+        label="Placement provider",
+        choices=_blank(PlacementProvider.choices),
+        required=False,
+        help_text="Leave blank for a temporary placement (T0 to T4)",
     )
     area = forms.ModelChoiceField(
         label="Local authority area where the child lives",

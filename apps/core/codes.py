@@ -118,6 +118,8 @@ class Placement(models.TextChoices):
     Z1 = "Z1", "Other placement (not valid from 2025/26)"
 
 
+# Temporary placements (SSDA903 T0-T4) record no placement provider (DfE rule 213).
+TEMPORARY_PLACEMENTS = frozenset({"T0", "T1", "T2", "T3", "T4"})
 ADOPTION_PLACEMENTS = {Placement.A3, Placement.A4, Placement.A5, Placement.A6}
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from apps.adoption.rules import ADOPTER_LEGAL_STATUSES, ADOPTER_SEXES, PLAN_CHANGE_REASONS
 from apps.children.models import UPN_REGEX, CategoryOfNeed, ReasonNewEpisode
+from apps.core import codes as codes_core
 from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased
 from apps.core.codes import Placement as PlacementType
 from apps.placements.models import ReasonPlaceChange
@@ -97,7 +98,7 @@ PLACE_PROVIDER_CODES = set(PlacementProvider.values)
 EPISODE_CONTINUES = "X1"
 REC_CODES = set(ReasonEpisodeCeased.values) | {EPISODE_CONTINUES}
 REASON_PLACE_CHANGE_CODES = set(ReasonPlaceChange.values)
-TEMPORARY_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4"}
+TEMPORARY_PLACEMENTS = codes_core.TEMPORARY_PLACEMENTS
 # RNE codes by what changed (as the DfE's rules 217, 434, 435 and 436 read them): P and T a
 # placement only, L the legal status only, U and B both; T and U keep the carer(s).
 PLACEMENT_CHANGE_RNE = {"P", "T", "U", "B"}

@@ -339,8 +339,11 @@ def check_episode(
     elif place not in codes.PLACE_CODES:
         e.add("PLACE", f"'{record['PLACE']}' is not a valid code")
     place_provider = record["PLACE_PROVIDER"].upper()
-    if not place_provider:
-        e.add("PLACE_PROVIDER", "Required: this system records a provider for every placement")
+    if place in codes.TEMPORARY_PLACEMENTS:
+        if place_provider:
+            e.add("PLACE_PROVIDER", f"Given for a temporary placement ({place}): leave it blank")
+    elif not place_provider:
+        e.add("PLACE_PROVIDER", "Required (blank only for a temporary placement, T0 to T4)")
     elif place_provider not in codes.PLACE_PROVIDER_CODES:
         e.add("PLACE_PROVIDER", f"'{record['PLACE_PROVIDER']}' is not a valid code")
     end = _date(e, record, "DEC", required=False, today=today)

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from apps.core.codes import TEMPORARY_PLACEMENTS, PlacementProvider
 from apps.core.codes import Placement as PlacementType
-from apps.core.codes import PlacementProvider
 from apps.core.models_base import TimestampedModel
 
 POSTCODE_DISTRICT_REGEX = r"^[A-Z]{1,2}[0-9][0-9A-Z]?$"
@@ -41,7 +41,8 @@ class Placement(TimestampedModel):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     place = models.CharField("placement type", max_length=2, choices=PlacementType.choices)
-    place_provider = models.CharField(max_length=3, choices=PlacementProvider.choices)
+    # Blank exactly for temporary placements (T0-T4), which have no provider.
+    place_provider = models.CharField(max_length=3, choices=PlacementProvider.choices, blank=True)
     # The local authority area where the child lives; "out of area" when it is not the
     # child's responsible LA.
     area = models.ForeignKey(
@@ -83,8 +84,12 @@ class Placement(TimestampedModel):
                 condition=Q(place__in=PlacementType.values), name="placement_type_valid"
             ),
             models.CheckConstraint(
-                condition=Q(place_provider__in=PlacementProvider.values),
-                name="placement_provider_valid",
+                condition=Q(place__in=sorted(TEMPORARY_PLACEMENTS), place_provider="")
+                | (
+                    ~Q(place__in=sorted(TEMPORARY_PLACEMENTS))
+                    & Q(place_provider__in=PlacementProvider.values)
+                ),
+                name="placement_provider_fits_type",
             ),
             models.CheckConstraint(
                 condition=Q(postcode_district="")

@@ -46,7 +46,11 @@ class PlacementStartSerializer(serializers.Serializer):
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
     start_date = serializers.DateField()
     place = serializers.ChoiceField(choices=PlacementType.choices)
-    place_provider = serializers.ChoiceField(choices=PlacementProvider.choices)
+    place_provider = serializers.ChoiceField(
+        choices=PlacementProvider.choices,
+        allow_blank=True,
+        help_text="Blank for a temporary placement (T0 to T4), required otherwise",
+    )
     area = _area_field()
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
     carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -63,7 +67,9 @@ class PlacementStartSerializer(serializers.Serializer):
 class PlacementUpdateSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False)
     place = serializers.ChoiceField(choices=PlacementType.choices, required=False)
-    place_provider = serializers.ChoiceField(choices=PlacementProvider.choices, required=False)
+    place_provider = serializers.ChoiceField(
+        choices=PlacementProvider.choices, required=False, allow_blank=True
+    )
     area = _area_field(required=False)
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
     carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.children.models import Child
 from apps.children.services import _lock_child, _on_clock_inputs_changed
+from apps.core.codes import TEMPORARY_PLACEMENTS
 from apps.core.services import (
     apply_changes,
     bump_version,
@@ -21,6 +22,11 @@ from apps.placements.models import Placement
 
 register_constraint_message(
     "one_open_placement", "start_date", "The child already has an open placement."
+)
+register_constraint_message(
+    "placement_provider_fits_type",
+    "place_provider",
+    "Every placement has a provider except a temporary one (T0 to T4), which has none.",
 )
 register_constraint_message(
     "placement_end_not_before_start", "end_date", "A placement cannot end before it starts."
@@ -76,6 +82,7 @@ def placement_start(
             }
         )
     _check_area(area)
+    _check_provider(place, place_provider)
     previous = (
         Placement.objects.select_for_update().filter(child=child, end_date__isnull=True).first()
     )
@@ -113,6 +120,19 @@ def placement_start(
     out_of_area_referral_open(placement=placement)
     _on_clock_inputs_changed(child)
     return placement
+
+
+def _check_provider(place: str, place_provider: str) -> None:
+    """Every placement has a provider except a temporary one (T0-T4), which has none."""
+    if place in TEMPORARY_PLACEMENTS and place_provider:
+        raise ValidationError(
+            {
+                "place_provider": "A temporary placement (T0 to T4) has no placement provider: "
+                "leave it blank."
+            }
+        )
+    if place not in TEMPORARY_PLACEMENTS and not place_provider:
+        raise ValidationError({"place_provider": "Choose the placement provider."})
 
 
 @transaction.atomic
@@ -158,6 +178,8 @@ def placement_update(
         return placement
     if "area" in changed:
         _check_area(placement.area)
+    if {"place", "place_provider"} & set(changed):
+        _check_provider(placement.place, placement.place_provider)
     if "start_date" in changed:
         check_not_future("start_date", placement.start_date, "The placement start date")
         if placement.start_date < placement.period_of_care.start_date:
