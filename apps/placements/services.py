@@ -93,6 +93,14 @@ def placement_start(
                     "start_date": f"The new placement cannot start before the current one ({previous.start_date:%d/%m/%Y})."
                 }
             )
+        if start_date == previous.start_date:
+            # It would leave a placement of no days; a same-day change is a correction.
+            raise ValidationError(
+                {
+                    "start_date": f"The current placement started on {start_date:%d/%m/%Y}: "
+                    "correct its details instead of starting another the same day."
+                }
+            )
         previous.end_date = start_date
         if previous_reason_place_change:
             previous.reason_place_change = previous_reason_place_change

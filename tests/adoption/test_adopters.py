@@ -23,7 +23,7 @@ from apps.adoption.rules import (
     adopter_errors,
     number_of_adopters,
 )
-from apps.placements.services import placement_start
+from apps.placements.services import placement_start, placement_update
 from tests.adoption.conftest import TYPICAL_ADOPTERS, make_case
 from tests.factories import ChildFactory, PeriodOfCareFactory
 from tests.helpers import signed_in_client
@@ -403,10 +403,12 @@ def test_the_foster_carer_answer_is_checked_against_the_latest_placement(cast):
 @pytest.mark.django_db
 def test_a_change_of_placement_type_on_the_same_day_is_checked_against_the_new_one(cast):
     case = make_case(cast, milestones=MATCHED)
-    # The foster placement becomes a placement for adoption with the same carers: U1 ends
-    # and A5 starts on one date (placement_start allows it).
-    start_placement(case, "U1", date(2019, 9, 9), cast)
-    start_placement(case, "A5", date(2019, 9, 9), cast)
+    # The foster placement becomes a placement for adoption with the same carers on the
+    # day it began: a second placement that day is refused, the type is corrected instead.
+    placement = start_placement(case, "U1", date(2019, 9, 9), cast)
+    with pytest.raises(ValidationError):
+        start_placement(case, "A5", date(2019, 9, 9), cast)
+    placement_update(placement=placement, updated_by=cast.social_worker, data={"place": "A5"})
     with pytest.raises(ValidationError) as error:
         update(case, cast, adopted_by_foster_carers=False)
     assert field_names(error.value) == ["adopted_by_foster_carers"]
