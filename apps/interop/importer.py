@@ -442,8 +442,6 @@ class _Plan:
         """AD1 and PlacedAdoption rows: one of each per child (one adoption case per child
         here), agreeing with each other, with the child's date of birth and with the
         milestone rules of the adoption case they update."""
-        from apps.adoption.rules import adopter_errors, milestone_errors
-
         rows_of: dict[str, dict[str, object]] = defaultdict(dict)
         for table, rows in ((codes.PLACED_ADOPTION, self.placed_adoption), (codes.AD1, self.ad1)):
             for row in rows:
@@ -541,10 +539,15 @@ class _Plan:
                     adopters_legal_status=ad1.adopters_legal_status,
                     adopted_by_foster_carers=ad1.foster_carers,
                 )
-            merged = {**values, **wanted}
             date_of_birth = self._identity(reference)[1]
-            problems = milestone_errors(merged, date_of_birth=date_of_birth, today=date.max)
-            problems.update(adopter_errors(merged))
+            problems = _case_problems({**values, **wanted}, date_of_birth)
+            if ad1 and not problems:
+                # The episodes say when the child moved in (the first placement for adoption,
+                # A3-A6) and when the adoption order was made (the period ended E11/E12):
+                # taken when we hold neither and they fit the case.
+                derived = self._adoption_dates(reference, values)
+                if derived and not _case_problems({**values, **wanted, **derived}, date_of_birth):
+                    wanted.update(derived)
             row = ad1 or placed
             for field_name, message in problems.items():
                 column = ADOPTION_COLUMNS.get(field_name, "CHILD")
@@ -557,6 +560,20 @@ class _Plan:
                 )
             if not problems:
                 self.adoption_values[reference] = wanted
+
+    def _adoption_dates(self, reference: str, values: dict) -> dict[str, date]:
+        if values["moved_in_on"] is not None or values["adoption_order_on"] is not None:
+            return {}
+        adopted = [
+            p for p in self.planned.get(reference, []) if p.reason_end in codes.ADOPTED and p.end
+        ]
+        if not adopted:
+            return {}
+        period = max(adopted, key=lambda p: p.end)
+        moves = [p.start for p in period.placements if p.row.place in ADOPTION_PLACEMENTS]
+        if not moves:
+            return {}
+        return {"moved_in_on": min(moves), "adoption_order_on": period.end}
 
     def _identity(self, reference: str) -> tuple[str | None, date | None]:
         header = self.header_by_child.get(reference)
@@ -833,6 +850,19 @@ class _Plan:
                         raise IntegrityError(
                             f"Periods of care of child {before.child_id} overlap ({after.start_date:%d/%m/%Y})"
                         )
+
+
+ADOPTION_PLACEMENTS = {"A3", "A4", "A5", "A6"}
+
+
+def _case_problems(values: dict, date_of_birth: date) -> dict[str, str]:
+    """What the adoption case rules say of these values (dates are checked on reading)."""
+    from apps.adoption.rules import adopter_errors, milestone_errors
+
+    problems = milestone_errors(values, date_of_birth=date_of_birth, today=date.max)
+    for field_name, message in adopter_errors(values).items():
+        problems.setdefault(field_name, message)
+    return problems
 
 
 IMPORTED_NOTE = "Recorded in the SSDA903 return (PlacedAdoption)."

@@ -186,6 +186,13 @@ def test_round_trip_with_the_adoption_tables_gives_identical_files(cast, adoptio
         assert second.csv_text(table) == first.csv_text(table), table
     assert second.tables[codes.AD1][0] == first.tables[codes.AD1][0]
 
+    a = AdoptionCase.objects.get(child__responsible_la=cast.other_la, child__la_child_id="A")
+    # From the episodes: moved in at the first A6 episode, adopted when the period ended E11.
+    assert (a.moved_in_on, a.adoption_order_on, a.stage) == (
+        date(2025, 9, 1),
+        date(2026, 1, 15),
+        "ADOPTED",
+    )
     b = AdoptionCase.objects.get(child__responsible_la=cast.other_la, child__la_child_id="B")
     # The return does not hold when adoption became the plan: no later than the decision.
     assert (b.adoption_plan_on, b.adm_decision_on) == (date(2024, 8, 1), date(2024, 8, 1))
@@ -334,3 +341,29 @@ def test_an_import_that_contradicts_our_adoption_case_is_refused(cast, adoption_
     assert all(r.startswith("With our record of the adoption case") for r in found.values())
     case.refresh_from_db()
     assert case.adm_decision_on == date(2024, 10, 1)
+
+
+def test_dates_from_the_episodes_are_taken_only_when_they_fit_the_case(cast):
+    """The A5 episode starts before the match in AD1: the move-in and adoption order are
+    not taken from the episodes (the case keeps what AD1 says), and the import is not
+    refused for it."""
+    header = ",".join(codes.COLUMNS[codes.HEADER]) + "\nK1,F,01/03/2021,WBRI,UN1,,\n"
+    episodes = (
+        ",".join(codes.COLUMNS[codes.EPISODES])
+        + "\n"
+        + (
+            "K1,01/05/2024,S,E1,N1,U6,PR1,01/07/2025,X1,CARPL,,ME15 6AA,SC048213\n"
+            "K1,01/07/2025,T,E1,N1,A5,PR1,15/01/2026,E11,,,ME15 6AA,SC048213\n"
+        )
+    )
+    ad1 = AD1_HEADER + "K1,01/03/2021,01/10/2024,01/08/2025,1,2,MF,L11\n"
+
+    report = import_texts(cast.our_la, header=header, episodes=episodes, ad1=ad1)
+
+    assert report.ok, report.errors
+    case = AdoptionCase.objects.get()
+    assert (case.match_decision_on, case.moved_in_on, case.adoption_order_on) == (
+        date(2025, 8, 1),
+        None,
+        None,
+    )
