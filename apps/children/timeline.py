@@ -14,7 +14,7 @@ from apps.assessments.models import (
 )
 from apps.assessments.models.assessment import REASON_CHOICES
 from apps.assessments.models.records import sdq_band
-from apps.children.models import Child, PeriodOfCare
+from apps.children.models import Child, LegalStatusChange, PeriodOfCare
 from apps.placements.models import Placement
 
 _REASONS = dict(REASON_CHOICES)
@@ -43,6 +43,10 @@ def child_timeline(child: Child) -> list[Event]:
             events.append(
                 Event(period.end_date, "Ceased to be looked after", period.get_reason_end_display())
             )
+    for change in LegalStatusChange.objects.filter(child=child):
+        events.append(
+            Event(change.start_date, "Legal status changed", change.get_legal_status_display())
+        )
     for placement in Placement.objects.filter(child=child).select_related("area"):
         where = f"{placement.area}" + (
             f", {placement.postcode_district}" if placement.postcode_district else ""

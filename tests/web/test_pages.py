@@ -325,6 +325,8 @@ def test_a_change_of_legal_status_is_recorded_from_the_child_page(cast, world):
     assert [(c.start_date, c.legal_status) for c in alpha.legal_status_changes.all()] == [
         (date(2026, 1, 5), "E1")
     ]
+    # On the child's timeline.
+    assert "Legal status changed" in client.get(f"/children/{alpha.pk}/").content.decode()
     # Only the child's team records it: another team's social worker gets 404.
     other = client_for(cast.social_worker_team_b).post(
         url, {"start_date": "2026-01-06", "legal_status": "C1"}
