@@ -192,12 +192,18 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+def _in_care(request: HttpRequest, pk: int):
+    """The child (editable by this user) and its open period of care, or 404."""
     child = editable_child(request, pk)
     period = selectors.open_period_of_care(child)
     if period is None:
         raise Http404("The child is not looked after.")
+    return child, period
+
+
+@login_required
+def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    child, period = _in_care(request, pk)
     return form_page(
         request,
         form_class=LegalStatusChangeForm,
@@ -216,10 +222,7 @@ def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
-    child = editable_child(request, pk)
-    period = selectors.open_period_of_care(child)
-    if period is None:
-        raise Http404("The child is not looked after.")
+    child, period = _in_care(request, pk)
     return form_page(
         request,
         form_class=LeaveCareForm,
