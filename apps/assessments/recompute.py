@@ -106,9 +106,11 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
     }
     periods = defaultdict(list)
     for p in PeriodOfCare.objects.filter(child_id__in=child_ids).values(
-        "id", "child_id", "start_date", "end_date"
+        "id", "child_id", "start_date", "end_date", "reason_new_episode"
     ):
-        periods[p["child_id"]].append(PeriodFacts(p["id"], p["start_date"], p["end_date"]))
+        periods[p["child_id"]].append(
+            PeriodFacts(p["id"], p["start_date"], p["end_date"], p["reason_new_episode"] == "S")
+        )
     appointments = defaultdict(list)
     for a in Appointment.objects.filter(assessment__child_id__in=child_ids).values(
         "assessment_id", "appointment_date", "outcome", "cancelled_by", "placement_move"

@@ -235,3 +235,18 @@ def test_import_recomputes_the_health_clocks_of_imported_children(cast):
     iha = Assessment.objects.get(child=a001, kind="IHA")
     assert iha.clock_start == date(2025, 2, 10)
     assert Child.objects.filter(clocks_stale_since__isnull=False).count() == 0
+
+
+def test_a_period_imported_part_way_has_no_iha_clock_to_breach(cast):
+    """A002's first episode on record is not RNE S: its real entry to care is not known, so
+    its IHA is not required here (no false breach); A001, recorded from entry, has one."""
+    from apps.assessments.models import Assessment
+
+    assert import_samples(cast.our_la).ok
+    a002 = Assessment.objects.get(child__la_child_id="A002", kind="IHA")
+    assert a002.not_required_reason == "BEFORE_RECORDS"
+    assert a002.get_not_required_reason_display() == (
+        "The period of care began before our records of it"
+    )
+    first = Assessment.objects.filter(child__la_child_id="A001", kind="IHA").order_by("id").first()
+    assert first.not_required_reason == "" and first.due_date is not None

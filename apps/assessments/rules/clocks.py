@@ -18,6 +18,10 @@ class NotRequiredReason(StrEnum):
     LEFT_CARE = "LEFT_CARE"
     RECENT_ASSESSMENT = "RECENT_ASSESSMENT"
     AGED_18 = "AGED_18"
+    # The period of care began before our records of it (imported part-way through, its
+    # first episode on record not "started to be looked after"): its true entry date, and
+    # so its IHA clock, are not known here.
+    BEFORE_RECORDS = "BEFORE_RECORDS"
     OTHER = "OTHER"
 
 
@@ -25,6 +29,7 @@ NOT_REQUIRED_LABELS = {
     NotRequiredReason.LEFT_CARE: "The child left care before the due date",
     NotRequiredReason.RECENT_ASSESSMENT: "A statutory health assessment was held in the months before entry",
     NotRequiredReason.AGED_18: "The young person is 18 or over",
+    NotRequiredReason.BEFORE_RECORDS: "The period of care began before our records of it",
     NotRequiredReason.OTHER: "Other (see note)",
 }
 

@@ -29,6 +29,7 @@ AUTO_NOT_REQUIRED = {
     NotRequiredReason.LEFT_CARE,
     NotRequiredReason.RECENT_ASSESSMENT,
     NotRequiredReason.AGED_18,
+    NotRequiredReason.BEFORE_RECORDS,
 }
 
 
@@ -37,6 +38,9 @@ class PeriodFacts:
     id: int
     start: date
     end: date | None
+    # False when the record begins part-way through the period (an SSDA903 import whose
+    # first episode is not RNE S): ``start`` is then not the entry to care.
+    from_entry: bool = True
 
 
 @dataclass
@@ -202,13 +206,17 @@ def plan_child(
                     for x in assessments
                     if x.held_on is not None and x.held_on <= period.start and x is not iha
                 ]
-                reason = iha_not_required(
-                    entry=period.start,
-                    date_of_birth=dob,
-                    due=iha.due_date,
-                    left_care_on=period.end,
-                    last_assessment_before_entry=max(before_entry) if before_entry else None,
-                    policy=policy,
+                reason = (
+                    iha_not_required(
+                        entry=period.start,
+                        date_of_birth=dob,
+                        due=iha.due_date,
+                        left_care_on=period.end,
+                        last_assessment_before_entry=max(before_entry) if before_entry else None,
+                        policy=policy,
+                    )
+                    if period.from_entry
+                    else NotRequiredReason.BEFORE_RECORDS
                 )
                 iha.not_required_reason = reason or ""
 

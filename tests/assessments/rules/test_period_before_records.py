@@ -1,0 +1,51 @@
+"""A period of care whose record begins part-way through (an SSDA903 import whose first
+episode is not RNE S): its entry to care, and so its IHA clock, are not known here. The
+IHA is "not required" (BEFORE_RECORDS) instead of a false breach; a held assessment still
+counts and starts the review clock as usual."""
+
+from datetime import date
+
+from apps.assessments.rules.clocks import NotRequiredReason
+from apps.assessments.rules.engine import AssessmentFacts, ChildFacts, PeriodFacts, plan_child
+from apps.assessments.rules.policy import DEFAULT_POLICY
+from apps.core.working_days import calendar_for
+
+CALENDAR = calendar_for()
+TODAY = date(2026, 11, 25)
+
+
+def _plan(period: PeriodFacts, assessments=()):
+    facts = ChildFacts(
+        date_of_birth=date(2015, 3, 3),
+        periods=[period],
+        assessments=list(assessments),
+        dental_checks=[],
+        sdq_completed=[],
+        placement_starts=[period.start],
+        health_history_provided=[],
+    )
+    return plan_child(facts, today=TODAY, calendar=CALENDAR, policy_on=lambda _day: DEFAULT_POLICY)
+
+
+def _iha(plan):
+    return next(a for a in plan.assessments if a.kind == "IHA")
+
+
+def test_a_period_recorded_from_entry_has_an_iha_clock():
+    iha = _iha(_plan(PeriodFacts(1, date(2025, 11, 3), None)))
+    assert iha.not_required_reason == ""
+    assert iha.due_date == date(2025, 12, 1)  # 20 working days
+
+
+def test_a_period_recorded_part_way_has_no_iha_clock_to_breach():
+    iha = _iha(_plan(PeriodFacts(1, date(2025, 11, 3), None, from_entry=False)))
+    assert iha.not_required_reason == NotRequiredReason.BEFORE_RECORDS
+
+
+def test_a_held_iha_still_counts_and_a_review_follows_it():
+    held = AssessmentFacts(id=7, kind="IHA", period_id=1, held_on=date(2025, 11, 20))
+    plan = _plan(PeriodFacts(1, date(2025, 11, 3), None, from_entry=False), [held])
+    iha = _iha(plan)
+    assert iha.not_required_reason == "" and iha.held_on == date(2025, 11, 20)
+    review = next(a for a in plan.assessments if a.kind == "RHA")
+    assert review.due_date == date(2026, 11, 20)  # 12 months: the child is over 5
