@@ -148,39 +148,37 @@ def _journey(rng, child, period, worker, adviser, kent, today) -> None:
         adoption_case_update(case=case, updated_by=worker, data=values)
         return
     if foster_carers_adopt:  # the same carers and home; the placement becomes A5
-        placement_start(
-            child=child,
-            start_date=moved,
-            place="A5",
-            place_provider=last.place_provider,
-            area=last.area,
-            postcode_district=last.postcode_district,
-            carer_name=last.carer_name,
-            home_postcode=last.home_postcode,
-            placement_postcode=last.placement_postcode,
-            urn=last.urn,
-            same_carer=True,
-            previous_reason_place_change="CARPL",
-            started_by=worker,
-        )
+        where = {
+            "place": "A5",
+            "place_provider": last.place_provider,
+            "area": last.area,
+            "postcode_district": last.postcode_district,
+            "placement_postcode": last.placement_postcode,
+            "carer_name": last.carer_name,
+            "urn": last.urn,
+            "same_carer": True,
+        }
     else:  # new adopters approved by the LA's own adoption service, in Kent
         from apps.core.demo import LA_FOSTERING, SERVICE_POSTCODES, _postcode
 
         postcode = _postcode(rng, "886", {last.placement_postcode, *SERVICE_POSTCODES})
-        placement_start(
-            child=child,
-            start_date=moved,
-            place="A6",
-            place_provider="PR1",
-            area=kent,
-            postcode_district=postcode.split()[0],
-            carer_name="Prospective adopters",
-            home_postcode=last.home_postcode,
-            placement_postcode=postcode,
-            urn=LA_FOSTERING["886"].urn,
-            previous_reason_place_change="CARPL",
-            started_by=worker,
-        )
+        where = {
+            "place": "A6",
+            "place_provider": "PR1",
+            "area": kent,
+            "postcode_district": postcode.split()[0],
+            "placement_postcode": postcode,
+            "carer_name": "Prospective adopters",
+            "urn": LA_FOSTERING["886"].urn,
+        }
+    placement_start(
+        child=child,
+        start_date=moved,
+        home_postcode=last.home_postcode,
+        previous_reason_place_change="CARPL",
+        started_by=worker,
+        **where,
+    )
     values["moved_in_on"] = moved
     adopted_on = _day(rng, moved, 70, 200)
     if outcome == "placed" or adopted_on >= today:

@@ -25,7 +25,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.accounts.models import Organisation, OrganisationKind, User
+from apps.adoption.services import CASE_EDITABLE_FIELDS
 from apps.children.models import Child, LegalStatusChange, PeriodOfCare
+from apps.core.codes import ADOPTION_PLACEMENTS
 from apps.core.services import today as local_today
 from apps.interop import codes
 from apps.interop.reading import (
@@ -503,25 +505,7 @@ class _Plan:
                 continue
             child = self.children.get(reference)
             case = self.adoption_cases.get(child.pk) if child is not None else None
-            values = {
-                name: getattr(case, name) if case else None
-                for name in (
-                    "adoption_plan_on",
-                    "adm_decision_on",
-                    "placement_order_on",
-                    "match_decision_on",
-                    "moved_in_on",
-                    "adoption_order_on",
-                    "disruption_on",
-                    "disruption_note",
-                    "plan_changed_on",
-                    "plan_changed_note",
-                    "plan_changed_reason",
-                    "adopters_sex",
-                    "adopters_legal_status",
-                    "adopted_by_foster_carers",
-                )
-            }
+            values = {name: getattr(case, name) if case else None for name in CASE_EDITABLE_FIELDS}
             decision_on = (placed or ad1).decision_on
             wanted = {"adm_decision_on": decision_on}
             if values["adoption_plan_on"] is None or values["adoption_plan_on"] > decision_on:
@@ -850,9 +834,6 @@ class _Plan:
                         raise IntegrityError(
                             f"Periods of care of child {before.child_id} overlap ({after.start_date:%d/%m/%Y})"
                         )
-
-
-ADOPTION_PLACEMENTS = {"A3", "A4", "A5", "A6"}
 
 
 def _case_problems(values: dict, date_of_birth: date) -> dict[str, str]:

@@ -300,7 +300,6 @@ def _adoption_rows(
     """The AD1 and PlacedAdoption rows of the children in the return (see the module text);
     ``problems`` gets a line for each item the DfE needs that we do not hold."""
     from apps.adoption.models import AdoptionCase
-    from apps.adoption.rules import number_of_adopters
 
     start, end = year.start, year.end
     ids = [c.pk for c in children]
@@ -368,7 +367,7 @@ def _adoption_rows(
             problems.append(
                 f"Child {child.la_child_id}: adopted in the year; not recorded: {', '.join(missing)}."
             )
-        adopters = number_of_adopters(case.adopters_sex)
+        adopters = case.number_of_adopters
         ad1_rows.append(
             [
                 child.la_child_id,
