@@ -117,6 +117,27 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self) -> None:
+        # The admin's user form and the services both come through here: a role must fit
+        # its organisation's kind and a team must be of the user's own organisation.
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        errors = {}
+        if self.role and self.organisation_id is None:
+            errors["organisation"] = "Select the organisation of a user with a role."
+        elif self.role in ROLE_ORGANISATION_KINDS and self.organisation_id is not None:
+            kind = self.organisation.kind
+            if kind not in ROLE_ORGANISATION_KINDS[self.role]:
+                errors["role"] = (
+                    f"A {Role(self.role).label} cannot belong to a "
+                    f"{OrganisationKind(kind).label.lower()}."
+                )
+        if self.team_id is not None and self.team.organisation_id != self.organisation_id:
+            errors["team"] = "Select a team of the user's own organisation."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"

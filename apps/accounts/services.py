@@ -60,13 +60,41 @@ def user_upsert(
     return user
 
 
+@transaction.atomic
+def user_admin_access_sync(*, user: User) -> None:
+    """After an organisation's administrator saved a user in the admin: only an
+    administrator reaches the admin, with the administrator's permissions; nobody else
+    keeps staff status or permissions."""
+    user.is_staff = user.role == Role.ADMIN and user.is_active
+    User.objects.filter(pk=user.pk).update(is_staff=user.is_staff, is_superuser=False)
+    if user.is_staff:
+        _grant_admin_permissions(user)
+    else:
+        user.user_permissions.clear()
+        user.groups.clear()
+
+
+# What an organisation's administrator manages in the Django admin: users, teams, their
+# organisation's details and its policy settings; never children, tokens or permissions.
+ADMIN_PERMISSION_MODELS = [
+    "user",
+    "team",
+    "organisation",
+    "nonworkingday",
+    "localauthoritypolicy",
+    "historicaluser",
+    "historicalteam",
+    "historicalorganisation",
+    "historicalnonworkingday",
+    "historicallocalauthoritypolicy",
+]
+
+
 def _grant_admin_permissions(user: User) -> None:
-    """Admins manage users, organisations, teams and policy settings; not children."""
     from django.contrib.auth.models import Permission
 
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "core", "authtoken"]
-    ) | Permission.objects.filter(
-        content_type__model__in=["localauthoritypolicy", "historicallocalauthoritypolicy"]
+        content_type__app_label__in=["accounts", "core", "assessments"],
+        content_type__model__in=ADMIN_PERMISSION_MODELS,
     )
     user.user_permissions.set(permissions)

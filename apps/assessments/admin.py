@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from apps.assessments.models import (
     Appointment,
@@ -13,11 +12,13 @@ from apps.assessments.models import (
     LocalAuthorityPolicy,
     SdqRecord,
 )
-from apps.core.admin_base import ChildScopedAdmin
+from apps.core.admin_base import ChildScopedAdmin, OrganisationScopedAdmin
 
 
 @admin.register(LocalAuthorityPolicy)
-class LocalAuthorityPolicyAdmin(SimpleHistoryAdmin):
+class LocalAuthorityPolicyAdmin(OrganisationScopedAdmin):
+    # An LA's administrator sets their own LA's policy only.
+    organisation_lookup = "local_authority"
     list_display = [
         "local_authority",
         "effective_from",

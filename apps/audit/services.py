@@ -19,13 +19,11 @@ LOGGED_PREFIXES = (
     "/adoption",
     "/audit",
     "/api/v1/",
-    "/admin/children",
-    "/admin/placements",
-    "/admin/assessments",
-    "/admin/adoption",
-    "/admin/audit",
+    # The whole admin: records about children, and every change an organisation's
+    # administrator makes to users, teams, organisations and policies.
+    "/admin/",
 )
-NOT_LOGGED = ("/api/v1/auth/",)
+NOT_LOGGED = ("/api/v1/auth/", "/admin/login/", "/admin/logout/", "/admin/jsi18n/")
 # URL kwargs naming the object, and how to find the child behind it.
 CHILD_ROUTES = {
     "child",
@@ -54,7 +52,11 @@ def classify(request: HttpRequest, match: ResolverMatch) -> Spec | None:
     if not is_home and (not path.startswith(LOGGED_PREFIXES) or path.startswith(NOT_LOGGED)):
         return None
     name = match.url_name or ""
-    object_id = str(match.kwargs.get("pk", "") or match.kwargs.get("child_id", ""))
+    object_id = str(
+        match.kwargs.get("pk", "")
+        or match.kwargs.get("child_id", "")
+        or match.kwargs.get("object_id", "")  # the admin's change, history and delete pages
+    )
     child_id = _child_id(name, match.kwargs)
     lowered = path.lower()
     is_export = (
