@@ -173,7 +173,9 @@ def drive_browser(base: str) -> list[str]:
                 if bad:
                     failures.append(f"{username}: {', '.join(bad)}")
                 else:
-                    print(f"  {username:<17} -> {page.url.removeprefix(base)} '{heading}' ({status})")
+                    print(
+                        f"  {username:<17} -> {page.url.removeprefix(base)} '{heading}' ({status})"
+                    )
             except Exception as error:  # report every role, not only the first failure
                 failures.append(f"{username}: {type(error).__name__}: {error}".splitlines()[0])
             finally:

@@ -188,9 +188,12 @@ def test_policies_are_scoped_to_the_admins_local_authority(cast, admins):
         f"/admin/assessments/localauthoritypolicy/{kent_policy.pk}/change/"
     )
     assert response.status_code == 302  # not in their queryset
-    assert signed_in_client(ours).get(
-        f"/admin/assessments/localauthoritypolicy/{kent_policy.pk}/change/"
-    ).status_code == 200
+    assert (
+        signed_in_client(ours)
+        .get(f"/admin/assessments/localauthoritypolicy/{kent_policy.pk}/change/")
+        .status_code
+        == 200
+    )
 
 
 def test_there_is_no_token_admin(cast, admins):

@@ -36,9 +36,7 @@ def collected(tmp_path_factory):
         STATIC_ROOT=root,
         STORAGES={
             **django_settings.STORAGES,
-            "staticfiles": {
-                "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            },
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
         },
     ):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -72,8 +70,6 @@ def test_a_failed_sign_in_renders_its_error_page(production_static, cast):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_roles_home_page_renders_under_the_production_storage(
-    production_static, cast, role
-):
+def test_each_roles_home_page_renders_under_the_production_storage(production_static, cast, role):
     response = signed_in_client(getattr(cast, role)).get("/", follow=True)
     assert response.status_code == 200
