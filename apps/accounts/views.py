@@ -35,11 +35,7 @@ def too_many_failures_from(address: str) -> bool:
 
 
 class LoginView(auth_views.LoginView):
-    def post(self, request, *args, **kwargs):
-        if too_many_failures_from(_address(request)):
-            return render(request, "registration/locked_out.html", {"spraying": True}, status=429)
-        return super().post(request, *args, **kwargs)
-
+    # The per-address spraying limit is SignInThrottleMiddleware's, for every sign-in form.
     def form_valid(self, form):
         response = super().form_valid(form)
         now = time.time()

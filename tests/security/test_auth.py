@@ -89,6 +89,27 @@ def test_password_spraying_meets_the_per_address_limit(cast):
     )
 
 
+@pytest.mark.parametrize("path", ["/api/v1/auth/login/", "/admin/login/"])
+def test_password_spraying_meets_the_same_limit_on_every_sign_in_form(cast, path):
+    """Issue 17, finding 7: the API's and the admin's sign-in forms had no spraying limit."""
+    limit = settings.LOGIN_FAILURES_PER_ADDRESS
+    per_user = settings.AXES_FAILURE_LIMIT - 1
+    statuses = []
+    for n in range(limit // per_user + 2):
+        for _ in range(per_user):
+            response = Client().post(
+                path, {"username": f"victim{n}", "password": "Winter2026!"}, REMOTE_ADDR=ATTACKER
+            )
+            statuses.append(response.status_code)
+    assert 429 in statuses
+    first_429 = statuses.index(429)
+    assert first_429 == limit
+    assert set(statuses[first_429:]) == {429}
+    # Spraying one form throttles the address on the others too: one limit, not three.
+    assert sign_in(Client(), "sw", PASSWORD).status_code == 429
+    assert signed_in(sign_in(Client(), "sw", PASSWORD, address=ELSEWHERE))
+
+
 # Two-factor ---------------------------------------------------------------------------------
 
 TWO_FACTOR_ROLES = {
