@@ -55,3 +55,6 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("", include("apps.core.urls")),
 ]
+
+# A database outage answers 503 with Retry-After (JSON under /api/), not an HTML 500.
+handler500 = "apps.core.errors.server_error"

@@ -1,6 +1,8 @@
 """Pages for the assessment workflow. Each step is allowed by the same rule as the API
 (selectors.user_can); a step the user may not take is a 404, like a child they may not see."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -389,9 +391,11 @@ def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     response = HttpResponse(health_history_pdf(child), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="health-history-{child.la_child_id}.pdf"'
-    )
+    # Only safe characters in a header: a reference recorded before references were
+    # validated may hold quotes or line breaks (BadHeaderError, a 500).
+    reference = re.sub(r"[^A-Za-z0-9_-]", "", child.la_child_id) or str(child.pk)
+    response["Content-Disposition"] = f'attachment; filename="health-history-{reference}.pdf"'
+
     return response
 
 

@@ -93,11 +93,17 @@ def _child_id(name: str, kwargs: dict) -> int | None:
     return None
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def _int(value) -> int | None:
+    """An id from the URL, or None when it cannot be one: a number beyond the database's
+    bigint would make the log's own INSERT fail and the request a 500."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 <= number <= BIGINT_MAX else None
 
 
 def _action(request: HttpRequest, spec: Spec) -> str:
