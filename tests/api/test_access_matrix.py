@@ -276,3 +276,12 @@ def test_schema_and_docs_are_served(api, cast, role):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_schema_documents_the_override_author_and_time_as_read_only(api, cast):
+    schema = api(cast.manager).get("/api/schema/?format=json").json()
+    breach = schema["components"]["schemas"]["Breach"]["properties"]
+    assert breach["overridden_at"]["format"] == "date-time"
+    assert breach["overridden_at"]["readOnly"] and breach["overridden_by"]["readOnly"]
+    author = schema["components"]["schemas"]["OverrideAuthor"]["properties"]
+    assert set(author) == {"username", "display_name"}
