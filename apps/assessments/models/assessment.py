@@ -113,12 +113,8 @@ class Assessment(TimestampedModel):
     # imported part-way): recorded so the reviews follow it (DOMAIN.md 3). It belongs to no
     # period on record and counts in no timeliness measure ("not required: before our
     # records"); the provider is free text, as it need not be one of ours.
-    before_records = models.BooleanField(
-        "held before our records", default=False, editable=False
-    )
-    held_by_provider = models.CharField(
-        "provider (before our records)", max_length=200, blank=True
-    )
+    before_records = models.BooleanField("held before our records", default=False, editable=False)
+    held_by_provider = models.CharField("provider (before our records)", max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

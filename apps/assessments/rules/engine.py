@@ -159,9 +159,13 @@ def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, polic
     )
     # A clock that is not required is never breached: that includes the held assessment
     # from before our records, which starts the reviews but has no deadline of its own.
-    report_late = not a.not_required_reason and a.held_on is not None and (
-        (a.report_returned_on is None and today > a.due_date)
-        or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+    report_late = (
+        not a.not_required_reason
+        and a.held_on is not None
+        and (
+            (a.report_returned_on is None and today > a.due_date)
+            or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+        )
     )
     breached = (a.status in BREACH_STATUSES and not a.not_required_reason) or report_late
     a.report_breached = breached
