@@ -292,7 +292,9 @@ def children_allocate(request: HttpRequest) -> HttpResponse:
         listed = allowed.filter(team_id=int(show))
     else:
         show, listed = "all", allowed
-    form = ChildrenAllocateForm(request.POST or None, children=allowed, teams=teams)
+    form = ChildrenAllocateForm(
+        request.POST if request.method == "POST" else None, children=allowed, teams=teams
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
