@@ -5,49 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_medical_adviser_role'),
-        ('assessments', '0003_iha_not_required_before_records'),
-        ('children', '0007_rne_labels'),
+        ("accounts", "0002_medical_adviser_role"),
+        ("assessments", "0003_iha_not_required_before_records"),
+        ("children", "0007_rne_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='assessment',
-            name='assessment_rha_has_previous',
+            model_name="assessment",
+            name="assessment_rha_has_previous",
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='before_records',
-            field=models.BooleanField(default=False, editable=False, verbose_name='held before our records'),
+            model_name="assessment",
+            name="before_records",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="held before our records"
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='held_by_provider',
-            field=models.CharField(blank=True, max_length=200, verbose_name='provider (before our records)'),
+            model_name="assessment",
+            name="held_by_provider",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="provider (before our records)"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='before_records',
-            field=models.BooleanField(default=False, editable=False, verbose_name='held before our records'),
+            model_name="historicalassessment",
+            name="before_records",
+            field=models.BooleanField(
+                default=False, editable=False, verbose_name="held before our records"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalassessment',
-            name='held_by_provider',
-            field=models.CharField(blank=True, max_length=200, verbose_name='provider (before our records)'),
+            model_name="historicalassessment",
+            name="held_by_provider",
+            field=models.CharField(
+                blank=True, max_length=200, verbose_name="provider (before our records)"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'IHA'), ('previous__isnull', True)), models.Q(('kind', 'RHA'), ('previous__isnull', False)), models.Q(('before_records', True), ('previous__isnull', True)), _connector='OR'), name='assessment_rha_has_previous'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "IHA"), ("previous__isnull", True)),
+                    models.Q(("kind", "RHA"), ("previous__isnull", False)),
+                    models.Q(("before_records", True), ("previous__isnull", True)),
+                    _connector="OR",
+                ),
+                name="assessment_rha_has_previous",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('before_records', False), ('held_by_provider', '')), models.Q(('before_records', True), ('held_on__isnull', False), ('not_required_reason', 'BEFORE_RECORDS'), ('period_of_care__isnull', True)), _connector='OR'), name='assessment_before_records_is_held'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("before_records", False), ("held_by_provider", "")),
+                    models.Q(
+                        ("before_records", True),
+                        ("held_on__isnull", False),
+                        ("not_required_reason", "BEFORE_RECORDS"),
+                        ("period_of_care__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="assessment_before_records_is_held",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('before_records', True)), fields=('child',), name='one_assessment_before_records_per_child'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("before_records", True)),
+                fields=("child",),
+                name="one_assessment_before_records_per_child",
+            ),
         ),
     ]
