@@ -13,7 +13,7 @@ from apps.assessments.models import (
     OutOfAreaReferral,
     SdqRecord,
 )
-from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES
+from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES, AssessmentKind
 from apps.assessments.models.records import ImmunisationStatus, SdqInformant, SdqReason
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.children.models import Child
@@ -355,3 +355,28 @@ class ReferralQaInput(serializers.Serializer):
 class ReferralEscalateInput(serializers.Serializer):
     on = serializers.DateField()
     note = serializers.CharField(max_length=2000)
+
+
+class AssessmentBeforeRecordsInputSerializer(serializers.Serializer):
+    """The child's last statutory health assessment before our records began."""
+
+    kind = serializers.ChoiceField(choices=AssessmentKind.choices)
+    held_on = serializers.DateField(help_text="The date the assessment was held")
+    held_by_provider = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Who held it (free text)"
+    )
+
+
+class AssessmentBeforeRecordsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "child",
+            "kind",
+            "held_on",
+            "held_by_provider",
+            "before_records",
+            "not_required_reason",
+        ]
+        read_only_fields = fields

@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
         "ImmunisationStatusEnum": "apps.assessments.models.records.ImmunisationStatus",
         "BreachReasonEnum": "apps.assessments.models.assessment.REASON_CHOICES",
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
+        "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
     },
 }
 
