@@ -12,6 +12,12 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("account/two-factor/", account_views.two_factor, name="two-factor"),
+    path("account/api-tokens/", account_views.api_tokens, name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/revoke/",
+        account_views.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("children/", child_views.child_list, name="child-list"),
     path("children/new/", child_views.child_new, name="child-new"),
