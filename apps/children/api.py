@@ -59,6 +59,9 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """Children the caller may see. Social workers and team managers create and edit their
     team's children; other roles read."""
 
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = Child
+
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
     ordering_fields = ["last_name", "date_of_birth", "id"]
@@ -170,6 +173,9 @@ class PeriodOfCareViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Periods of care. POST records an entry to care, which starts the IHA clock."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = PeriodOfCare
 
     serializer_class = PeriodOfCareSerializer
     filterset_fields = ["child", "legal_status"]

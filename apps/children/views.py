@@ -14,6 +14,7 @@ from django.urls import reverse
 from apps.accounts.models import OrganisationKind, Role
 from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
+from apps.audit.records import about
 from apps.children import selectors, services
 from apps.children.forms import (
     AssessmentBeforeRecordsForm,
@@ -128,6 +129,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = visible_child(request, pk)
     assessments = list(
@@ -170,6 +172,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = editable_child(request, pk)
     return form_page(
@@ -186,6 +189,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A child who left care comes back: a new period of care starts a new IHA clock."""
     child = editable_child(request, pk)
@@ -214,6 +218,7 @@ def _in_care(request: HttpRequest, pk: int):
 
 
 @login_required
+@about(Child)
 def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
     child, period = _in_care(request, pk)
     return form_page(
@@ -233,6 +238,7 @@ def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
     child, period = _in_care(request, pk)
     return form_page(
@@ -248,6 +254,7 @@ def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def assessment_before_records(request: HttpRequest, pk: int) -> HttpResponse:
     """The last statutory health assessment before our records, for a child whose period
     of care was imported part-way: the review clock follows it."""
