@@ -8,6 +8,8 @@ from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.addresses import client_address
+from apps.accounts.backends import PASSWORD_REFUSED_ATTRIBUTE
 from apps.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from apps.core.forms import GovukForm
 
@@ -34,7 +37,35 @@ def too_many_failures_from(address: str) -> bool:
     return (failures or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
 
 
+class PasswordSignInForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # Said only when the password was right (apps.accounts.backends.PasswordBackend),
+            # so it tells nobody without the password which accounts are linked.
+            if getattr(self.request, PASSWORD_REFUSED_ATTRIBUTE, False):
+                raise ValidationError(
+                    "Your account signs in with your organisation's account: use the "
+                    "button above. Passwords are only for break-glass accounts.",
+                    code="identity_provider_required",
+                ) from None
+            raise
+
+
 class LoginView(auth_views.LoginView):
+    authentication_form = PasswordSignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        providers = settings.OIDC_PROVIDERS
+        context["identity_providers"] = providers
+        if "refused" in self.request.GET:
+            key = self.request.GET["refused"]
+            context["refused_by"] = next((p.label for p in providers if p.key == key), "")
+            context["sign_in_refused"] = True
+        return context
+
     def post(self, request, *args, **kwargs):
         if too_many_failures_from(_address(request)):
             return render(request, "registration/locked_out.html", {"spraying": True}, status=429)
