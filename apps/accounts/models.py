@@ -211,6 +211,7 @@ class IdentitySignIn(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        verbose_name = "identity sign-in"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(refusal="") | models.Q(refusal__in=SignInRefusal.values),
