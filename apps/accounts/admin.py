@@ -7,17 +7,13 @@ they are issued by their owner and shown once (apps.accounts.tokens)."""
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from rest_framework.authtoken.models import TokenProxy
 
 from apps.accounts.models import IdentityLink, IdentitySignIn, Organisation, Team, User
 from apps.accounts.services import user_admin_access_sync
+from apps.accounts.tokens import ENROLMENT_CODE_DAYS, enrolment_code_issue
 from apps.core.admin_base import OrganisationScopedAdmin
-
-# DRF's token admin listed every user's token in full (issue 17, finding 2).
-if admin.site.is_registered(TokenProxy):
-    admin.site.unregister(TokenProxy)
 
 
 @admin.register(Organisation)
@@ -118,7 +114,11 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
     ]
     list_filter = ["role", "organisation", "is_active"]
     inlines = [IdentityLinkInline]
-    fieldsets = BaseUserAdmin.fieldsets + (ROLE_FIELDSET,)
+    actions = ["issue_enrolment_code"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ROLE_FIELDSET,
+        ("Service account", {"fields": ("is_service_account",)}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (ROLE_FIELDSET,)
     # What an organisation's administrator may change: never superuser status, staff status,
     # groups or permissions (Kent's admin once made itself a superuser through this page).
@@ -154,6 +154,19 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
         super().save_model(request, obj, form, change)
         if not request.user.is_superuser:
             user_admin_access_sync(user=obj)
+
+    @admin.action(description="Issue a two-factor enrolment code (give it to the user in person)")
+    def issue_enrolment_code(self, request, queryset):
+        # The code is shown once, here; the user enters it before setting up an
+        # authenticator app, so their password alone cannot enrol one.
+        for user in queryset:
+            code = enrolment_code_issue(user=user, issued_by=request.user)
+            self.message_user(
+                request,
+                f"Enrolment code for {user.username}: {code} (valid {ENROLMENT_CODE_DAYS} days, "
+                "once). Give it to them in person or by phone, not by email to this account.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(IdentitySignIn)

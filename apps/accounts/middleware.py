@@ -79,3 +79,28 @@ class SessionPolicyMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
         return redirect(f"{reverse('login')}?next={request.get_full_path()}&timeout=1")
+
+
+# Every form that takes a password. Brute force on one username is django-axes' (it hooks
+# authenticate(), so it covers all of these); password spraying, many usernames from one
+# address, is limited here for all of them alike (issue 17, finding 7: the API's and the
+# admin's sign-in forms had no spraying limit).
+SIGN_IN_PATHS = frozenset({"/login/", "/api/v1/auth/login/", "/admin/login/"})
+
+
+class SignInThrottleMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.path in SIGN_IN_PATHS:
+            from django.shortcuts import render
+
+            from apps.accounts.addresses import client_address
+            from apps.accounts.views import too_many_failures_from
+
+            if too_many_failures_from(client_address(request) or ""):
+                return render(
+                    request, "registration/locked_out.html", {"spraying": True}, status=429
+                )
+        return self.get_response(request)

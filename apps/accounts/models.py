@@ -99,6 +99,12 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # A machine account (a reporting system, an integration): it uses API tokens, never the
+    # sign-in page. Only a platform operator sets it.
+    is_service_account = models.BooleanField(
+        default=False,
+        help_text="Signs in with API tokens only; may hold a token even in a two-factor role.",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -222,3 +228,65 @@ class IdentitySignIn(models.Model):
     def __str__(self) -> str:
         outcome = self.get_refusal_display() if self.refusal else "signed in"
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.provider} {self.subject or '?'}: {outcome}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """An API token: stored as a SHA-256 hash (the token is shown once, when it is made),
+    expiring, scoped to reading or to reading and writing, and revocable.
+
+    Tokens skip the second factor, so the roles that must use two-factor authentication get
+    one only as a service account (issue 17, finding 3). The token itself is 256 random bits:
+    an unsalted hash is enough to make a copied database useless for signing in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for")
+    prefix = models.CharField(
+        max_length=12, help_text="The token's first characters, to tell it apart"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued by an administrator and given to the user out of band, that
+    must be entered before a first authenticator app is set up. Without it, whoever learnt a
+    password could enrol their own authenticator first (issue 17, finding 7)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user} (until {self.expires_at:%d %b %Y})"

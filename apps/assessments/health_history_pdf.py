@@ -1,6 +1,7 @@
 """The printable personal health history a care leaver takes with them (DOMAIN.md 4),
 generated from the record. Plain language; the SDQ's licensed texts are never included."""
 
+from html import escape
 from io import BytesIO
 
 from reportlab.lib import colors
@@ -19,6 +20,13 @@ from apps.assessments.models import (
 from apps.children.models import Child
 
 
+def _text(value) -> str:
+    """Stored text for a Paragraph, which parses its input as ReportLab markup: escaped, so
+    that a summary cannot fetch a URL through <img src>, add a link, or break the build with
+    a stray '<' (issue 17, finding 5). Tables take plain strings and need no escaping."""
+    return escape(str(value), quote=False)
+
+
 def _date(day) -> str:
     return f"{day.day} {day:%B %Y}" if day else "Not recorded"
 
@@ -26,9 +34,9 @@ def _date(day) -> str:
 def health_history_pdf(child: Child) -> bytes:
     styles = getSampleStyleSheet()
     story = [
-        Paragraph(f"Your health history: {child.full_name}", styles["Title"]),
+        Paragraph(f"Your health history: {_text(child.full_name)}", styles["Title"]),
         Paragraph(
-            f"Date of birth: {_date(child.date_of_birth)}. NHS number: {child.nhs_number or 'not known'}.",
+            f"Date of birth: {_date(child.date_of_birth)}. NHS number: {_text(child.nhs_number or 'not known')}.",
             styles["Normal"],
         ),
         Spacer(1, 6 * mm),
@@ -37,7 +45,7 @@ def health_history_pdf(child: Child) -> bytes:
     if history:
         story += [
             Paragraph("Summary from your nurse", styles["Heading2"]),
-            Paragraph(history.summary.replace("\n", "<br/>"), styles["Normal"]),
+            Paragraph(_text(history.summary).replace("\n", "<br/>"), styles["Normal"]),
         ]
     held = Assessment.objects.filter(child=child, held_on__isnull=False).order_by("held_on")
     rows = [["Health assessment", "Date", "Carried out by"]] + [

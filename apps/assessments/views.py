@@ -1,6 +1,8 @@
 """Pages for the assessment workflow. Each step is allowed by the same rule as the API
 (selectors.user_can); a step the user may not take is a 404, like a child they may not see."""
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -11,8 +13,10 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.assessments import forms, selectors, services
-from apps.assessments.models import Appointment, Assessment, HealthPlan
+from apps.assessments.models import Appointment, Assessment, HealthPlan, OutOfAreaReferral
 from apps.assessments.rules.status import BREACH_STATUSES
+from apps.audit.records import about
+from apps.children.models import Child
 from apps.children.selectors import user_can_edit_case
 from apps.children.views import visible_child
 from apps.core.views_base import form_page
@@ -69,6 +73,7 @@ def _available(user, assessment: Assessment) -> list[tuple[str, str]]:
 
 
 @login_required
+@about(Assessment)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     booked = [a for a in assessment.appointments.all() if a.outcome == "BOOKED"]
@@ -111,6 +116,7 @@ def _today():
 
 
 @login_required
+@about(Assessment)
 def assessment_request(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "request")
     return _step_page(
@@ -128,6 +134,7 @@ def assessment_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_request_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "request-complete")
     return _step_page(
@@ -144,6 +151,7 @@ def assessment_request_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_book(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "book")
     return _step_page(
@@ -158,6 +166,7 @@ def assessment_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def appointment_outcome(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "record-outcome")
     appointment = get_object_or_404(Appointment, pk=appointment_pk, assessment=assessment)
@@ -175,6 +184,7 @@ def appointment_outcome(request: HttpRequest, pk: int, appointment_pk: int) -> H
 
 
 @login_required
+@about(Assessment)
 def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "complete")
 
@@ -197,6 +207,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_return_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "return-report")
     return _step_page(
@@ -213,6 +224,7 @@ def assessment_return_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_decline(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "decline")
     return _step_page(
@@ -228,6 +240,7 @@ def assessment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_health_reason(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "health-reason")
     return _step_page(
@@ -243,6 +256,7 @@ def assessment_health_reason(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_override(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "override-breach")
     return _step_page(
@@ -297,6 +311,7 @@ def _child_record_page(request, pk, *, allowed, form_class, title, run, message)
 
 
 @login_required
+@about(Child)
 def sdq_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -319,6 +334,7 @@ def _nurse_for(request, child) -> bool:
 
 
 @login_required
+@about(Child)
 def dental_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -334,6 +350,7 @@ def dental_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def health_history_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -349,6 +366,7 @@ def health_history_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(OutOfAreaReferral)
 def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Our provider refers the assessment of a child placed out of area to the receiving
     area's provider."""
@@ -378,6 +396,7 @@ def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The care leaver's printable health history: for the child's team and health staff."""
     from apps.assessments.health_history_pdf import health_history_pdf
@@ -389,9 +408,11 @@ def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     response = HttpResponse(health_history_pdf(child), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="health-history-{child.la_child_id}.pdf"'
-    )
+    # Only safe characters in a header: a reference recorded before references were
+    # validated may hold quotes or line breaks (BadHeaderError, a 500).
+    reference = re.sub(r"[^A-Za-z0-9_-]", "", child.la_child_id) or str(child.pk)
+    response["Content-Disposition"] = f'attachment; filename="health-history-{reference}.pdf"'
+
     return response
 
 

@@ -6,6 +6,14 @@ from simple_history.models import HistoricalRecords
 
 from apps.core.codes import Ethnicity, LegalStatus, ReasonEpisodeCeased, Sex
 from apps.core.models_base import TimestampedModel
+from apps.core.validators import (
+    EARLIEST_CARE_DATE,
+    EARLIEST_DATE_OF_BIRTH,
+    validate_care_date,
+    validate_date_of_birth,
+    validate_plain_text,
+    validate_reference,
+)
 
 # SSDA903 UPN: a letter (not I, O or S), 11 digits and a digit or letter; or, when the UPN is
 # not known, the DfE's reason codes UN1-UN5.
@@ -46,10 +54,12 @@ class Child(TimestampedModel):
         help_text="The local authority that looks after the child and requests assessments.",
     )
     # The responsible LA's own reference (SSDA903 CHILD), unique within that LA.
-    la_child_id = models.CharField("LA child reference", max_length=10)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    la_child_id = models.CharField(
+        "LA child reference", max_length=10, validators=[validate_reference]
+    )
+    first_name = models.CharField(max_length=100, validators=[validate_plain_text])
+    last_name = models.CharField(max_length=100, validators=[validate_plain_text])
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     sex = models.CharField(max_length=1, choices=Sex.choices)
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
@@ -90,6 +100,11 @@ class Child(TimestampedModel):
         ordering = ["last_name", "first_name", "id"]
         verbose_name_plural = "children"
         constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gte=EARLIEST_DATE_OF_BIRTH),
+                name="child_born_after_1900",
+                violation_error_message="Date of birth must be on or after 1 January 1900.",
+            ),
             models.UniqueConstraint(
                 fields=["responsible_la", "la_child_id"], name="child_reference_unique_in_la"
             ),
@@ -149,7 +164,7 @@ class PeriodOfCare(TimestampedModel):
     new clock. Changes of placement or legal status within a period restart nothing."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="periods_of_care")
-    start_date = models.DateField("date became looked after")
+    start_date = models.DateField("date became looked after", validators=[validate_care_date])
     legal_status = models.CharField(max_length=2, choices=LegalStatus.choices)
     end_date = models.DateField("date ceased to be looked after", null=True, blank=True)
     reason_end = models.CharField(
@@ -173,6 +188,11 @@ class PeriodOfCare(TimestampedModel):
         ordering = ["child", "start_date"]
         verbose_name_plural = "periods of care"
         constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__gte=EARLIEST_CARE_DATE),
+                name="period_starts_within_calendar",
+                violation_error_message="The date must be on or after 1 January 1950.",
+            ),
             models.UniqueConstraint(
                 fields=["child"], condition=Q(end_date__isnull=True), name="one_open_period_of_care"
             ),

@@ -33,6 +33,7 @@ from apps.assessments.models import Assessment, DentalCheck, ImmunisationRecord,
 from apps.assessments.models.records import ImmunisationStatus
 from apps.children.models import AnnualOutcome, Child, LegalStatusChange, PeriodOfCare
 from apps.core.services import today as local_today
+from apps.core.spreadsheets import neutralise_formula
 from apps.core.working_days import date_of_age
 from apps.interop import codes
 from apps.placements.models import Placement
@@ -87,7 +88,7 @@ class Export:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(codes.COLUMNS[table])
-        writer.writerows(self.tables[table])
+        writer.writerows([neutralise_formula(cell) for cell in row] for row in self.tables[table])
         return buffer.getvalue()
 
     def write_directory(self, directory: Path) -> list[Path]:

@@ -11,6 +11,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
+from apps.core.spreadsheets import neutralise_formula
 from apps.performance.rules import RAG_LABELS
 from apps.performance.selectors import (
     BREACH_DRILLDOWN_FIELDS,
@@ -24,9 +25,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A cell starting with one of these is a formula to a spreadsheet: a child's name such as
-# "=HYPERLINK(...)" must stay text (CSV/formula injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -41,9 +39,7 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise_formula(value)
 
 
 def write_csv(table: Table) -> bytes:
@@ -108,7 +104,7 @@ def scorecard_table(card: Scorecard) -> Table:
         "Direction of travel",
         "Including UASC",
         "Excluding UASC",
-        "UASC difference",
+        "Effect of excluding UASC",
     ]
 
     def rows() -> Iterator[list]:

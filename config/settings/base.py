@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -55,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.errors.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionPolicyMiddleware",
+    "apps.accounts.middleware.SignInThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,7 +177,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous caller gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring, scoped tokens (apps.accounts.tokens), not DRF's plain-text ones.
+        "apps.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -205,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "ImmunisationStatusEnum": "apps.assessments.models.records.ImmunisationStatus",
         "BreachReasonEnum": "apps.assessments.models.assessment.REASON_CHOICES",
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
+        "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
     },
 }
 
@@ -234,6 +237,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
+# The demo's two-factor roles enrol their authenticator app with this code (a real
+# administrator issues a random one per user from the admin).
+DEMO_ENROLMENT_CODE = env("DEMO_ENROLMENT_CODE", default="DEMO2FAX")
 # Absolute address of the app, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lac-health@localhost")

@@ -8,8 +8,11 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Production runs behind one TLS-terminating proxy unless told otherwise.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# How many reverse proxies append to X-Forwarded-For in front of gunicorn. Default 0: the
+# header is ignored unless the deployment says a proxy is there, since a client can write any
+# X-Forwarded-For it likes and, trusted wrongly, escape the sign-in lockout or lock a real
+# user out from a chosen address (issue 17, finding 4). Behind one TLS proxy, set it to 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

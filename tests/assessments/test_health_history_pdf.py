@@ -83,3 +83,38 @@ def test_who_may_download_it(cast, leaver, role, status):
         .status_code
         == status
     )
+
+
+def test_stored_text_is_printed_as_text_not_parsed_as_markup(cast, leaver, monkeypatch):
+    """Issue 17, finding 5: a summary with <img src=...> made the server fetch the URL (SSRF)
+    and an <a href> made a link in the PDF; a name with a stray '<' was a 500."""
+    from apps.assessments.models import HealthHistory
+
+    fetched = []
+    import reportlab.lib.utils
+
+    monkeypatch.setattr(
+        reportlab.lib.utils, "open_for_read", lambda *args, **kwargs: fetched.append(args)
+    )
+    HealthHistory.objects.filter(child=leaver).update(
+        summary='<img src="http://127.0.0.1:9/probe.png"/> <a href="https://phish.example">Click</a>'
+    )
+    type(leaver).objects.filter(pk=leaver.pk).update(first_name="Ann<a")
+    response = signed_in_client(cast.nurse_a).get(f"/children/{leaver.pk}/health-history.pdf")
+    assert response.status_code == 200
+    body = response.content
+    assert fetched == [], "nothing is fetched while rendering"
+    assert b"/URI" not in body and b"/Link" not in body, "no link annotation in the PDF"
+    # What was stored is printed as it was typed (the PDF draws it in runs: join them).
+    import re
+
+    text = b"".join(re.findall(rb"\((.*?)\) Tj", body))
+    assert b"Your health history: Ann<a Leaver" in text
+    assert b'<img src="http://127.0.0.1:9/probe.png"/> <a href="https://phish.example">' in text
+
+
+def test_a_reference_with_header_characters_still_downloads(cast, leaver):
+    type(leaver).objects.filter(pk=leaver.pk).update(la_child_id='A"1\r\nX')
+    response = signed_in_client(cast.nurse_a).get(f"/children/{leaver.pk}/health-history.pdf")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="health-history-A1X.pdf"'

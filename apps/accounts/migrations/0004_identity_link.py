@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_medical_adviser_role'),
+        ('accounts', '0003_hashed_api_tokens_and_enrolment_codes'),
     ]
 
     operations = [
