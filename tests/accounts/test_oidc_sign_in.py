@@ -10,7 +10,7 @@ from django.test import Client
 
 from apps.accounts.models import IdentityLink, IdentitySignIn, SignInRefusal, User
 from tests.accounts.conftest import Account, wait_for
-from tests.helpers import current_code
+from tests.helpers import current_code, verified_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +88,8 @@ def test_without_multi_factor_at_the_provider_a_manager_still_does_the_local_tot
     account = Account(login="max", sub="mgr-1", amr=["pwd"])
     provider = start_identity_provider([account])
     link(cast.manager, provider, account.sub)
+    # The manager has enrolled an authenticator already (enrolment: tests/security).
+    verified_device(cast.manager)
 
     sign_in_at_provider(page, account)
 
