@@ -55,6 +55,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("healthz", health, name="health"),
+    path("oidc/", include("apps.accounts.oidc.urls")),
     path("", include("apps.core.urls")),
 ]
 

@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.addresses import client_address
+from apps.accounts.backends import PASSWORD_REFUSED_ATTRIBUTE
 from apps.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from apps.accounts.models import ApiToken, TokenScope
 from apps.accounts.tokens import (
@@ -48,7 +49,21 @@ def too_many_failures_from(address: str) -> bool:
     return (failures or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
 
 
-class SignInForm(AuthenticationForm):
+class PasswordSignInForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # Said only when the password was right (apps.accounts.backends.PasswordBackend),
+            # so it tells nobody without the password which accounts are linked.
+            if getattr(self.request, PASSWORD_REFUSED_ATTRIBUTE, False):
+                raise ValidationError(
+                    "Your account signs in with your organisation's account: use the "
+                    "button above. Passwords are only for break-glass accounts.",
+                    code="identity_provider_required",
+                ) from None
+            raise
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if user.is_service_account:
@@ -60,7 +75,17 @@ class SignInForm(AuthenticationForm):
 
 class LoginView(auth_views.LoginView):
     # The per-address spraying limit is SignInThrottleMiddleware's, for every sign-in form.
-    authentication_form = SignInForm
+    authentication_form = PasswordSignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        providers = settings.OIDC_PROVIDERS
+        context["identity_providers"] = providers
+        if "refused" in self.request.GET:
+            key = self.request.GET["refused"]
+            context["refused_by"] = next((p.label for p in providers if p.key == key), "")
+            context["sign_in_refused"] = True
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -98,7 +98,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.PasswordBackend",
+    "apps.accounts.oidc.backend.ProviderBackend",
 ]
 
 # Brute force: 5 failures for one username from one address lock that pair for 15 minutes.
@@ -251,3 +252,5 @@ LOGGING = {
     # Eager tasks log every run at INFO; that drowns the useful lines.
     "loggers": {"celery": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+from .oidc import *  # noqa: E402, F403

@@ -51,6 +51,9 @@ def _user_form(user: User, **changes) -> dict:
         "last_login_1": "",
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        # The identity-provider links inline (none here).
+        "identity_links-TOTAL_FORMS": "0",
+        "identity_links-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -243,6 +246,8 @@ def test_an_admin_made_by_an_admin_gets_only_the_administrators_permissions(cast
             "organisation": cast.our_la.pk,
             "team": "",
             "role": Role.ADMIN,
+            "identity_links-TOTAL_FORMS": "0",
+            "identity_links-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
