@@ -93,6 +93,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The role the app connects as in production: owner of nothing, SELECT/INSERT only on the
+# access log (manage.py grant_app_role, run as the schema owner after migrate).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="lac_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -198,6 +201,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared record of statutory health assessments for looked-after children.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users and token holders, not the internet.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
