@@ -176,6 +176,9 @@ class ExportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
     error = models.CharField(max_length=500, blank=True)
+    # Runs started: a worker killed mid-run leaves the job RUNNING; it is sent again a
+    # bounded number of times (requeue_stale_export_jobs), then failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
