@@ -140,11 +140,14 @@ class ExportKind(models.TextChoices):
     BREACHES = "BREACHES", "Quarterly breach report"
     DRILLDOWN = "DRILLDOWN", "Children behind a figure"
     BREACH_DRILLDOWN = "BREACH_DRILLDOWN", "Assessments behind a breach figure"
+    # Asked for through apps.audit.subject_access only (not the reports' export form).
+    SUBJECT_ACCESS = "SUBJECT_ACCESS", "Subject access export of a child's record"
 
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel (XLSX)"
+    ZIP = "zip", "ZIP of JSON files"
 
 
 class ExportStatus(models.TextChoices):

@@ -40,9 +40,11 @@ def export_job_request(
     """Record an export to prepare in the background and enqueue it after commit. The
     parameters are checked now (with the requester's own scope), so a job never fails on
     input a person could have corrected."""
-    if kind not in ExportKind.values:
+    # A subject-access export is asked for through apps.audit.subject_access, which
+    # decides who may ask; the reports' form offers the report kinds as CSV or XLSX only.
+    if kind not in ExportKind.values or kind == ExportKind.SUBJECT_ACCESS:
         raise ValidationError({"kind": "Choose what to export."})
-    if file_format not in ExportFormat.values:
+    if file_format not in (ExportFormat.CSV, ExportFormat.XLSX):
         raise ValidationError({"file_format": "Choose CSV or XLSX."})
     clean_params = {k: str(v) for k, v in params.items() if v not in (None, "")}
     validated_form(kind, requested_by, clean_params, timezone.localdate())
