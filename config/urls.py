@@ -44,7 +44,9 @@ urlpatterns = [
         HealthSummaryView.as_view(),
         name="health-summary",
     ),
-    path("api/v1/", include(router.urls)),
+    # Namespaced because some API names are also page names ("child-list" is the children
+    # page too): the API root reverses within its own namespace, so it links to the API.
+    path("api/v1/", include((router.urls, "api"))),
     # Each domain app owns its URLs: `api_urlpatterns` under /api/v1/, `urlpatterns` as pages.
     *[path("api/v1/", include(module.api_urlpatterns)) for module in APP_URL_MODULES],
     *[path("", include(module.urlpatterns)) for module in APP_URL_MODULES],
@@ -53,6 +55,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("healthz", health, name="health"),
+    path("oidc/", include("apps.accounts.oidc.urls")),
     path("", include("apps.core.urls")),
 ]
 

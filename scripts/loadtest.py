@@ -142,8 +142,19 @@ def drop_database(server: str, name: str) -> None:
 
 
 def token_for(server: str, name: str, username: str) -> str:
-    output = manage(server, name, "drf_create_token", username)
-    match = re.search(r"Generated token (\w+) for user", output)
+    output = manage(
+        server,
+        name,
+        "issue_api_token",
+        username,
+        "--name",
+        "load test",
+        "--scope",
+        "write",
+        "--days",
+        "1",
+    )
+    match = re.search(r"^(lac_[\w-]+)\s", output, re.M)
     if not match:
         raise SystemExit(f"no token in: {output}")
     return match.group(1)

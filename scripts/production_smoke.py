@@ -163,6 +163,11 @@ def drive_browser(base: str) -> list[str]:
                 page.fill("#id_password", password)
                 page.click("button[type=submit]")
                 page.wait_for_url(lambda url: "/login/" not in url)
+                if "/account/two-factor/" in page.url and page.locator("#id_code").count():
+                    # First sign-in: the enrolment code from the administrator (the demo's).
+                    page.fill("#id_code", os.environ.get("DEMO_ENROLMENT_CODE", "DEMO2FAX"))
+                    page.get_by_role("button", name="Continue").click()
+                    page.wait_for_selector("[data-testid=totp-secret]")
                 if "/account/two-factor/" in page.url:
                     secret = page.get_by_test_id("totp-secret").inner_text()
                     page.fill("#id_token", totp_now(re.sub(r"\s+", "", secret)))

@@ -204,6 +204,15 @@ def screenshot():
 @pytest.fixture
 def login():
     def sign_in(page, username: str, password: str = "pass") -> None:
+        from apps.accounts.middleware import requires_two_factor
+        from apps.accounts.models import User
+        from tests.helpers import verified_device
+
+        user = User.objects.filter(username=username).first()
+        if user is not None and requires_two_factor(user):
+            # Enrolment (with its out-of-band code) is tested in tests/security/test_auth.py;
+            # here the user has an authenticator already.
+            verified_device(user)
         page.context.clear_cookies()
         page.goto("/login/")
         page.fill("#id_username", username)

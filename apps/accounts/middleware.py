@@ -11,12 +11,33 @@ from django.urls import reverse
 
 SESSION_AUTH_AT = "auth_at"
 SESSION_SEEN_AT = "seen_at"
+# Set by apps.accounts.oidc.views when the user's identity provider asserted multi-factor
+# authentication in this sign-in's ID token (amr/acr): {"user": pk, "provider": key}.
+SESSION_MULTI_FACTOR_AT_PROVIDER = "multi_factor_at_provider"
 # Pages an unverified user may still reach: signing in and out, setting up 2FA, assets.
-OPEN_PREFIXES = ("/login/", "/logout/", "/account/two-factor/", "/static/", "/assets/", "/healthz")
+OPEN_PREFIXES = (
+    "/login/",
+    "/logout/",
+    "/oidc/",
+    "/account/two-factor/",
+    "/static/",
+    "/assets/",
+    "/healthz",
+)
 
 
 def requires_two_factor(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in settings.OTP_REQUIRED_ROLES)
+
+
+def second_factor_done(request) -> bool:
+    """The local TOTP step (django-otp), or multi-factor authentication at the identity
+    provider this session signed in with. The provider's assertion is stored only by the
+    OIDC callback after the ID token was verified, and is bound to the user it was for."""
+    if request.user.is_verified():
+        return True
+    at_provider = request.session.get(SESSION_MULTI_FACTOR_AT_PROVIDER)
+    return isinstance(at_provider, dict) and at_provider.get("user") == request.user.pk
 
 
 class SessionPolicyMiddleware:
@@ -41,7 +62,7 @@ class SessionPolicyMiddleware:
                 session[SESSION_SEEN_AT] = now
             if (
                 requires_two_factor(user)
-                and not user.is_verified()
+                and not second_factor_done(request)
                 and not request.path.startswith(OPEN_PREFIXES)
             ):
                 if request.path.startswith("/api/"):

@@ -99,6 +99,12 @@ class User(AbstractUser):
         Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
     )
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    # A machine account (a reporting system, an integration): it uses API tokens, never the
+    # sign-in page. Only a platform operator sets it.
+    is_service_account = models.BooleanField(
+        default=False,
+        help_text="Signs in with API tokens only; may hold a token even in a two-factor role.",
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -141,3 +147,146 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
+
+
+class IdentityLink(models.Model):
+    """Who a user is at an organisation's identity provider (Entra ID, NHS CIS2).
+
+    Set up by the organisation's administrator before the person's first sign-in: nobody is
+    created or matched on email at sign-in. ``subject`` is the provider's stable claim for
+    the person (see apps.accounts.oidc.claims.stable_subject)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_links")
+    issuer = models.CharField(
+        max_length=300, help_text="The identity provider's issuer, as in its ID tokens."
+    )
+    subject = models.CharField(
+        max_length=255,
+        help_text="The person's stable identifier there: the object ID (oid) in Entra ID, "
+        "the UUID (sub) in NHS CIS2.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="identity_link_issuer_subject_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"
+
+
+class SignInRefusal(models.TextChoices):
+    WRONG_ISSUER = "WRONG_ISSUER", "ID token from another issuer"
+    WRONG_AUDIENCE = "WRONG_AUDIENCE", "ID token for another client"
+    WRONG_TENANT = "WRONG_TENANT", "ID token from another tenant"
+    EXPIRED = "EXPIRED", "ID token expired"
+    REPLAYED = "REPLAYED", "Replayed callback or ID token (state or nonce)"
+    INVALID_TOKEN = "INVALID_TOKEN", "ID token invalid"
+    PROVIDER_ERROR = "PROVIDER_ERROR", "Identity provider error or unreachable"
+    UNKNOWN_PROVIDER = "UNKNOWN_PROVIDER", "No such identity provider"
+    UNPROVISIONED = "UNPROVISIONED", "No user linked to this identity"
+    INACTIVE = "INACTIVE", "User disabled"
+    WRONG_ORGANISATION = "WRONG_ORGANISATION", "Provider does not serve the user's organisation"
+
+
+class IdentitySignIn(models.Model):
+    """Every sign-in through an identity provider, refused ones included, for the auditor and
+    the organisation's administrator (apps.audit's AccessEvent is about children's records).
+    The organisation is the user's, or for an unknown person the provider's when it serves
+    one organisation only."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    provider = models.CharField(max_length=50)
+    issuer = models.CharField(max_length=300, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    refusal = models.CharField(
+        max_length=24, choices=SignInRefusal.choices, blank=True, help_text="Empty: signed in."
+    )
+    multi_factor = models.BooleanField(default=False)
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "identity sign-in"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refusal="") | models.Q(refusal__in=SignInRefusal.values),
+                name="identity_sign_in_refusal_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        outcome = self.get_refusal_display() if self.refusal else "signed in"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.provider} {self.subject or '?'}: {outcome}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """An API token: stored as a SHA-256 hash (the token is shown once, when it is made),
+    expiring, scoped to reading or to reading and writing, and revocable.
+
+    Tokens skip the second factor, so the roles that must use two-factor authentication get
+    one only as a service account (issue 17, finding 3). The token itself is 256 random bits:
+    an unsalted hash is enough to make a copied database useless for signing in."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for")
+    prefix = models.CharField(
+        max_length=12, help_text="The token's first characters, to tell it apart"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=TokenScope.values), name="api_token_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued by an administrator and given to the user out of band, that
+    must be entered before a first authenticator app is set up. Without it, whoever learnt a
+    password could enrol their own authenticator first (issue 17, finding 7)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment code for {self.user} (until {self.expires_at:%d %b %Y})"

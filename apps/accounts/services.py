@@ -98,3 +98,37 @@ def _grant_admin_permissions(user: User) -> None:
         content_type__model__in=ADMIN_PERMISSION_MODELS,
     )
     user.user_permissions.set(permissions)
+
+
+def identity_sign_in_record(
+    *,
+    provider,
+    refusal: str = "",
+    subject: str = "",
+    user: User | None = None,
+    multi_factor: bool = False,
+    detail: str = "",
+    ip_address: str | None = None,
+):
+    """Record a sign-in through an identity provider (``provider`` an
+    apps.accounts.oidc.providers.IdentityProvider, or None when the callback named none)."""
+    from apps.accounts.models import IdentitySignIn
+
+    organisation_id = user.organisation_id if user is not None else None
+    if organisation_id is None and provider is not None and len(provider.organisations) == 1:
+        organisation_id = (
+            Organisation.objects.filter(code__in=provider.organisations)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return IdentitySignIn.objects.create(
+        provider=provider.key if provider is not None else "",
+        issuer=provider.issuer if provider is not None else "",
+        subject=subject[:255],
+        user=user,
+        organisation_id=organisation_id,
+        refusal=refusal,
+        multi_factor=multi_factor,
+        detail=detail[:500],
+        ip_address=ip_address,
+    )

@@ -7,17 +7,32 @@ import segno
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.addresses import client_address
+from apps.accounts.backends import PASSWORD_REFUSED_ATTRIBUTE
 from apps.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
+from apps.accounts.models import ApiToken, TokenScope
+from apps.accounts.tokens import (
+    TOKEN_DAYS_CHOICES,
+    api_token_create,
+    api_token_revoke,
+    enrolment_code_redeem,
+    may_hold_tokens,
+)
 from apps.core.forms import GovukForm
 
 
@@ -34,8 +49,44 @@ def too_many_failures_from(address: str) -> bool:
     return (failures or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
 
 
+class PasswordSignInForm(AuthenticationForm):
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # Said only when the password was right (apps.accounts.backends.PasswordBackend),
+            # so it tells nobody without the password which accounts are linked.
+            if getattr(self.request, PASSWORD_REFUSED_ATTRIBUTE, False):
+                raise ValidationError(
+                    "Your account signs in with your organisation's account: use the "
+                    "button above. Passwords are only for break-glass accounts.",
+                    code="identity_provider_required",
+                ) from None
+            raise
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_service_account:
+            raise forms.ValidationError(
+                "This is a service account: it uses API tokens and cannot sign in here.",
+                code="service_account",
+            )
+
+
 class LoginView(auth_views.LoginView):
     # The per-address spraying limit is SignInThrottleMiddleware's, for every sign-in form.
+    authentication_form = PasswordSignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        providers = settings.OIDC_PROVIDERS
+        context["identity_providers"] = providers
+        if "refused" in self.request.GET:
+            key = self.request.GET["refused"]
+            context["refused_by"] = next((p.label for p in providers if p.key == key), "")
+            context["sign_in_refused"] = True
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         now = time.time()
@@ -63,12 +114,29 @@ def _next(request: HttpRequest) -> str:
     )
 
 
+class EnrolmentForm(GovukForm):
+    code = forms.CharField(
+        label="Enrolment code from your administrator",
+        help_text="8 letters and numbers, given to you by your organisation's administrator.",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+SESSION_ENROLMENT_OK = "two_factor_enrolment_ok"
+
+
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Verify with the user's authenticator app; set one up first if there is none."""
+    """Verify with the user's authenticator app; set one up first if there is none.
+
+    Setting one up needs the enrolment code the administrator gave the user out of band, so
+    that a password alone is not enough to enrol an attacker's authenticator."""
     if not request.user.is_authenticated:
         return redirect("login")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     setting_up = device is None
+    if setting_up and not request.session.get(SESSION_ENROLMENT_OK):
+        return _enrolment(request)
     if setting_up:
         device = TOTPDevice.objects.filter(
             user=request.user, confirmed=False
@@ -82,6 +150,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(SESSION_ENROLMENT_OK, None)
             otp_login(request, device)
             return redirect(_next(request))
         if form.is_valid():
@@ -96,3 +165,89 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
         context["qr"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
     return render(request, "registration/two_factor.html", context, status=status)
+
+
+def _enrolment(request: HttpRequest) -> HttpResponse:
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and enrolment_code_redeem(
+            user=request.user, code=form.cleaned_data["code"]
+        ):
+            request.session[SESSION_ENROLMENT_OK] = True
+            return redirect(f"{reverse('two-factor')}?next={_next(request)}")
+        if form.is_valid():
+            form.add_error(
+                "code",
+                "That enrolment code is not right, or it has expired or been used. "
+                "Ask your administrator for a new one.",
+            )
+        status = 400
+    context = {"form": form, "next": _next(request)}
+    return render(request, "registration/two_factor_enrolment.html", context, status=status)
+
+
+# API tokens --------------------------------------------------------------------------------
+
+
+class ApiTokenForm(GovukForm):
+    name = forms.CharField(
+        label="What is the token for?",
+        help_text="For example, the name of the report or system that will use it.",
+        max_length=100,
+        error_messages={"required": "Enter what the token is for"},
+    )
+    scope = forms.ChoiceField(
+        label="What may it do?",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the token may change records"},
+    )
+    days = forms.TypedChoiceField(
+        label="When should it expire?",
+        choices=[(d, f"In {d} days") for d in TOKEN_DAYS_CHOICES],
+        coerce=int,
+        initial=90,
+        error_messages={"required": "Select when the token should expire"},
+    )
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own API tokens: make one (shown once), see and revoke them."""
+    allowed = may_hold_tokens(request.user)
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    made, status = None, 200
+    if request.method == "POST" and allowed:
+        if form.is_valid():
+            try:
+                made = api_token_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+        if made is None:
+            status = 400
+        else:
+            form = ApiTokenForm()
+    context = {
+        "allowed": allowed,
+        "form": form,
+        "made": made[0] if made else None,
+        "secret": made[1] if made else None,
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "now": timezone.now(),
+    }
+    response = render(request, "registration/api_tokens.html", context, status=status)
+    # The new token is on this page only: never cached, never offered again.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    api_token_revoke(token=token, revoked_by=request.user)
+    messages.success(request, f"The token ‘{token.name}’ has been revoked.")
+    return redirect("api-tokens")

@@ -62,6 +62,9 @@ class AdoptionCaseViewSet(
     allows, recorded by the child's team (social worker or team manager). PATCH records or
     corrects milestones; the order rules are in apps.adoption.rules."""
 
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = AdoptionCase
+
     serializer_class = AdoptionCaseSerializer
     filterset_class = AdoptionCaseFilter
     ordering_fields = ["id", "moved_in_on", "match_decision_on", "adoption_plan_on"]
@@ -120,6 +123,9 @@ class AdoptionWorkItemViewSet(
     """The adoption medical adviser's work items: requested by the child's team, completed
     by a medical adviser. ``status`` (pending, overdue, met, breached) follows from the due
     date, the completion date and today."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = AdoptionWorkItem
 
     serializer_class = AdoptionWorkItemSerializer
     filterset_class = AdoptionWorkItemFilter

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.adoption import forms, selectors, services
-from apps.adoption.models import AdoptionCase
+from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.adoption.rules import ADOPTER_FIELDS, ADOPTER_LABELS, MILESTONE_FIELDS, NOTES
+from apps.audit.records import about
 from apps.children.models import Child
 from apps.core.services import today
 from apps.core.views_base import form_page
@@ -42,6 +43,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _visible_child(request, child_id)
     case = _case_of(child)
@@ -102,6 +104,7 @@ def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def milestones_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _visible_child(request, child_id)
     if not selectors.user_can_record_milestones(request.user, child):
@@ -140,6 +143,7 @@ def milestones_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def work_item_new(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _visible_child(request, child_id)
     case = _case_of(child)
@@ -166,6 +170,7 @@ def work_item_new(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
+@about(AdoptionWorkItem)
 def work_item_complete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         selectors.work_items_visible_to(request.user).select_related("case__child"), pk=pk

@@ -16,6 +16,7 @@ from apps.assessments.models import (
     DentalCheck,
     HealthHistory,
     ImmunisationRecord,
+    OutOfAreaReferral,
     SdqRecord,
 )
 from apps.assessments.rules.status import BREACH_STATUSES
@@ -40,6 +41,7 @@ from apps.assessments.serializers import (
     ReturnReportInput,
     SdqRecordSerializer,
 )
+from apps.children.models import Child
 from apps.children.selectors import children_visible_to, user_can_edit_case
 from apps.core.api import require, split_version
 
@@ -66,6 +68,9 @@ def _action_schema(input_serializer):
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """IHAs and RHAs with deadlines, status and breach attribution. Workflow steps are POST
     sub-resources; a step out of order is a 400 naming the field."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = Assessment
 
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
@@ -206,6 +211,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 class HealthSummaryView(APIView):
     """The next due date and status of every clock of one child."""
 
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = Child
+
     @extend_schema(
         responses=inline_serializer(
             "HealthSummary",
@@ -267,6 +275,8 @@ class ChildRecordViewSet(
 
 
 class DentalCheckViewSet(ChildRecordViewSet):
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = DentalCheck
     model = DentalCheck
     serializer_class = DentalCheckSerializer
 
@@ -279,6 +289,8 @@ class DentalCheckViewSet(ChildRecordViewSet):
 
 
 class SdqRecordViewSet(ChildRecordViewSet):
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = SdqRecord
     model = SdqRecord
     serializer_class = SdqRecordSerializer
 
@@ -292,6 +304,8 @@ class SdqRecordViewSet(ChildRecordViewSet):
 
 
 class ImmunisationViewSet(ChildRecordViewSet):
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = ImmunisationRecord
     model = ImmunisationRecord
     serializer_class = ImmunisationRecordSerializer
 
@@ -303,6 +317,8 @@ class ImmunisationViewSet(ChildRecordViewSet):
 
 
 class HealthHistoryViewSet(ChildRecordViewSet):
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = HealthHistory
     model = HealthHistory
     serializer_class = HealthHistorySerializer
 
@@ -319,6 +335,9 @@ class OutOfAreaReferralViewSet(
     """Our children placed outside our area: the referral to the receiving area's provider,
     its quality assurance and any escalation to the designated nurse. Recorded by health
     staff of a provider with a request for the child."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = OutOfAreaReferral
 
     serializer_class = OutOfAreaReferralSerializer
 

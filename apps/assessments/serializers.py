@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import Organisation, OrganisationKind
@@ -12,7 +13,7 @@ from apps.assessments.models import (
     OutOfAreaReferral,
     SdqRecord,
 )
-from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES
+from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES, AssessmentKind
 from apps.assessments.models.records import ImmunisationStatus, SdqInformant, SdqReason
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.children.models import Child
@@ -35,6 +36,13 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OverrideAuthorSerializer(serializers.Serializer):
+    username = serializers.CharField(read_only=True)
+    # The name the assessment page shows for the author (User.__str__: full name, else
+    # the username), so the API and the page name the same person the same way.
+    display_name = serializers.CharField(source="__str__", read_only=True)
+
+
 class BreachSerializer(serializers.Serializer):
     party = serializers.CharField(allow_blank=True)
     reason = serializers.CharField(allow_blank=True)
@@ -42,6 +50,12 @@ class BreachSerializer(serializers.Serializer):
     rule = serializers.CharField(allow_blank=True)
     overridden = serializers.BooleanField()
     override_note = serializers.CharField(allow_blank=True)
+    overridden_by = OverrideAuthorSerializer(
+        allow_null=True, read_only=True, help_text="Who overrode the attribution; null if nobody"
+    )
+    overridden_at = serializers.DateTimeField(
+        allow_null=True, read_only=True, help_text="When the attribution was overridden"
+    )
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -79,6 +93,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(BreachSerializer(allow_null=True))
     def get_breach(self, assessment: Assessment) -> dict | None:
         if not assessment.breach_party and not assessment.override_party:
             return None
@@ -91,6 +106,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
                 "rule": assessment.breach_rule,
                 "overridden": bool(assessment.override_party),
                 "override_note": assessment.override_note,
+                # overridden_by is select_related by assessments_with_details: no query each.
+                "overridden_by": assessment.overridden_by if assessment.override_party else None,
+                "overridden_at": assessment.overridden_at if assessment.override_party else None,
             }
         ).data
 
@@ -337,3 +355,28 @@ class ReferralQaInput(serializers.Serializer):
 class ReferralEscalateInput(serializers.Serializer):
     on = serializers.DateField()
     note = serializers.CharField(max_length=2000)
+
+
+class AssessmentBeforeRecordsInputSerializer(serializers.Serializer):
+    """The child's last statutory health assessment before our records began."""
+
+    kind = serializers.ChoiceField(choices=AssessmentKind.choices)
+    held_on = serializers.DateField(help_text="The date the assessment was held")
+    held_by_provider = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Who held it (free text)"
+    )
+
+
+class AssessmentBeforeRecordsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "child",
+            "kind",
+            "held_on",
+            "held_by_provider",
+            "before_records",
+            "not_required_reason",
+        ]
+        read_only_fields = fields

@@ -41,6 +41,11 @@ register_constraint_message(
     "An appointment is already booked: record its outcome first.",
 )
 register_constraint_message(
+    "one_assessment_before_records_per_child",
+    "held_on",
+    "The last assessment before our records is already recorded.",
+)
+register_constraint_message(
     "one_dental_check_per_day", "checked_on", "A dental check is already recorded on this date."
 )
 register_constraint_message(
@@ -546,6 +551,73 @@ def health_history_record(
     save_with_constraints(record)
     clocks_changed(child.pk)
     return record
+
+
+@transaction.atomic
+def assessment_before_records_record(
+    *,
+    child: Child,
+    held_on: date,
+    kind: str,
+    recorded_by: User,
+    held_by_provider: str = "",
+) -> Assessment:
+    """The child's last statutory health assessment before our records began, for a child
+    whose open period of care was imported part-way (its IHA is "not required: before our
+    records"). It is kept as a held assessment outside every period on record, so the
+    review clock follows it as it follows any held assessment (DOMAIN.md 3: next RHA due 6
+    months after it if the child was under 5 on that day, else 12), and it counts in no
+    timeliness measure. The clocks are recomputed in this transaction."""
+    from apps.assessments.models import AssessmentKind
+    from apps.assessments.rules.clocks import NotRequiredReason
+
+    child = _child_event(child, "held_on", held_on, "The date the assessment was held")
+    if kind not in AssessmentKind.values:
+        raise ValidationError({"kind": "Choose an initial or a review health assessment."})
+    period = child.periods_of_care.filter(end_date__isnull=True).first()
+    if period is None:
+        raise ValidationError({"held_on": "The child is not in care: no review is due."})
+    if period.reason_new_episode == "S":
+        raise ValidationError(
+            {
+                "held_on": "The child's period of care is recorded from its start: record the "
+                "initial health assessment instead."
+            }
+        )
+    if child.assessments.filter(before_records=True).exists():
+        raise ValidationError(
+            {"held_on": "The last assessment before our records is already recorded."}
+        )
+    on_record = (
+        child.assessments.filter(before_records=False)
+        .exclude(held_on__isnull=True, declined_on__isnull=True)
+        .order_by("-held_on")
+        .first()
+    )
+    if on_record is not None:
+        raise ValidationError(
+            {
+                "held_on": "An assessment is already on record for the child "
+                f"({on_record.get_kind_display().lower()}): the reviews follow it."
+            }
+        )
+    assessment = Assessment(
+        child=child,
+        kind=kind,
+        before_records=True,
+        held_on=held_on,
+        held_by_provider=held_by_provider.strip(),
+        # Day 0 and the deadlines are the day it was held: it is the start of the reviews,
+        # not a clock of its own.
+        clock_start=held_on,
+        request_due=held_on,
+        due_date=held_on,
+        not_required_reason=NotRequiredReason.BEFORE_RECORDS,
+        not_required_note="Held before our records began",
+    )
+    save_with_constraints(assessment)
+    recompute_children([child.pk])
+    return assessment
 
 
 # Children placed outside our area ----------------------------------------------------------

@@ -100,8 +100,10 @@ def sweep_clocks(
             )
         )
         # Held in time but the report is not back by the due date: the report measure breaches.
+        # (Not the assessment from before our records: it has no deadline of its own.)
         result.reports_newly_late = Assessment.objects.filter(
             status=ClockStatus.MET,
+            not_required_reason="",
             report_returned_on__isnull=True,
             report_breached=False,
             due_date__lt=today,

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.assessments import forms, selectors, services
-from apps.assessments.models import Appointment, Assessment, HealthPlan
+from apps.assessments.models import Appointment, Assessment, HealthPlan, OutOfAreaReferral
 from apps.assessments.rules.status import BREACH_STATUSES
+from apps.audit.records import about
+from apps.children.models import Child
 from apps.children.selectors import user_can_edit_case
 from apps.children.views import visible_child
 from apps.core.views_base import form_page
@@ -71,6 +73,7 @@ def _available(user, assessment: Assessment) -> list[tuple[str, str]]:
 
 
 @login_required
+@about(Assessment)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     booked = [a for a in assessment.appointments.all() if a.outcome == "BOOKED"]
@@ -113,6 +116,7 @@ def _today():
 
 
 @login_required
+@about(Assessment)
 def assessment_request(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "request")
     return _step_page(
@@ -130,6 +134,7 @@ def assessment_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_request_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "request-complete")
     return _step_page(
@@ -146,6 +151,7 @@ def assessment_request_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_book(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "book")
     return _step_page(
@@ -160,6 +166,7 @@ def assessment_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def appointment_outcome(request: HttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "record-outcome")
     appointment = get_object_or_404(Appointment, pk=appointment_pk, assessment=assessment)
@@ -177,6 +184,7 @@ def appointment_outcome(request: HttpRequest, pk: int, appointment_pk: int) -> H
 
 
 @login_required
+@about(Assessment)
 def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "complete")
 
@@ -199,6 +207,7 @@ def assessment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_return_report(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "return-report")
     return _step_page(
@@ -215,6 +224,7 @@ def assessment_return_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_decline(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "decline")
     return _step_page(
@@ -230,6 +240,7 @@ def assessment_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_health_reason(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "health-reason")
     return _step_page(
@@ -245,6 +256,7 @@ def assessment_health_reason(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Assessment)
 def assessment_override(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _allowed(request, pk, "override-breach")
     return _step_page(
@@ -299,6 +311,7 @@ def _child_record_page(request, pk, *, allowed, form_class, title, run, message)
 
 
 @login_required
+@about(Child)
 def sdq_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -321,6 +334,7 @@ def _nurse_for(request, child) -> bool:
 
 
 @login_required
+@about(Child)
 def dental_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -336,6 +350,7 @@ def dental_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def health_history_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_record_page(
         request,
@@ -351,6 +366,7 @@ def health_history_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(OutOfAreaReferral)
 def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Our provider refers the assessment of a child placed out of area to the receiving
     area's provider."""
@@ -380,6 +396,7 @@ def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The care leaver's printable health history: for the child's team and health staff."""
     from apps.assessments.health_history_pdf import health_history_pdf

@@ -7,6 +7,7 @@ from django.urls import ResolverMatch
 
 from apps.accounts.addresses import client_address
 from apps.audit.models import AccessEvent, Action, Outcome
+from apps.audit.records import child_id_of
 
 # Pages and API routes about children's records. Anything else (static files, sign-in,
 # schema) is not a record access.
@@ -19,23 +20,12 @@ LOGGED_PREFIXES = (
     "/adoption",
     "/audit",
     "/api/v1/",
+    "/referrals",
     # The whole admin: records about children, and every change an organisation's
     # administrator makes to users, teams, organisations and policies.
     "/admin/",
 )
 NOT_LOGGED = ("/api/v1/auth/", "/admin/login/", "/admin/logout/", "/admin/jsi18n/")
-# URL kwargs naming the object, and how to find the child behind it.
-CHILD_ROUTES = {
-    "child",
-    "health-summary",
-    "placement-new",
-    "entry-new",
-    "leave-care",
-    "sdq-new",
-    "dental-new",
-    "health-history-new",
-}
-ASSESSMENT_ROUTES = {"assessment", "appointment-outcome"}
 
 
 @dataclass(frozen=True)
@@ -57,53 +47,15 @@ def classify(request: HttpRequest, match: ResolverMatch) -> Spec | None:
         or match.kwargs.get("child_id", "")
         or match.kwargs.get("object_id", "")  # the admin's change, history and delete pages
     )
-    child_id = _child_id(name, match.kwargs)
+    child_id = child_id_of(match)
     lowered = path.lower()
     is_export = (
-        "export" in lowered or "download" in lowered or request.GET.get("format") in {"csv", "xlsx"}
+        "export" in lowered
+        or "download" in lowered
+        or lowered.endswith((".pdf", ".csv", ".xlsx", ".zip"))
+        or request.GET.get("format") in {"csv", "xlsx"}
     )
     return Spec(view_name=name, object_id=object_id, child_id=child_id, is_export=is_export)
-
-
-def _child_id(name: str, kwargs: dict) -> int | None:
-    if "child_id" in kwargs:
-        return _int(kwargs["child_id"])
-    pk = kwargs.get("pk")
-    if pk is None:
-        return None
-    base = name.rsplit("-", 1)[0] if name.endswith(("-detail", "-list")) else name
-    if base in CHILD_ROUTES or name.startswith("child-"):
-        return _int(pk)
-    if base in ASSESSMENT_ROUTES or name.startswith("assessment-"):
-        from apps.assessments.models import Assessment
-
-        return Assessment.objects.filter(pk=_int(pk)).values_list("child_id", flat=True).first()
-    if name.startswith("adoption-case-api"):
-        from apps.adoption.models import AdoptionCase
-
-        return AdoptionCase.objects.filter(pk=_int(pk)).values_list("child_id", flat=True).first()
-    if name.startswith("adoption-work-item"):
-        from apps.adoption.models import AdoptionWorkItem
-
-        return (
-            AdoptionWorkItem.objects.filter(pk=_int(pk))
-            .values_list("case__child_id", flat=True)
-            .first()
-        )
-    return None
-
-
-BIGINT_MAX = 2**63 - 1
-
-
-def _int(value) -> int | None:
-    """An id from the URL, or None when it cannot be one: a number beyond the database's
-    bigint would make the log's own INSERT fail and the request a 500."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 <= number <= BIGINT_MAX else None
 
 
 def _action(request: HttpRequest, spec: Spec) -> str:

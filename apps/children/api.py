@@ -1,4 +1,5 @@
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -6,11 +7,18 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.assessments.serializers import (
+    AssessmentBeforeRecordsInputSerializer,
+    AssessmentBeforeRecordsSerializer,
+)
 from apps.children import selectors, services
 from apps.children.models import Child, PeriodOfCare
 from apps.children.serializers import (
     ChildInputSerializer,
     ChildSerializer,
+    ChildTeamSerializer,
+    LegalStatusChangeInputSerializer,
+    LegalStatusChangeSerializer,
     PeriodOfCareEndSerializer,
     PeriodOfCareSerializer,
     PeriodOfCareStartSerializer,
@@ -50,6 +58,9 @@ class ChildFilter(django_filters.FilterSet):
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Children the caller may see. Social workers and team managers create and edit their
     team's children; other roles read."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = Child
 
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
@@ -96,11 +107,75 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def partial_update(self, request: Request, pk=None) -> Response:
         return self.update(request, pk=pk, partial=True)
 
+    @extend_schema(request=ChildTeamSerializer, responses=ChildSerializer)
+    @action(detail=True, methods=["post"])
+    def team(self, request: Request, pk=None) -> Response:
+        """Move the child into a team of its LA (an imported child has none). An LA admin
+        or a team manager of the child's LA; others who see the child get 403."""
+        child = self.get_object()
+        require(selectors.user_can_allocate_team(request.user, child))
+        serializer = ChildTeamSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, version = split_version(serializer)
+        child = services.child_team_change(
+            child=child, team=data["team"], changed_by=request.user, expected_version=version
+        )
+        return Response(ChildSerializer(child).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=LegalStatusChangeSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=LegalStatusChangeInputSerializer,
+        responses={201: LegalStatusChangeSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="legal-status-changes")
+    def legal_status_changes(self, request: Request, pk=None) -> Response:
+        """Changes of legal status within the child's periods of care. POST records one in
+        the open period (the child's team, as on the page)."""
+        child = self.get_object()
+        if request.method == "GET":
+            changes = child.legal_status_changes.order_by("start_date", "id")
+            return Response(LegalStatusChangeSerializer(changes, many=True).data)
+        require(selectors.user_can_edit_case(request.user, child))
+        serializer = LegalStatusChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        period = selectors.open_period_of_care(child)
+        if period is None:
+            raise ValidationError({"start_date": "The child is not looked after."})
+        change = services.legal_status_change_record(
+            period=period, recorded_by=request.user, **serializer.validated_data
+        )
+        return Response(LegalStatusChangeSerializer(change).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=AssessmentBeforeRecordsInputSerializer,
+        responses={201: AssessmentBeforeRecordsSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="assessment-before-records")
+    def assessment_before_records(self, request: Request, pk=None) -> Response:
+        """The child's last statutory health assessment before our records began (a period
+        of care imported part-way): the review clock follows it. The child's team."""
+        from apps.assessments.services import assessment_before_records_record
+
+        child = self.get_object()
+        require(selectors.user_can_edit_case(request.user, child))
+        serializer = AssessmentBeforeRecordsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = assessment_before_records_record(
+            child=child, recorded_by=request.user, **serializer.validated_data
+        )
+        return Response(
+            AssessmentBeforeRecordsSerializer(assessment).data, status=status.HTTP_201_CREATED
+        )
+
 
 class PeriodOfCareViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Periods of care. POST records an entry to care, which starts the IHA clock."""
+
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = PeriodOfCare
 
     serializer_class = PeriodOfCareSerializer
     filterset_fields = ["child", "legal_status"]

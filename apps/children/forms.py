@@ -106,3 +106,46 @@ class LegalStatusChangeForm(GovukForm):
 class LeaveCareForm(GovukForm):
     end_date = forms.DateField(label="Date the child ceased to be looked after", widget=DateInput())
     reason_end = forms.ChoiceField(label="Reason", choices=_blank(ReasonEpisodeCeased.choices))
+
+
+class ChildrenAllocateForm(GovukForm):
+    """Children of the LA to move into one team. The choices are the children the user may
+    allocate (selectors.children_to_allocate) and the LA's teams."""
+
+    children = forms.ModelMultipleChoiceField(
+        label="Children",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one child."},
+    )
+    team = forms.ModelChoiceField(
+        label="Team",
+        queryset=None,
+        empty_label="",
+        help_text="The team the chosen children move into",
+        error_messages={"required": "Choose the team.", "invalid_choice": "Choose the team."},
+    )
+
+    def __init__(self, *args, children, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].queryset = children
+        self.fields["children"].error_messages["invalid_choice"] = "Choose children from the list."
+        self.fields["team"].queryset = teams
+
+
+class AssessmentBeforeRecordsForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="Kind of assessment",
+        choices=[
+            ("", ""),
+            ("IHA", "Initial health assessment"),
+            ("RHA", "Review health assessment"),
+        ],
+    )
+    held_on = forms.DateField(label="Date the assessment was held", widget=DateInput())
+    held_by_provider = forms.CharField(
+        label="Who held it",
+        required=False,
+        max_length=200,
+        help_text="The health provider or clinic, as written in the records you hold",
+    )

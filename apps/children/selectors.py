@@ -44,7 +44,12 @@ def child_scope(user: User | None) -> Q | None:
     if not user.role or user.organisation_id is None:
         return None
     organisation = user.organisation
-    if user.role in TEAM_ROLES:
+    awaiting_allocation = Q(team__isnull=True, responsible_la_id=user.organisation_id)
+    if user.role == Role.TEAM_MANAGER:
+        # Their team's children, and the LA's children with no team yet (an SSDA903 import
+        # brings children with none): someone must be able to take them into a team.
+        return Q(team_id=user.team_id) | awaiting_allocation if user.team_id else None
+    if user.role == Role.SOCIAL_WORKER:
         return Q(team_id=user.team_id) if user.team_id else None
     if user.role == Role.PERFORMANCE_MANAGER:
         return Q(responsible_la_id=user.organisation_id)
@@ -58,7 +63,11 @@ def child_scope(user: User | None) -> Q | None:
             OrganisationKind.PROVIDER: _provider_scope(user),
             OrganisationKind.COMMISSIONER: _commissioner_scope(user),
         }[organisation.kind]
-    # Admins manage users, organisations and policies, not children's records.
+    if user.role == Role.ADMIN and organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        # An LA's admins manage users, teams and policies, and allocate the children that
+        # have no team; the case records of allocated children are the teams'.
+        return awaiting_allocation
+    # Other admins manage users, organisations and policies, not children's records.
     return None
 
 
@@ -78,6 +87,35 @@ def user_can_edit_case(user: User, child: Child) -> bool:
     if user.is_superuser:
         return True
     return user.role in TEAM_ROLES and user.team_id is not None and child.team_id == user.team_id
+
+
+def user_can_allocate_team(user: User, child: Child) -> bool:
+    """Who may move a child into a team (DOMAIN.md 9): an LA admin or a team manager of the
+    child's responsible LA. The caller has already checked that the user sees the child."""
+    if user.is_superuser:
+        return True
+    return (
+        user.role in {Role.TEAM_MANAGER, Role.ADMIN}
+        and user.organisation_id is not None
+        and user.organisation_id == child.responsible_la_id
+    )
+
+
+def children_to_allocate(user: User) -> QuerySet[Child]:
+    """The children the user may move between teams: those they see, of their own LA."""
+    if user.is_superuser:
+        return children_visible_to(user)
+    if user.role not in {Role.TEAM_MANAGER, Role.ADMIN} or user.organisation_id is None:
+        return Child.objects.none()
+    return children_visible_to(user).filter(responsible_la_id=user.organisation_id)
+
+
+def teams_for_allocation(user: User, la_id: int | None = None):
+    """The teams a child of the user's LA may be moved into."""
+    from apps.accounts.models import Team
+
+    la_id = la_id or user.organisation_id
+    return Team.objects.filter(organisation_id=la_id).order_by("name")
 
 
 def user_can_create_children(user: User) -> bool:

@@ -114,3 +114,26 @@ def organisation_by_code(kind: str) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
         slug_field="code", queryset=Organisation.objects.filter(kind=kind)
     )
+
+
+class ChildTeamSerializer(serializers.Serializer):
+    """Move a child into a team of its responsible local authority."""
+
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="For optimistic concurrency"
+    )
+
+
+class LegalStatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        from apps.children.models import LegalStatusChange
+
+        model = LegalStatusChange
+        fields = ["id", "child", "period_of_care", "start_date", "legal_status"]
+        read_only_fields = fields
+
+
+class LegalStatusChangeInputSerializer(serializers.Serializer):
+    start_date = serializers.DateField(help_text="The date the legal status changed")
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices)

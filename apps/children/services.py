@@ -179,6 +179,42 @@ def child_update(
     return child
 
 
+@transaction.atomic
+def child_team_change(
+    *, child: Child, team: Team, changed_by: User, expected_version: int | None = None
+) -> Child:
+    """Move a child into a team of its responsible LA (allocation of an imported child, or
+    a transfer). The allocated worker stays only if they are in the new team. Kept in the
+    child's history."""
+    child = _lock_child(child)
+    check_version(child, expected_version)
+    if team is None:
+        raise ValidationError({"team": "Choose the team."})
+    if team.organisation_id != child.responsible_la_id:
+        raise ValidationError({"team": "The team must belong to the child's local authority."})
+    if child.team_id == team.pk:
+        return child
+    child.team = team
+    if child.allocated_worker_id and child.allocated_worker.team_id != team.pk:
+        child.allocated_worker = None
+    child._history_user = changed_by
+    bump_version(child)
+    save_with_constraints(child)
+    return child
+
+
+@transaction.atomic
+def children_team_allocate(*, children: list[Child], team: Team, changed_by: User) -> list[Child]:
+    """Move several children into one team, all or none."""
+    if not children:
+        raise ValidationError({"children": "Choose at least one child."})
+    # Locked in id order, so two allocations of overlapping children queue behind each other.
+    return [
+        child_team_change(child=child, team=team, changed_by=changed_by)
+        for child in sorted(children, key=lambda c: c.pk)
+    ]
+
+
 def _on_clock_inputs_changed(child: Child) -> None:
     """Dates of birth, care and placements drive the health clocks: recompute after commit."""
     from apps.assessments.services import clocks_changed

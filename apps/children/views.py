@@ -1,18 +1,24 @@
 """Pages for children: find, record a new child with entry to care, the child page, and the
 social worker's case forms. Every page starts from children_visible_to: other children are 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from apps.accounts.models import OrganisationKind, Role
 from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
+from apps.audit.records import about
 from apps.children import selectors, services
 from apps.children.forms import (
+    AssessmentBeforeRecordsForm,
+    ChildrenAllocateForm,
     EntryToCareForm,
     LeaveCareForm,
     LegalStatusChangeForm,
@@ -123,6 +129,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = visible_child(request, pk)
     assessments = list(
@@ -151,6 +158,13 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": child_timeline(child),
             "history": child_history(child),
             "can_edit": selectors.user_can_edit_case(request.user, child),
+            "can_allocate": selectors.user_can_allocate_team(request.user, child),
+            # A period imported part-way with nothing on record: the last assessment before
+            # our records starts the reviews.
+            "needs_assessment_before_records": bool(periods)
+            and periods[0].end_date is None
+            and periods[0].reason_new_episode != "S"
+            and not any(a.held_on or a.declined_on for a in assessments),
             "can_record_health": child_can_receive_health_records(request.user, child),
             "is_nurse": request.user.role == "LAC_NURSE",
         },
@@ -158,6 +172,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = editable_child(request, pk)
     return form_page(
@@ -174,6 +189,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A child who left care comes back: a new period of care starts a new IHA clock."""
     child = editable_child(request, pk)
@@ -202,6 +218,7 @@ def _in_care(request: HttpRequest, pk: int):
 
 
 @login_required
+@about(Child)
 def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
     child, period = _in_care(request, pk)
     return form_page(
@@ -221,6 +238,7 @@ def legal_status_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
     child, period = _in_care(request, pk)
     return form_page(
@@ -232,4 +250,93 @@ def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
         success_url=reverse("child-detail", args=[child.pk]),
         success_message="Leaving care recorded.",
         back_url=reverse("child-detail", args=[child.pk]),
+    )
+
+
+@login_required
+@about(Child)
+def assessment_before_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """The last statutory health assessment before our records, for a child whose period
+    of care was imported part-way: the review clock follows it."""
+    from apps.assessments.services import assessment_before_records_record
+
+    child, period = _in_care(request, pk)
+    return form_page(
+        request,
+        form_class=AssessmentBeforeRecordsForm,
+        title="Record the last health assessment before our records",
+        caption=child.full_name,
+        intro=f"The child's period of care began before our records (the first episode on "
+        f"record starts {period.start_date:%d/%m/%Y}). Record the last statutory health "
+        "assessment held before then, from the records you hold: the next review is due 6 "
+        "months after it if the child was under 5 that day, otherwise 12 months after.",
+        run=lambda data: assessment_before_records_record(
+            child=child, recorded_by=request.user, **data
+        ),
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Assessment recorded. The review health assessment clock has started.",
+        back_url=reverse("child-detail", args=[child.pk]),
+    )
+
+
+@login_required
+def children_allocate(request: HttpRequest) -> HttpResponse:
+    """Move children of the LA into a team: those an import brought with no team, or a
+    team's children chosen here. LA admins and team managers of the LA; anyone else 404."""
+    user = request.user
+    if not user.is_superuser and not (
+        user.role in {Role.TEAM_MANAGER, Role.ADMIN}
+        and user.organisation is not None
+        and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
+    ):
+        raise Http404
+    allowed = selectors.children_to_allocate(user).select_related("team")
+    teams = selectors.teams_for_allocation(user)
+    show = request.GET.get("show", "unallocated")
+    if show == "unallocated":
+        listed = allowed.filter(team__isnull=True)
+    elif show.isdigit() and teams.filter(pk=show).exists():
+        listed = allowed.filter(team_id=int(show))
+    else:
+        show, listed = "all", allowed
+    form = ChildrenAllocateForm(
+        request.POST if request.method == "POST" else None, children=allowed, teams=teams
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moved = services.children_team_allocate(
+                    children=list(form.cleaned_data["children"]),
+                    team=form.cleaned_data["team"],
+                    changed_by=user,
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                team = form.cleaned_data["team"]
+                messages.success(
+                    request,
+                    f"{len(moved)} child{'ren' if len(moved) != 1 else ''} moved to {team.name}.",
+                )
+                return redirect(f"{reverse('children-allocate')}?show={show}")
+        status = 400
+    chosen = {str(v) for v in (form["children"].value() or [])}
+    if request.method == "GET" and request.GET.get("child"):
+        chosen.add(request.GET["child"])
+    page = Paginator(listed.order_by("last_name", "first_name", "pk"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "children/allocate.html",
+        {
+            "form": form,
+            "page": page,
+            "show": show,
+            "teams": teams,
+            "chosen": chosen,
+            "unallocated_count": allowed.filter(team__isnull=True).count(),
+        },
+        status=status,
     )

@@ -14,8 +14,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 
+from apps.accounts.middleware import requires_two_factor
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.accounts.services import organisation_upsert, team_upsert, user_upsert
+from apps.accounts.tokens import enrolment_code_set
 from apps.children.services import child_create, period_of_care_end, period_of_care_start
 from apps.core.codes import Ethnicity
 from apps.core.working_days import age_on, date_of_age
@@ -254,7 +256,7 @@ class DemoSummary:
     children: int
 
 
-def load_organisations(password: str) -> dict[str, Organisation]:
+def load_organisations(password: str, enrolment_code: str = "DEMO2FAX") -> dict[str, Organisation]:
     spec = json.loads(FIXTURE.read_text())
     orgs: dict[str, Organisation] = {}
     for la in spec["local_authorities"]:
@@ -280,7 +282,7 @@ def load_organisations(password: str) -> dict[str, Organisation]:
             if item.get("team")
             else None
         )
-        user_upsert(
+        user = user_upsert(
             username=item["username"],
             password=password,
             role=item["role"],
@@ -290,6 +292,10 @@ def load_organisations(password: str) -> dict[str, Organisation]:
             last_name=item["last_name"],
             is_staff=item.get("is_staff", False),
         )
+        if requires_two_factor(user):
+            # Demo only: a known enrolment code (README), where a real administrator issues
+            # a random one and gives it to the user out of band.
+            enrolment_code_set(user=user, code=enrolment_code, days=365)
     return orgs
 
 

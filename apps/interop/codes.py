@@ -71,6 +71,10 @@ COLUMNS: dict[str, list[str]] = {
     ],
 }
 # The tables we read. OC2 is derived from health records and is export-only.
+# Columns an LA's own extract may add to a DfE table. TEAM: the team the child is allocated
+# to, as the team's name is recorded here (not a DfE item, so never exported).
+OPTIONAL_COLUMNS: dict[str, list[str]] = {HEADER: ["TEAM"]}
+
 IMPORT_TABLES = [HEADER, EPISODES, UASC, AD1, PLACED_ADOPTION]
 EXPORT_TABLES = [HEADER, EPISODES, UASC, OC2, AD1, PLACED_ADOPTION]
 FILE_NAMES = {

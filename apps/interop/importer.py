@@ -11,8 +11,12 @@ Writes are in bulk (with their history rows) inside ``recompute_deferred()``, so
 clocks of the children that changed are recomputed once each, in the same transaction.
 
 The 903 holds no names, NHS number, team or area of placement: children new to us get a
-placeholder name ("Child" and their reference) and no team, and their placements the
-importing LA as area, for the LA to complete.
+placeholder name ("Child" and their reference), and their placements the importing LA as
+area, for the LA to complete. A child's team comes from the LA's own TEAM column when its
+Header extract has one (the team's name as recorded here), else from the default team
+chosen for the import; either is given only to children with no team yet, so an import
+never undoes an allocation made here. Children left with no team are listed for allocation
+(apps.children.views.children_allocate).
 """
 
 from collections import defaultdict
@@ -24,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from apps.accounts.models import Organisation, OrganisationKind, User
+from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.adoption.services import CASE_EDITABLE_FIELDS
 from apps.children.models import Child, LegalStatusChange, PeriodOfCare
 from apps.core.codes import ADOPTION_PLACEMENTS
@@ -250,12 +254,19 @@ def import_903(
     imported_by: User | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    default_team: Team | None = None,
 ) -> ImportReport:
-    """Check every file, then (only when all are clean) apply them in one transaction."""
+    """Check every file, then (only when all are clean) apply them in one transaction.
+    ``default_team``: the team for children the files give no team (and who have none)."""
     report = ImportReport()
     today = today or local_today()
     if local_authority.kind != OrganisationKind.LOCAL_AUTHORITY:
         report.errors.append(RowError("", 0, "", "Import into a local authority only"))
+        return report
+    if default_team is not None and default_team.organisation_id != local_authority.pk:
+        report.errors.append(
+            RowError("", 0, "team", f"The default team is not a team of {local_authority.name}")
+        )
         return report
     parsed: dict[str, list] = {}
     for upload in files:
@@ -278,7 +289,9 @@ def import_903(
     # problem; a child with a rejected episode row is left out of the sequence checks (its
     # remaining episodes would only show knock-on errors).
     skip = {e.child for e in report.errors if e.table == codes.EPISODES}
-    plan = _Plan(local_authority, parsed, report.errors, skip_episodes_of=skip)
+    plan = _Plan(
+        local_authority, parsed, report.errors, skip_episodes_of=skip, default_team=default_team
+    )
     plan.check()
     if report.errors:
         return report
@@ -306,8 +319,14 @@ class _Plan:
         parsed: dict[str, list],
         errors: list[RowError],
         skip_episodes_of: set[str] = frozenset(),
+        default_team: Team | None = None,
     ) -> None:
         self.la = la
+        self.default_team = default_team
+        # The LA's teams by name, for the LA's own TEAM column (names are unique in an LA).
+        self.teams: dict[str, Team] = {
+            t.name.casefold(): t for t in Team.objects.filter(organisation=la)
+        }
         self.skip_episodes_of = skip_episodes_of
         self.errors = errors
         self.headers: list[HeaderRow] = parsed.get(codes.HEADER, [])
@@ -370,6 +389,15 @@ class _Plan:
                 )
                 continue
             self.header_by_child[row.child] = row
+            if row.team and row.team.casefold() not in self.teams:
+                self._error(
+                    codes.HEADER,
+                    row.row,
+                    "TEAM",
+                    f"No team '{row.team}' in {self.la.name}: give the team's name as it "
+                    "is recorded here, or leave it blank",
+                    row.child,
+                )
         seen_uasc: dict[str, int] = {}
         for row in self.uasc:
             if row.child in seen_uasc:
@@ -653,17 +681,21 @@ class _Plan:
                 "mother_child_dob": row.mother_child_dob,
             }
             child = self.children.get(row.child)
+            team = self.teams[row.team.casefold()] if row.team else self.default_team
             if child is None:
                 child = Child(
                     responsible_la=self.la,
                     la_child_id=row.child,
                     first_name="Child",
                     last_name=row.child,
+                    team=team,
                     **values,
                 )
                 new_children.append(child)
                 self.children[row.child] = child
             else:
+                if child.team_id is None and team is not None:
+                    values["team"] = team
                 writer.update(child, values)
         for row in self.uasc:
             child = self.children[row.child]

@@ -47,6 +47,8 @@ class HeaderRow:
     upn: str
     is_mother: bool | None
     mother_child_dob: date | None
+    # The LA's own TEAM column, when its extract has one (codes.OPTIONAL_COLUMNS).
+    team: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,13 @@ class _Errors:
 def identify_table(columns: list[str]) -> tuple[str | None, str]:
     """The 903 table with exactly these columns, or None and what is wrong."""
     for table, expected in codes.COLUMNS.items():
-        if set(columns) == set(expected) and len(columns) == len(expected):
+        optional = set(codes.OPTIONAL_COLUMNS.get(table, []))
+        given = [c for c in columns if c not in optional]
+        if (
+            set(given) == set(expected)
+            and len(given) == len(expected)
+            and len(columns) == len(set(columns))
+        ):
             if table not in codes.IMPORT_TABLES:
                 return None, (
                     f"This is the {table} table; only {', '.join(codes.IMPORT_TABLES)} "
@@ -141,7 +149,8 @@ def identify_table(columns: list[str]) -> tuple[str | None, str]:
         return None, f"Duplicate column(s): {', '.join(duplicates)}"
     best = max(codes.IMPORT_TABLES, key=lambda t: len(set(columns) & set(codes.COLUMNS[t])))
     missing = [c for c in codes.COLUMNS[best] if c not in columns]
-    unexpected = [c for c in columns if c not in codes.COLUMNS[best]]
+    allowed = set(codes.COLUMNS[best]) | set(codes.OPTIONAL_COLUMNS.get(best, []))
+    unexpected = [c for c in columns if c not in allowed]
     parts = []
     if missing:
         parts.append(f"missing {', '.join(missing)}")
@@ -319,7 +328,10 @@ def check_header(record: dict, line: int, errors: list[RowError], today: date) -
         e.add("MC_DOB", "Before the mother's own date of birth")
     if e.count:
         return None
-    return HeaderRow(line, child, sex, date_of_birth, ethnicity, upn, is_mother, mother_child_dob)
+    team = " ".join(record.get("TEAM", "").split())
+    return HeaderRow(
+        line, child, sex, date_of_birth, ethnicity, upn, is_mother, mother_child_dob, team
+    )
 
 
 def check_episode(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import OrganisationKind, Role, User
-from apps.children.selectors import children_visible_to
+from apps.children.selectors import children_visible_to, teams_for_allocation
 from apps.core.services import today
 from apps.interop.importer import import_903
 from apps.interop.reading import ImportFile
@@ -62,10 +62,24 @@ def import_903_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _local_authority_user(user, {Role.ADMIN, Role.PERFORMANCE_MANAGER}):
         raise Http404
-    context = {"organisation": user.organisation, "report": None, "problem": ""}
+    teams = list(teams_for_allocation(user))
+    context = {
+        "organisation": user.organisation,
+        "report": None,
+        "problem": "",
+        "problem_field": "files",
+        "teams": teams,
+        "chosen_team": "",
+    }
     if request.method == "POST":
         uploads = request.FILES.getlist("files")
-        if not uploads:
+        chosen = request.POST.get("default_team", "")
+        context["chosen_team"] = chosen
+        default_team = next((t for t in teams if str(t.pk) == chosen), None)
+        if chosen and default_team is None:
+            context["problem"] = "Choose a team of your local authority, or none."
+            context["problem_field"] = "default_team"
+        elif not uploads:
             context["problem"] = "Choose the 903 CSV files to import."
         elif sum(f.size for f in uploads) > MAX_UPLOAD_BYTES:
             context["problem"] = "The files are too large to import here: use manage.py import_903."
@@ -75,5 +89,6 @@ def import_903_page(request: HttpRequest) -> HttpResponse:
                 files=[ImportFile(f.name, f, f.size) for f in uploads],
                 imported_by=user,
                 today=today(),
+                default_team=default_team,
             )
     return render(request, "interop/import.html", context)

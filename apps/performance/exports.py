@@ -105,7 +105,7 @@ def scorecard_table(card: Scorecard) -> Table:
         "Direction of travel",
         "Including UASC",
         "Excluding UASC",
-        "UASC difference",
+        "Effect of excluding UASC",
     ]
 
     def rows() -> Iterator[list]:

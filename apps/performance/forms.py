@@ -57,9 +57,7 @@ class ScorecardForm(_ReportForm):
     )
     uasc = forms.CharField(label="Unaccompanied asylum-seeking children", required=False)
     breakdown = forms.CharField(label="Break down by", required=False)
-    show_uasc_effect = forms.BooleanField(
-        label="Show the effect of UASC (including versus excluding)", required=False
-    )
+    show_uasc_effect = forms.BooleanField(label="Show the effect of excluding UASC", required=False)
 
     def clean_month(self) -> date:
         return _checked(checks.check_month, self.cleaned_data.get("month"), self.today)

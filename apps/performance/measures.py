@@ -21,10 +21,14 @@ The definitions (also in each KPI's definition text, seeded by migration 0002):
   required"; numerator: declined by the young person.
 - HA_IN_DATE: children in care on the snapshot date who entered 20+ working days before it
   (their IHA is due); numerator: none of the IHA/RHA clocks of that period of care is
-  overdue on the snapshot date (due before it, not held, declined or not required by it).
+  overdue on the snapshot date (due before it, not held, declined or not required by it)
+  AND the child has an assessment on record (an IHA or RHA held or declined by the
+  snapshot, including the last one before our records). A child with no assessment on
+  record (a period imported part-way, with nothing recorded) is counted as not in date.
 - DENTAL_IN_DATE: children in care on the snapshot date; numerator: a dental check in the
   12 months to the snapshot (the LA's interval), or none ever and the first not yet due
-  (3 months after entry).
+  (3 months after entry, for a period recorded from its start: a period imported part-way
+  does not start on the entry to care, so with no check on record it is not in date).
 - HEALTH_HISTORY_18: children who turned 18 in the month and were looked after at some
   time in it; numerator: a health history provided on or before the month end.
 - RHA_BY_DUE_0_5 / RHA_BY_DUE_5_18: required RHAs due in the window, by age on the due
@@ -298,17 +302,29 @@ def iha_declined(context: Context, window: Window) -> Measure:
     )
 
 
+def _assessed_by(on: date):
+    """Children with an IHA or RHA held or declined on or before ``on``, including the last
+    one before our records."""
+    return Assessment.objects.filter(Q(held_on__lte=on) | Q(declined_on__lte=on)).values("child_id")
+
+
 def health_assessments_in_date(context: Context, window: Window) -> Measure:
     on = window.end
     entered_by = latest_entry_due_by(
         on, context.policy.iha_completion_working_days, context.calendar
     )
     overdue = _overdue_on(on)
+    # A child with no assessment on record is not in date: a period imported part-way has
+    # no IHA clock to be overdue, and would otherwise count as in date for want of any.
+    # Each period has exactly one IHA row (the recompute creates it with the period, even
+    # when it is "not required"), which stands for the period here and among the failures,
+    # so the drill-down and the scorecard's count agree.
+    unassessed = Q(kind="IHA") & ~Q(child_id__in=_assessed_by(on))
     return Measure(
         model=PeriodOfCare,
         child="child__",
         rows=_in_care_on(on) & Q(start_date__lte=entered_by),
-        met=~Q(pk__in=Assessment.objects.filter(overdue).values("period_of_care_id")),
+        met=~Q(pk__in=Assessment.objects.filter(overdue | unassessed).values("period_of_care_id")),
         age_on=on,
         legal_status="legal_status",
         # The same count in the scorecard's one scan of the assessments: periods of the
@@ -316,7 +332,7 @@ def health_assessments_in_date(context: Context, window: Window) -> Measure:
         failures=Failures(
             model=Assessment,
             child="child__",
-            rows=overdue
+            rows=(overdue | unassessed)
             & _in_care_on(on, "period_of_care__")
             & Q(period_of_care__start_date__lte=entered_by),
             key="period_of_care_id",
@@ -336,8 +352,11 @@ def dental_in_date(context: Context, window: Window) -> Measure:
     # Only recent entrants can have a first check not yet due: the (indexed) probe for
     # "no check at all" runs for those rows alone, after the cheap date test.
     any_before = DentalCheck.objects.filter(child_id=OuterRef("child_id"), checked_on__lte=on)
+    # Only for a period recorded from its start: the start of a period imported part-way is
+    # not the entry to care, so the first check may be long overdue.
     first_not_yet_due = Q(
-        start_date__gte=earliest_still_in_date(on, policy.dental_first_due_months)
+        start_date__gte=earliest_still_in_date(on, policy.dental_first_due_months),
+        reason_new_episode="S",
     ) & ~Q(Exists(any_before))
     return Measure(
         model=PeriodOfCare,

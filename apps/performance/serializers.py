@@ -116,7 +116,13 @@ class UascEffectOut(serializers.Serializer):
     including = FigureOut()
     excluding = FigureOut()
     uasc_only = FigureOut()
-    difference = _result_field(help_text="Result including UASC minus result excluding UASC.")
+    difference = _result_field(
+        help_text=(
+            "Effect of excluding UASC: the result excluding UASC minus the result including "
+            "UASC, as in the published Kent scorecard's 'Impact of UASC' table (including "
+            "50.0, excluding 62.8 gives +12.8)."
+        )
+    )
 
 
 class BreakdownRowOut(serializers.Serializer):

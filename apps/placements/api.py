@@ -29,6 +29,9 @@ class PlacementFilter(django_filters.FilterSet):
 class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Placements. POST starts a placement and ends the child's current one that day."""
 
+    # The access log finds the child of the record this view's pk names.
+    access_record_model = Placement
+
     serializer_class = PlacementSerializer
     filterset_class = PlacementFilter
     ordering_fields = ["start_date", "id"]

@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -99,7 +98,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.PasswordBackend",
+    "apps.accounts.oidc.backend.ProviderBackend",
 ]
 
 # Brute force: 5 failures for one username from one address lock that pair for 15 minutes.
@@ -177,7 +177,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous caller gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Hashed, expiring, scoped tokens (apps.accounts.tokens), not DRF's plain-text ones.
+        "apps.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -206,6 +207,7 @@ SPECTACULAR_SETTINGS = {
         "ImmunisationStatusEnum": "apps.assessments.models.records.ImmunisationStatus",
         "BreachReasonEnum": "apps.assessments.models.assessment.REASON_CHOICES",
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
+        "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
     },
 }
 
@@ -252,6 +254,9 @@ EXPORT_JOB_MAX_ATTEMPTS = 3
 BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/celery-beat-heartbeat")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
+# The demo's two-factor roles enrol their authenticator app with this code (a real
+# administrator issues a random one per user from the admin).
+DEMO_ENROLMENT_CODE = env("DEMO_ENROLMENT_CODE", default="DEMO2FAX")
 # Absolute address of the app, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lac-health@localhost")
@@ -264,3 +269,5 @@ LOGGING = {
     # Eager tasks log every run at INFO; that drowns the useful lines.
     "loggers": {"celery": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+from .oidc import *  # noqa: E402, F403

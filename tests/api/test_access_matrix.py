@@ -3,6 +3,7 @@ child of another LA, against the expected allow / deny table (DOMAIN.md 9)."""
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -276,3 +277,28 @@ def test_schema_and_docs_are_served(api, cast, role):
     assert docs.status_code == 200
     assert b"swagger-ui" in docs.content
     assert b"cdn" not in docs.content.lower()
+
+
+def test_schema_documents_the_override_author_and_time_as_read_only(api, cast):
+    schema = api(cast.manager).get("/api/schema/?format=json").json()
+    breach = schema["components"]["schemas"]["Breach"]["properties"]
+    assert breach["overridden_at"]["format"] == "date-time"
+    assert breach["overridden_at"]["readOnly"] and breach["overridden_by"]["readOnly"]
+    author = schema["components"]["schemas"]["OverrideAuthor"]["properties"]
+    assert set(author) == {"username", "display_name"}
+
+
+def test_every_link_in_the_api_root_is_an_api_endpoint(api, cast):
+    client = api(cast.performance_manager)
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert root.status_code == 200
+    links = root.json()
+    assert links["children"] == "http://testserver/api/v1/children/"
+    assert len(links) >= 9
+    for name, url in links.items():
+        path = urlsplit(url).path
+        assert path.startswith("/api/v1/"), (name, url)
+        response = client.get(path, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, (name, url)
+        assert response["Content-Type"].startswith("application/json"), (name, url)
+        assert "results" in response.json(), (name, url)

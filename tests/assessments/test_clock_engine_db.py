@@ -195,6 +195,53 @@ def test_carer_cancellation_then_late_assessment_charges_the_la(on, cast, child,
     assert list(iha.appointments.values_list("outcome", flat=True)) == ["CANCELLED", "ATTENDED"]
 
 
+def test_health_cancelled_in_time_then_carer_cancelled_late_charges_health_and_names_both(
+    on, cast, child, api
+):
+    iha = iha_of(enter_care(on, cast, child, ENTRY))
+    iha = send_request(on, cast, iha, date(2025, 12, 22))
+    admin = api(cast.health_admin_a)
+
+    def book(day: str, booked_on: date) -> int:
+        with on(booked_on):
+            response = admin.post(
+                f"/api/v1/assessments/{iha.pk}/book/",
+                {"appointment_date": day, "booked_on": booked_on.isoformat()},
+                format="json",
+            )
+        assert response.status_code == 200, response.json()
+        return next(a["id"] for a in response.json()["appointments"] if a["outcome"] == "BOOKED")
+
+    def cancel(appointment_id: int, by: str, recorded_on: date) -> None:
+        with on(recorded_on):
+            response = admin.post(
+                f"/api/v1/assessments/{iha.pk}/record-outcome/",
+                {
+                    "appointment": appointment_id,
+                    "outcome": "CANCELLED",
+                    "cancelled_by": by,
+                    "recorded_on": recorded_on.isoformat(),
+                },
+                format="json",
+            )
+        assert response.status_code == 200, response.json()
+
+    cancel(book("2026-01-15", date(2026, 1, 5)), "HEALTH", date(2026, 1, 14))
+    cancel(book("2026-01-26", date(2026, 1, 14)), "CARER", date(2026, 1, 23))
+    book("2026-01-28", date(2026, 1, 23))
+    iha = hold(on, cast, iha, date(2026, 1, 28))
+
+    assert iha.status == "BREACHED"
+    assert (iha.breach_party, iha.breach_reason) == ("HEALTH", "HEALTH_CANCELLED")
+    with time_machine.travel(date(2026, 1, 28), tick=False):
+        body = api(cast.social_worker).get(f"/api/v1/assessments/{iha.pk}/").json()
+    assert body["breach"]["rule"] == (
+        "Request complete in time; health cancelled the appointment of 15 January 2026. "
+        "Health cancelled the appointment of 15 January 2026 (in time); "
+        "the carer cancelled the appointment of 26 January 2026 (after the deadline)."
+    )
+
+
 def test_request_complete_only_after_its_deadline_charges_the_la(on, cast, child):
     iha = iha_of(enter_care(on, cast, child, ENTRY))
     with on(date(2025, 12, 22)):

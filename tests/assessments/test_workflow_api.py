@@ -7,16 +7,19 @@ commits, so the steps whose resulting status a test reads run inside
 ``django_capture_on_commit_callbacks(execute=True)`` (the ``committed`` fixture).
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import Role
 from apps.assessments import services
 from apps.assessments.models import Assessment
 from apps.children import services as children_services
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +265,100 @@ def test_override_with_a_note_keeps_the_author_and_the_previous_values_in_histor
     assert (iha.breach_party, iha.breach_reason) == ("LA", "LATE_REQUEST")
     latest = iha.history.latest()
     assert (latest.override_party, latest.overridden_by_id) == ("HEALTH", cast.manager.pk)
+
+
+def test_override_shows_who_overrode_and_when_in_the_detail_and_the_list(api, cast, committed):
+    cast.manager.first_name, cast.manager.last_name = "Priya", "Shah"
+    cast.manager.save()
+    with committed():
+        iha = held(
+            cast, requested(cast, new_iha(cast), sent_on=date(2026, 1, 2)), date(2026, 1, 23)
+        )
+    with time_machine.travel(datetime(2026, 2, 2, 14, 30, tzinfo=UTC), tick=False):
+        response = post(
+            api(cast.manager),
+            iha,
+            "override-breach",
+            {"party": "HEALTH", "reason": "CLINICAL_CAPACITY", "note": "No clinic slots"},
+        )
+    assert response.status_code == 200
+    reader = api(cast.performance_manager)
+    detail = reader.get(f"/api/v1/assessments/{iha.pk}/").json()["breach"]
+    listed = next(
+        row["breach"]
+        for row in reader.get("/api/v1/assessments/").json()["results"]
+        if row["id"] == iha.pk
+    )
+    for breach in (response.json()["breach"], detail, listed):
+        assert breach["overridden_by"] == {"username": "manager", "display_name": "Priya Shah"}
+        assert datetime.fromisoformat(breach["overridden_at"]) == datetime(
+            2026, 2, 2, 14, 30, tzinfo=UTC
+        )
+
+
+def test_override_author_without_a_full_name_is_shown_by_username(api, cast, committed):
+    cast.designated.first_name = cast.designated.last_name = ""
+    cast.designated.save()
+    with committed():
+        iha = held(cast, requested(cast, new_iha(cast)), date(2026, 1, 23))
+    response = post(api(cast.designated), iha, "override-breach", {"party": "LA", "note": "Moved"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["breach"]["overridden_by"] == {
+        "username": "designated",
+        "display_name": "designated",
+    }
+
+
+def test_breach_not_overridden_has_no_author_or_time(api, cast, committed):
+    with committed():
+        iha = held(
+            cast, requested(cast, new_iha(cast), sent_on=date(2026, 1, 2)), date(2026, 1, 23)
+        )
+    breach = api(cast.social_worker).get(f"/api/v1/assessments/{iha.pk}/").json()["breach"]
+    assert (breach["overridden"], breach["overridden_by"], breach["overridden_at"]) == (
+        False,
+        None,
+        None,
+    )
+
+
+def test_override_authors_are_not_fetched_one_query_per_assessment(api, cast, committed):
+    def overridden_breaches(count: int) -> None:
+        for _ in range(count):
+            with committed():
+                iha = held(
+                    cast,
+                    requested(cast, new_iha(cast), sent_on=date(2026, 1, 2)),
+                    date(2026, 1, 23),
+                )
+            # A different author each time, so a per-row fetch would show in the count.
+            services.breach_override(
+                assessment=iha,
+                party="HEALTH",
+                reason="",
+                note="Reviewed",
+                overridden_by=UserFactory(role=Role.TEAM_MANAGER, organisation=cast.our_la),
+            )
+
+    reader = api(cast.performance_manager)
+
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = reader.get("/api/v1/assessments/")
+        assert response.status_code == 200
+        authors = {
+            row["breach"]["overridden_by"]["username"]
+            for row in response.json()["results"]
+            if row["breach"] and row["breach"]["overridden"]
+        }
+        return len(captured.captured_queries), len(authors)
+
+    overridden_breaches(1)
+    few, few_authors = list_queries()
+    overridden_breaches(4)
+    many, many_authors = list_queries()
+    assert (few_authors, many_authors) == (1, 5)
+    assert many == few
 
 
 def test_health_reason_recorded_after_a_breach_replaces_no_reason_given(api, cast, committed):

@@ -180,3 +180,14 @@ def test_import_command_lists_every_rejected_row_and_fails(cast, tmp_path):
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_903", str(bad), la="886", quiet_progress=True)
     assert not Child.objects.exists()
+
+
+def test_export_command_help_names_every_file_it_writes():
+    from apps.interop import codes
+    from apps.interop.management.commands.export_903 import Command
+
+    help_text = " ".join(Command().create_parser("manage.py", "export_903").format_help().split())
+    assert "Header, Episodes, UASC, OC2, AD1 and PlacedAdoption CSV files" in help_text
+    assert codes.EXPORT_TABLES == ["Header", "Episodes", "UASC", "OC2", "AD1", "PlacedAdoption"]
+    assert "No AD1" not in help_text
+    assert "no adoption data model" not in help_text

@@ -139,7 +139,8 @@ def test_uasc_included_excluded_and_only_with_the_difference(cast, ihas):
     assert figures(r.uasc.including) == (5, 6, D("83.3"))
     assert figures(r.uasc.excluding) == (4, 5, D("80.0"))
     assert figures(r.uasc.uasc_only) == (1, 1, D("100.0"))
-    assert r.uasc.difference == D("3.3")
+    # Excluding minus including (the published convention): 80.0 - 83.3.
+    assert r.uasc.difference == D("-3.3")
 
     excluded = row(card(cast, uasc="exclude"), "IHA_REQUEST_5WD")
     assert figures(excluded.current) == (4, 5, D("80.0"))

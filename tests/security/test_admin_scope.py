@@ -6,7 +6,6 @@ every user's API token."""
 
 import pytest
 from django.contrib.auth.models import Permission
-from rest_framework.authtoken.models import Token
 
 from apps.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from apps.accounts.services import user_upsert
@@ -52,6 +51,9 @@ def _user_form(user: User, **changes) -> dict:
         "last_login_1": "",
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        # The identity-provider links inline (none here).
+        "identity_links-TOTAL_FORMS": "0",
+        "identity_links-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -197,12 +199,15 @@ def test_policies_are_scoped_to_the_admins_local_authority(cast, admins):
 
 
 def test_there_is_no_token_admin(cast, admins):
+    from apps.accounts.tokens import api_token_create
+
     ours, _ = admins
-    Token.objects.create(user=cast.nurse_a)
+    _row, key = api_token_create(user=cast.nurse_a, name="Reports", scope="read", days=30)
     client = signed_in_client(ours)
     assert client.get("/admin/authtoken/tokenproxy/").status_code == 404
+    assert client.get("/admin/accounts/apitoken/").status_code == 404
     index = client.get("/admin/").content.decode()
-    assert "authtoken" not in index and cast.nurse_a.auth_token.key not in index
+    assert "apitoken" not in index and "authtoken" not in index and key not in index
 
 
 def test_non_working_days_are_only_added_by_a_platform_operator(cast, admins):
@@ -241,6 +246,8 @@ def test_an_admin_made_by_an_admin_gets_only_the_administrators_permissions(cast
             "organisation": cast.our_la.pk,
             "team": "",
             "role": Role.ADMIN,
+            "identity_links-TOTAL_FORMS": "0",
+            "identity_links-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -19,6 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import Role
+from apps.accounts.tokens import api_token_create, enrolment_code_issue
 from tests.helpers import current_code
 
 pytestmark = pytest.mark.django_db
@@ -157,8 +158,19 @@ def test_two_factor_is_enforced_for(cast, role):
         assert "Two-factor authentication is required" in api.json()["detail"]
         assert client.post("/api/v1/children/", {}).status_code == 403
 
+        # First time: a password alone does not show the authenticator's secret; the
+        # enrolment code the administrator gave out of band comes first (finding 7).
+        enrolment = client.get("/account/two-factor/")
+        assert enrolment.status_code == 200
+        assert b"Enrolment code from your administrator" in enrolment.content
+        assert b"totp-secret" not in enrolment.content
+        assert client.post("/account/two-factor/", {"code": "WRONG234"}).status_code == 400
+        code = enrolment_code_issue(user=user, issued_by=cast.admin)
+        entered = client.post("/account/two-factor/?next=/children/", {"code": code})
+        assert entered.status_code == 302
         setup = client.get("/account/two-factor/")
-        assert setup.status_code == 200  # first time: the set-up page with the QR code
+        assert setup.status_code == 200  # now the set-up page with the QR code
+        assert b"totp-secret" in setup.content
         refused = client.post("/account/two-factor/?next=/children/", {"token": _wrong_code(user)})
         assert refused.status_code == 400
         assert b"That code is not right" in refused.content
@@ -254,16 +266,12 @@ def test_absolute_timeout_signs_an_active_user_out(cast):
 
 
 def test_a_disabled_user_is_signed_out_on_the_next_request(cast):
-    from rest_framework.authtoken.models import Token
-
     user = cast.social_worker
-    token = Token.objects.create(user=user)
+    _row, key = api_token_create(user=user, name="Reports", scope="read", days=30)
     client = Client()
     assert signed_in(sign_in(client, "sw"))
     assert client.get("/").status_code == 200
-    assert (
-        client.get("/api/v1/children/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
-    )
+    assert client.get("/api/v1/children/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
     user.is_active = False
     user.save(update_fields=["is_active"])
@@ -272,10 +280,7 @@ def test_a_disabled_user_is_signed_out_on_the_next_request(cast):
     assert page.status_code == 302
     assert page["Location"].startswith("/login/")
     assert client.get("/api/v1/children/").status_code == 401
-    assert (
-        Client().get("/api/v1/children/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code
-        == 401
-    )
+    assert Client().get("/api/v1/children/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
     assert not signed_in(sign_in(Client(), "sw", address=ELSEWHERE))
 
 

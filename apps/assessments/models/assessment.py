@@ -109,6 +109,12 @@ class Assessment(TimestampedModel):
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     overridden_at = models.DateTimeField(null=True, blank=True)
+    # The child's last statutory assessment before our records began (a period of care
+    # imported part-way): recorded so the reviews follow it (DOMAIN.md 3). It belongs to no
+    # period on record and counts in no timeliness measure ("not required: before our
+    # records"); the provider is free text, as it need not be one of ours.
+    before_records = models.BooleanField("held before our records", default=False, editable=False)
+    held_by_provider = models.CharField("provider (before our records)", max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -146,8 +152,26 @@ class Assessment(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(kind="IHA", previous__isnull=True)
-                | Q(kind="RHA", previous__isnull=False),
+                | Q(kind="RHA", previous__isnull=False)
+                | Q(before_records=True, previous__isnull=True),
                 name="assessment_rha_has_previous",
+            ),
+            # An assessment from before our records is a held one, outside every period on
+            # record and every KPI denominator.
+            models.CheckConstraint(
+                condition=Q(before_records=False, held_by_provider="")
+                | Q(
+                    before_records=True,
+                    held_on__isnull=False,
+                    period_of_care__isnull=True,
+                    not_required_reason="BEFORE_RECORDS",
+                ),
+                name="assessment_before_records_is_held",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(before_records=True),
+                name="one_assessment_before_records_per_child",
             ),
         ]
         indexes = [

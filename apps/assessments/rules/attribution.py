@@ -1,10 +1,18 @@
 """Who a breach is charged to, and why, in words (DOMAIN.md 5). Pure functions.
 
 The order of the rules is the order of the pathway: the LA must first send a complete request
-on time; an LA-side event (carer or young person cancelling, the child not brought, a
-placement move) then charges the LA; otherwise, with a complete request on time, the breach is
+on time; then the appointments decide. When appointments were cancelled or missed, the one
+that decides is the last that was on or before the deadline: after it, the deadline could no
+longer be met. If that one was an LA-side event (carer or young person cancelling, the child
+not brought, a placement move) the LA is charged; if health cancelled it, health is (with
+health's own reason if it recorded one). Cancellations after the deadline decide nothing:
+the deadline was already lost. Otherwise, with a complete request on time, the breach is
 health's, with health's own reason or none ("no reason given" is its own column in reports).
 With no request date recorded at all nobody can tell: UNDETERMINED.
+
+Whenever more than the deciding appointment was cancelled or missed, the rule in words lists
+every one of them with who cancelled it and whether it was in time, so a manager reading a
+breach charged to one side can see what the other side did and review it.
 """
 
 from dataclasses import dataclass
@@ -61,6 +69,59 @@ def _la_event_reason(event: AppointmentEvent) -> str | None:
     ):
         return BreachReason.CARER_OR_YP_CANCELLED
     return None
+
+
+def _is_lost(event: AppointmentEvent) -> bool:
+    """An appointment that did not take place: cancelled (by anyone) or the child not brought."""
+    return event.outcome in (AppointmentOutcome.CANCELLED, AppointmentOutcome.WAS_NOT_BROUGHT)
+
+
+_CANCELLED_BY_WORDS = {
+    CancelledBy.HEALTH: "health",
+    CancelledBy.CARER: "the carer",
+    CancelledBy.YOUNG_PERSON: "the young person",
+}
+
+# The rule is stored in a 500-character column (Assessment.breach_rule and provisional_rule).
+RULE_MAX_LENGTH = 500
+
+
+def _lost_words(event: AppointmentEvent, due: date) -> str:
+    day = _fmt(event.on)
+    if event.outcome == AppointmentOutcome.WAS_NOT_BROUGHT:
+        words = f"the child was not brought to the appointment of {day}"
+    else:
+        who = _CANCELLED_BY_WORDS.get(event.cancelled_by, "someone not recorded")
+        words = f"{who} cancelled the appointment of {day}"
+    if event.placement_move:
+        words += " because of a placement move"
+    return words + (" (in time)" if event.on <= due else " (after the deadline)")
+
+
+def _with_cancellations(
+    words: str, lost: list[AppointmentEvent], deciding: AppointmentEvent | None, due: date
+) -> str:
+    """The deciding rule, then every cancelled or missed appointment in date order.
+
+    A lone cancellation that decided the breach is already named by the rule, so it is not
+    repeated. If the list would not fit the stored rule, the latest entries are kept (the
+    deciding one is the last in time, so it is always among them) and the rest counted.
+    """
+    if not lost or (len(lost) == 1 and lost[0] is deciding):
+        return words
+    entries = [_lost_words(e, due) for e in lost]
+    for dropped in range(len(entries)):
+        kept = entries[dropped:]
+        if deciding is not None and all(e is not deciding for e in lost[dropped:]):
+            break
+        listing = "; ".join(kept)
+        if dropped:
+            earlier = "appointment" if dropped == 1 else "appointments"
+            listing = f"{dropped} earlier cancelled or missed {earlier}; {listing}"
+        text = f"{words} {listing[0].upper()}{listing[1:]}."
+        if len(text) <= RULE_MAX_LENGTH:
+            return text
+    return words
 
 
 _LA_EVENT_WORDS = {
@@ -141,37 +202,32 @@ def attribute_breach(
             )
             words = f"Request complete (consent and information) on {position}."
         return Attribution(policy.party_for(reason), reason, words)
-    la_events = [
-        (event, reason)
-        for event in sorted(appointments, key=lambda e: e.on)
-        if event.on <= due and (reason := _la_event_reason(event)) is not None
-    ]
-    if la_events:
-        event, reason = la_events[-1]
-        who = "young person" if event.cancelled_by == CancelledBy.YOUNG_PERSON else "carer"
-        words = _LA_EVENT_WORDS[reason].format(day=_fmt(event.on), who=who)
-        return Attribution(
-            policy.party_for(reason), reason, f"Request complete in time, but {words}."
+    # Sorted by date; the sort is stable, so two on one day keep the order they were given.
+    lost = sorted((e for e in appointments if _is_lost(e)), key=lambda e: e.on)
+    deciding = next((e for e in reversed(lost) if e.on <= due), None)
+    la_reason = _la_event_reason(deciding) if deciding is not None else None
+
+    def decided(party: str, reason: str, words: str) -> Attribution:
+        return Attribution(party, reason, _with_cancellations(words, lost, deciding, due))
+
+    if la_reason is not None:
+        who = "young person" if deciding.cancelled_by == CancelledBy.YOUNG_PERSON else "carer"
+        words = _LA_EVENT_WORDS[la_reason].format(day=_fmt(deciding.on), who=who)
+        return decided(
+            policy.party_for(la_reason), la_reason, f"Request complete in time, but {words}."
         )
     in_time = "Request complete in time"
     if health_reason:
         party = (
             Party.HEALTH if health_reason == BreachReason.OTHER else policy.party_for(health_reason)
         )
-        return Attribution(party, health_reason, f"{in_time}; health recorded the reason.")
-    health_cancelled = [
-        e
-        for e in appointments
-        if e.outcome == AppointmentOutcome.CANCELLED
-        and e.cancelled_by == CancelledBy.HEALTH
-        and e.on <= due
-    ]
-    if health_cancelled:
+        return decided(party, health_reason, f"{in_time}; health recorded the reason.")
+    if deciding is not None:  # not an LA-side event, so health cancelled it
         reason = BreachReason.HEALTH_CANCELLED
-        return Attribution(
+        return decided(
             policy.party_for(reason),
             reason,
-            f"{in_time}; health cancelled the appointment of {_fmt(max(e.on for e in health_cancelled))}.",
+            f"{in_time}; health cancelled the appointment of {_fmt(deciding.on)}.",
         )
     if (
         held_on is not None
@@ -179,11 +235,9 @@ def attribute_breach(
         and (report_returned_on is None or report_returned_on > due)
     ):
         reason = BreachReason.REPORT_DELAYED
-        return Attribution(
+        return decided(
             policy.party_for(reason),
             reason,
             f"{in_time}; assessment held on {_fmt(held_on)} but the report was late.",
         )
-    return Attribution(
-        Party.HEALTH, "", f"{in_time}, so the breach is health's; no reason given yet."
-    )
+    return decided(Party.HEALTH, "", f"{in_time}, so the breach is health's; no reason given yet.")

@@ -157,12 +157,19 @@ def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, polic
         attribution.reason,
         attribution.rule,
     )
-    report_late = a.held_on is not None and (
-        (a.report_returned_on is None and today > a.due_date)
-        or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+    # A clock that is not required is never breached: that includes the held assessment
+    # from before our records, which starts the reviews but has no deadline of its own.
+    report_late = (
+        not a.not_required_reason
+        and a.held_on is not None
+        and (
+            (a.report_returned_on is None and today > a.due_date)
+            or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+        )
     )
-    a.report_breached = a.status in BREACH_STATUSES or report_late
-    if a.status in BREACH_STATUSES or report_late:
+    breached = (a.status in BREACH_STATUSES and not a.not_required_reason) or report_late
+    a.report_breached = breached
+    if breached:
         a.breach_party, a.breach_reason, a.breach_rule = (
             attribution.party,
             attribution.reason,

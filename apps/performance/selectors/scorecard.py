@@ -121,7 +121,9 @@ class UascEffect:
     including: Figure
     excluding: Figure
     uasc_only: Figure
-    # Including minus excluding: how much the UASC cohort moves the figure.
+    # The effect of excluding UASC: the result excluding UASC minus the result including
+    # them, the sign convention of the published Kent scorecard's "Impact of UASC" table
+    # (including 50.0%, excluding 62.8% gives +12.8).
     difference: Decimal | None
 
 
@@ -374,7 +376,7 @@ def _scorecard(local_authority, month, uasc, breakdown, today) -> Scorecard:
             for option in ("include", "exclude", "only")
         )
         difference = (
-            including.result - excluding.result
+            excluding.result - including.result
             if including.result is not None and excluding.result is not None
             else None
         )

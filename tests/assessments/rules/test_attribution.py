@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from apps.assessments.rules.attribution import (
+    RULE_MAX_LENGTH,
     AppointmentEvent,
     AppointmentOutcome,
     Attribution,
@@ -312,3 +313,228 @@ def test_default_reason_parties_match_the_domain_table():
         # OTHER has no default party: the user sets it.
         BreachReason.OTHER: Party.UNDETERMINED,
     }
+
+
+# --- Both sides cancelled: the last appointment that could have met the deadline decides -------
+# After it was lost the deadline could no longer be met; the rule lists every cancellation.
+
+EARLIER_IN_TIME = date(2026, 1, 7)
+
+
+def test_health_cancelled_in_time_then_carer_cancelled_after_the_deadline_charges_health():
+    result = _attribute(
+        appointments=[
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+            _cancelled(AFTER_DUE, CancelledBy.CARER),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.HEALTH_CANCELLED)
+    assert result.rule == (
+        "Request complete in time; health cancelled the appointment of 14 January 2026. "
+        "Health cancelled the appointment of 14 January 2026 (in time); "
+        "the carer cancelled the appointment of 22 January 2026 (after the deadline)."
+    )
+
+
+def test_carer_cancelled_in_time_then_health_cancelled_after_the_deadline_charges_the_la():
+    result = _attribute(
+        appointments=[
+            _cancelled(BEFORE_DUE, CancelledBy.CARER),
+            _cancelled(AFTER_DUE, CancelledBy.HEALTH),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.LA, BreachReason.CARER_OR_YP_CANCELLED)
+    assert result.rule == (
+        "Request complete in time, but the carer cancelled the appointment of 14 January 2026. "
+        "The carer cancelled the appointment of 14 January 2026 (in time); "
+        "health cancelled the appointment of 22 January 2026 (after the deadline)."
+    )
+
+
+def test_both_in_time_carer_then_health_charges_health_for_the_later_cancellation():
+    result = _attribute(
+        appointments=[
+            _cancelled(EARLIER_IN_TIME, CancelledBy.CARER),
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.HEALTH_CANCELLED)
+    assert result.rule == (
+        "Request complete in time; health cancelled the appointment of 14 January 2026. "
+        "The carer cancelled the appointment of 7 January 2026 (in time); "
+        "health cancelled the appointment of 14 January 2026 (in time)."
+    )
+
+
+def test_both_in_time_health_then_young_person_charges_the_la_for_the_later_cancellation():
+    # Given out of date order: the dates decide, not the order the facts arrive in.
+    result = _attribute(
+        appointments=[
+            _cancelled(BEFORE_DUE, CancelledBy.YOUNG_PERSON),
+            _cancelled(EARLIER_IN_TIME, CancelledBy.HEALTH),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.LA, BreachReason.CARER_OR_YP_CANCELLED)
+    assert result.rule == (
+        "Request complete in time, but the young person cancelled the appointment of "
+        "14 January 2026. "
+        "Health cancelled the appointment of 7 January 2026 (in time); "
+        "the young person cancelled the appointment of 14 January 2026 (in time)."
+    )
+
+
+def test_both_cancelled_after_the_deadline_decides_nothing_but_both_are_listed():
+    result = _attribute(
+        appointments=[
+            _cancelled(AFTER_DUE, CancelledBy.HEALTH),
+            _cancelled(date(2026, 1, 29), CancelledBy.CARER),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, "")
+    assert result.rule == (
+        "Request complete in time, so the breach is health's; no reason given yet. "
+        "Health cancelled the appointment of 22 January 2026 (after the deadline); "
+        "the carer cancelled the appointment of 29 January 2026 (after the deadline)."
+    )
+
+
+def test_child_not_brought_after_a_health_cancellation_charges_the_la():
+    result = _attribute(
+        appointments=[
+            _cancelled(EARLIER_IN_TIME, CancelledBy.HEALTH),
+            _not_brought(BEFORE_DUE),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.LA, BreachReason.WAS_NOT_BROUGHT)
+    assert result.rule == (
+        "Request complete in time, but the child was not brought to the appointment of "
+        "14 January 2026. "
+        "Health cancelled the appointment of 7 January 2026 (in time); "
+        "the child was not brought to the appointment of 14 January 2026 (in time)."
+    )
+
+
+def test_health_cancellation_after_the_child_was_not_brought_charges_health():
+    result = _attribute(
+        appointments=[
+            _not_brought(EARLIER_IN_TIME),
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.HEALTH_CANCELLED)
+    assert result.rule == (
+        "Request complete in time; health cancelled the appointment of 14 January 2026. "
+        "The child was not brought to the appointment of 7 January 2026 (in time); "
+        "health cancelled the appointment of 14 January 2026 (in time)."
+    )
+
+
+def test_health_reason_applies_when_health_lost_the_last_appointment_and_is_listed_with_it():
+    result = _attribute(
+        appointments=[
+            _cancelled(EARLIER_IN_TIME, CancelledBy.CARER),
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+        ],
+        health_reason=BreachReason.CLINICAL_CAPACITY,
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.CLINICAL_CAPACITY)
+    assert result.rule == (
+        "Request complete in time; health recorded the reason. "
+        "The carer cancelled the appointment of 7 January 2026 (in time); "
+        "health cancelled the appointment of 14 January 2026 (in time)."
+    )
+
+
+def test_placement_move_is_named_in_the_list_of_cancellations():
+    result = _attribute(
+        appointments=[
+            _cancelled(EARLIER_IN_TIME, CancelledBy.HEALTH, placement_move=True),
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+        ]
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.HEALTH_CANCELLED)
+    assert (
+        "Health cancelled the appointment of 7 January 2026 because of a placement move "
+        "(in time); health cancelled the appointment of 14 January 2026 (in time)."
+    ) in result.rule
+
+
+def test_attended_and_booked_appointments_are_not_listed_as_cancellations():
+    result = _attribute(
+        appointments=[
+            AppointmentEvent(on=EARLIER_IN_TIME, outcome=AppointmentOutcome.BOOKED),
+            _cancelled(BEFORE_DUE, CancelledBy.CARER),
+            AppointmentEvent(on=date(2026, 1, 28), outcome=AppointmentOutcome.ATTENDED),
+        ]
+    )
+    assert result.rule == (
+        "Request complete in time, but the carer cancelled the appointment of 14 January 2026."
+    )
+
+
+def test_a_lone_cancellation_after_the_deadline_is_listed():
+    result = _attribute(appointments=[_cancelled(AFTER_DUE, CancelledBy.CARER)])
+    assert (result.party, result.reason) == (Party.HEALTH, "")
+    assert result.rule == (
+        "Request complete in time, so the breach is health's; no reason given yet. "
+        "The carer cancelled the appointment of 22 January 2026 (after the deadline)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("event", "party", "reason", "rule"),
+    [
+        (
+            _cancelled(BEFORE_DUE, CancelledBy.CARER),
+            Party.LA,
+            BreachReason.CARER_OR_YP_CANCELLED,
+            "Request complete in time, but the carer cancelled the appointment of 14 January 2026.",
+        ),
+        (
+            _cancelled(BEFORE_DUE, CancelledBy.YOUNG_PERSON),
+            Party.LA,
+            BreachReason.CARER_OR_YP_CANCELLED,
+            "Request complete in time, but the young person cancelled the appointment of "
+            "14 January 2026.",
+        ),
+        (
+            _not_brought(BEFORE_DUE),
+            Party.LA,
+            BreachReason.WAS_NOT_BROUGHT,
+            "Request complete in time, but the child was not brought to the appointment of "
+            "14 January 2026.",
+        ),
+        (
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH, placement_move=True),
+            Party.LA,
+            BreachReason.PLACEMENT_MOVE,
+            "Request complete in time, but a placement move forced re-booking of the "
+            "appointment of 14 January 2026.",
+        ),
+        (
+            _cancelled(BEFORE_DUE, CancelledBy.HEALTH),
+            Party.HEALTH,
+            BreachReason.HEALTH_CANCELLED,
+            "Request complete in time; health cancelled the appointment of 14 January 2026.",
+        ),
+    ],
+    ids=["carer", "young-person", "not-brought", "placement-move", "health"],
+)
+def test_a_single_cancellation_in_time_keeps_its_party_reason_and_rule(event, party, reason, rule):
+    result = _attribute(appointments=[event])
+    assert (result.party, result.reason, result.rule) == (party, reason, rule)
+
+
+def test_many_cancellations_still_fit_the_stored_rule_and_keep_the_deciding_one():
+    # Ten cancellations alternate health / carer on consecutive working days up to the due
+    # date; the last in time (Wed 21 Jan, the carer) decides.
+    days = [date(2026, 1, d) for d in (8, 9, 12, 13, 14, 15, 16, 19, 20, 21)]
+    events = [
+        _cancelled(day, CancelledBy.HEALTH if i % 2 == 0 else CancelledBy.CARER)
+        for i, day in enumerate(days)
+    ]
+    result = _attribute(appointments=events)
+    assert (result.party, result.reason) == (Party.LA, BreachReason.CARER_OR_YP_CANCELLED)
+    assert len(result.rule) <= RULE_MAX_LENGTH
+    assert result.rule.endswith("the carer cancelled the appointment of 21 January 2026 (in time).")
+    assert "earlier cancelled or missed appointments" in result.rule

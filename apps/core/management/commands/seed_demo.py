@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, empty: bool, children: int, seed: int, **options):
         with transaction.atomic():
-            orgs = load_organisations(settings.DEMO_PASSWORD)
+            orgs = load_organisations(settings.DEMO_PASSWORD, settings.DEMO_ENROLMENT_CODE)
         self.stdout.write(f"Organisations: {len(orgs)}; users: one per role (see README)")
         if empty:
             return

@@ -11,9 +11,10 @@ from apps.interop.selectors import CollectionYear, build_export
 
 class Command(BaseCommand):
     help = (
-        "Write the SSDA903 Header, Episodes, UASC and OC2 CSV files of one local authority's "
-        "children for a collection year (1 April to 31 March; default: the latest that has "
-        "ended). No AD1 or PlacedAdoption files: no adoption data model exists yet."
+        "Write the SSDA903 Header, Episodes, UASC, OC2, AD1 and PlacedAdoption CSV files of one "
+        "local authority's children for a collection year (1 April to 31 March; default: the "
+        "latest that has ended). AD1 and PlacedAdoption come from the children's adoption "
+        "cases; what the DfE needs and is not recorded is left blank and listed in the notes."
     )
 
     def add_arguments(self, parser):

@@ -1,11 +1,11 @@
-"""manage.py import_903 --la 886 header.csv episodes.csv uasc.csv"""
+"""manage.py import_903 --la 886 [--default-team North] header.csv episodes.csv uasc.csv"""
 
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.accounts.models import Organisation, OrganisationKind
+from apps.accounts.models import Organisation, OrganisationKind, Team
 from apps.interop.importer import import_903
 from apps.interop.reading import ImportFile
 
@@ -39,15 +39,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
         parser.add_argument("--la", required=True, help="The LA's DfE code, e.g. 886")
+        parser.add_argument(
+            "--default-team",
+            default="",
+            help="The name of the LA's team for children the files give no team (a TEAM "
+            "column in the Header comes first); a child who has a team keeps it",
+        )
         parser.add_argument("--quiet-progress", action="store_true")
 
-    def handle(self, *args, files: list[Path], la: str, quiet_progress: bool, **options):
+    def handle(
+        self,
+        *args,
+        files: list[Path],
+        la: str,
+        quiet_progress: bool,
+        default_team: str = "",
+        **options,
+    ):
         try:
             local_authority = Organisation.objects.get(
                 code=la, kind=OrganisationKind.LOCAL_AUTHORITY
             )
         except Organisation.DoesNotExist:
             raise CommandError(f"No local authority with code {la}") from None
+        team = None
+        if default_team:
+            team = Team.objects.filter(
+                organisation=local_authority, name__iexact=default_team.strip()
+            ).first()
+            if team is None:
+                raise CommandError(f"No team '{default_team}' in {local_authority.name}")
         for path in files:
             if not path.is_file():
                 raise CommandError(f"No such file: {path}")
@@ -60,6 +81,7 @@ class Command(BaseCommand):
                     for path, handle in zip(files, handles, strict=True)
                 ],
                 progress=None if quiet_progress else ProgressBar(sys.stderr),
+                default_team=team,
             )
         finally:
             for handle in handles:
