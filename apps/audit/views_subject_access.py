@@ -13,11 +13,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.audit.records import about
 from apps.audit.subject_access import (
     subject_access_child,
     subject_access_export_request,
     subject_access_jobs,
 )
+from apps.children.models import Child
 from apps.performance.models import ExportJob, ExportStatus
 from apps.performance.services import export_job_fetch
 
@@ -36,6 +38,7 @@ def _attachment(download) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 @require_http_methods(["GET", "POST"])
 def subject_access_page(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child_or_404(request.user, pk)
@@ -51,6 +54,7 @@ def subject_access_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(Child)
 def subject_access_download(request: HttpRequest, pk: int, job_id) -> HttpResponse:
     child = _child_or_404(request.user, pk)
     job = subject_access_jobs(user=request.user, child=child).filter(pk=job_id).first()
@@ -93,6 +97,8 @@ class SubjectAccessRequestsView(APIView):
     data protection officer. Only the auditor of the child's local authority may ask; the
     request and the download are logged as exports of the child."""
 
+    access_record_model = Child  # the access log names the child of the pk
+
     @extend_schema(
         operation_id="subject_access_requests_list",
         responses={200: SubjectAccessJobOut(many=True), 404: _NOT_FOUND},
@@ -124,6 +130,8 @@ class SubjectAccessRequestsView(APIView):
 
 class SubjectAccessDownloadView(APIView):
     """The prepared ZIP, once: the file is deleted when it has been handed over."""
+
+    access_record_model = Child  # the access log names the child of the pk
 
     @extend_schema(
         operation_id="subject_access_download",

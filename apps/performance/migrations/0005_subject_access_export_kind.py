@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('performance', '0003_export_job_attempts'),
+        ('performance', '0004_export_job_attempts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('performance', '0002_seed_kpis'),
+        ('performance', '0003_in_date_needs_an_assessment_on_record'),
     ]
 
     operations = [
