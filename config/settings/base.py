@@ -238,8 +238,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "max_retries": 1,
 }
+# A worker outlives a broker outage. Celery gives up after 100 reconnection attempts by
+# default (about 50 minutes of Redis being down) and the worker process exits; retry for
+# ever instead, at start-up too, and let compose restart it if it still dies.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops cannot be acknowledged on that connection, and
+# Redis hands its message out again after the visibility timeout anyway: stop it at once
+# rather than finish and run twice (Celery 6's default). Every task is idempotent, and an
+# export left RUNNING is put back by requeue_stale_export_jobs.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
+# An export job still RUNNING this long after it started has lost its worker: the hard time
+# limit stops any live run sooner. It is then put back to PENDING and sent again, at most
+# EXPORT_JOB_MAX_ATTEMPTS runs in all, then FAILED with a message its requester sees.
+EXPORT_JOB_STALE_AFTER = env.int("EXPORT_JOB_STALE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
+EXPORT_JOB_MAX_ATTEMPTS = 3
+# The beat process touches this file on every tick; compose's health check reads its age.
+BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/celery-beat-heartbeat")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
 # The demo's two-factor roles enrol their authenticator app with this code (a real
