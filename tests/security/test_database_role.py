@@ -127,3 +127,53 @@ def test_deploy_checks_refuse_a_superuser_connection():
         ids = _ids(production_services())
     assert ("lac.E003" in ids) == superuser
     assert "lac.E001" not in ids and "lac.E002" not in ids
+
+
+def test_seed_demo_refuses_production_settings():
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "example.org",
+        "DATABASE_URL": "sqlite:////tmp/lac-seed-refused.sqlite3",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo", "--empty"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "not production settings" in result.stderr
+
+
+def test_compose_has_no_default_secrets():
+    """Finding 13: POSTGRES_PASSWORD=lac, Redis without a password, demo users in compose."""
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    text = Path(settings.BASE_DIR, "docker-compose.yml").read_text()
+    compose = yaml.safe_load(text)
+    for secret in (
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "DATABASE_APP_PASSWORD",
+        "DJANGO_SECRET_KEY",
+    ):
+        assert f"${{{secret}:?" in text and f"${{{secret}:-" not in text, secret
+    assert "requirepass" in " ".join(compose["services"]["redis"]["command"])
+    assert "DEMO_PASSWORD" not in text and "seed_demo" not in text
+    assert compose["services"]["web"]["environment"]["DATABASE_URL"].startswith(
+        "postgres://lac_app:"
+    )
+    for name in ("web", "worker", "beat", "outbox-relay"):
+        assert compose["services"][name]["restart"] == "unless-stopped", name
