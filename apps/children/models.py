@@ -271,11 +271,39 @@ class AnnualOutcome(TimestampedModel):
     )
     intervention_received = models.BooleanField(null=True, blank=True)
     intervention_offered = models.BooleanField(null=True, blank=True)
+    # The health items of the OC2 row as an imported return gave them. They stand in for
+    # the health records only where we hold none for the year (a child whose health history
+    # is not recorded here): the export takes our records first, so an import never
+    # overrides a check recorded here, and an import of our own export changes nothing.
+    reported_sdq_score = models.PositiveSmallIntegerField(
+        "SDQ score as returned", null=True, blank=True
+    )
+    reported_sdq_reason = models.CharField(
+        "reason for no SDQ as returned", max_length=4, blank=True
+    )
+    reported_health_check = models.BooleanField(
+        "health check up to date (under 5) as returned", null=True, blank=True
+    )
+    reported_immunisations = models.BooleanField(
+        "immunisations up to date as returned", null=True, blank=True
+    )
+    reported_teeth_check = models.BooleanField("teeth checked as returned", null=True, blank=True)
+    reported_health_assessment = models.BooleanField(
+        "health assessment in the year as returned", null=True, blank=True
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["child", "-year_ending"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(reported_sdq_score__isnull=True) | Q(reported_sdq_score__lte=40),
+                name="annual_outcome_sdq_score_0_to_40",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_sdq_score__isnull=True) | Q(reported_sdq_reason=""),
+                name="annual_outcome_sdq_score_or_reason",
+            ),
             models.UniqueConstraint(
                 fields=["child", "year_ending"], name="one_annual_outcome_per_year"
             ),

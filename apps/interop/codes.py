@@ -70,12 +70,11 @@ COLUMNS: dict[str, list[str]] = {
         "REASON_PLACED_CEASED",
     ],
 }
-# The tables we read. OC2 is derived from health records and is export-only.
 # Columns an LA's own extract may add to a DfE table. TEAM: the team the child is allocated
 # to, as the team's name is recorded here (not a DfE item, so never exported).
 OPTIONAL_COLUMNS: dict[str, list[str]] = {HEADER: ["TEAM"]}
 
-IMPORT_TABLES = [HEADER, EPISODES, UASC, AD1, PLACED_ADOPTION]
+IMPORT_TABLES = [HEADER, EPISODES, UASC, OC2, AD1, PLACED_ADOPTION]
 EXPORT_TABLES = [HEADER, EPISODES, UASC, OC2, AD1, PLACED_ADOPTION]
 FILE_NAMES = {
     HEADER: "header.csv",
@@ -114,6 +113,8 @@ ADOPTER_SEX_CODES = set(ADOPTER_SEXES)
 ADOPTER_LEGAL_STATUS_CODES = set(ADOPTER_LEGAL_STATUSES)
 PLACED_CEASED_REASON_CODES = set(PLAN_CHANGE_REASONS)
 ADOPTED = codes_core.ADOPTED_REASONS
+
+SDQ_REASON_CODES = {"SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"}
 
 UPN_PATTERN = re.compile(UPN_REGEX)
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")

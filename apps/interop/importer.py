@@ -1,4 +1,5 @@
-"""Import of the SSDA903 Header, Episodes and UASC tables for one local authority.
+"""Import of the SSDA903 tables (Header, Episodes, UASC, OC2, AD1, PlacedAdoption) for one
+local authority.
 
 Every file is read and checked in full before anything is written: each rejected row is
 reported with its row number, column and reason, and when there is any error nothing at all is
@@ -6,6 +7,12 @@ written (the files of one import are applied together, in one transaction, becau
 need the header's children). A clean import is idempotent: children are matched by the LA's
 CHILD reference, periods of care and placements by their start dates, and only the fields
 that differ are written, so importing the same files again writes nothing and adds no history.
+
+OC2 rows are for one collection year (given, or the latest that has ended): convictions,
+substance misuse and interventions go into the child's ``AnnualOutcome`` for that year, and
+the health items (SDQ, health check, immunisations, teeth, health assessment) into its
+``reported_*`` fields, which the export uses only where our own health records hold nothing
+for the year; they are never turned into dated health records the return does not date.
 
 Writes are in bulk (with their history rows) inside ``recompute_deferred()``, so the health
 clocks of the children that changed are recomputed once each, in the same transaction.
@@ -23,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -30,7 +38,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.adoption.services import CASE_EDITABLE_FIELDS
-from apps.children.models import Child, LegalStatusChange, PeriodOfCare
+from apps.children.models import AnnualOutcome, Child, LegalStatusChange, PeriodOfCare
 from apps.core.codes import ADOPTION_PLACEMENTS
 from apps.core.services import today as local_today
 from apps.interop import codes
@@ -39,6 +47,7 @@ from apps.interop.reading import (
     EpisodeRow,
     HeaderRow,
     ImportFile,
+    Oc2Row,
     PlacedAdoptionRow,
     Progress,
     RowError,
@@ -46,6 +55,9 @@ from apps.interop.reading import (
     read_file,
 )
 from apps.placements.models import Placement
+
+if TYPE_CHECKING:
+    from apps.interop.selectors import CollectionYear
 
 
 @dataclass
@@ -255,11 +267,16 @@ def import_903(
     progress: Progress | None = None,
     today: date | None = None,
     default_team: Team | None = None,
+    year: "CollectionYear | None" = None,
 ) -> ImportReport:
     """Check every file, then (only when all are clean) apply them in one transaction.
-    ``default_team``: the team for children the files give no team (and who have none)."""
+    ``default_team``: the team for children the files give no team (and who have none).
+    ``year``: the collection year of the OC2 rows (default: the latest that has ended)."""
+    from apps.interop.selectors import CollectionYear
+
     report = ImportReport()
     today = today or local_today()
+    year = year or CollectionYear.latest_complete(today)
     if local_authority.kind != OrganisationKind.LOCAL_AUTHORITY:
         report.errors.append(RowError("", 0, "", "Import into a local authority only"))
         return report
@@ -290,7 +307,12 @@ def import_903(
     # remaining episodes would only show knock-on errors).
     skip = {e.child for e in report.errors if e.table == codes.EPISODES}
     plan = _Plan(
-        local_authority, parsed, report.errors, skip_episodes_of=skip, default_team=default_team
+        local_authority,
+        parsed,
+        report.errors,
+        skip_episodes_of=skip,
+        default_team=default_team,
+        year_ending=year.end,
     )
     plan.check()
     if report.errors:
@@ -320,8 +342,10 @@ class _Plan:
         errors: list[RowError],
         skip_episodes_of: set[str] = frozenset(),
         default_team: Team | None = None,
+        year_ending: date | None = None,
     ) -> None:
         self.la = la
+        self.year_ending = year_ending
         self.default_team = default_team
         # The LA's teams by name, for the LA's own TEAM column (names are unique in an LA).
         self.teams: dict[str, Team] = {
@@ -332,12 +356,14 @@ class _Plan:
         self.headers: list[HeaderRow] = parsed.get(codes.HEADER, [])
         self.episodes: list[EpisodeRow] = parsed.get(codes.EPISODES, [])
         self.uasc: list[UascRow] = parsed.get(codes.UASC, [])
+        self.oc2: list[Oc2Row] = parsed.get(codes.OC2, [])
         self.ad1: list[Ad1Row] = parsed.get(codes.AD1, [])
         self.placed_adoption: list[PlacedAdoptionRow] = parsed.get(codes.PLACED_ADOPTION, [])
         references = (
             {r.child for r in self.headers}
             | {r.child for r in self.episodes}
             | {r.child for r in self.uasc}
+            | {r.child for r in self.oc2}
             | {r.child for r in self.ad1}
             | {r.child for r in self.placed_adoption}
         )
@@ -362,6 +388,12 @@ class _Plan:
                 "start_date"
             ):
                 self.legal_status_changes[change.period_of_care_id].append(change)
+        self.outcomes: dict[int, AnnualOutcome] = {}
+        for start in range(0, len(ids), 2000):
+            for outcome in AnnualOutcome.objects.filter(
+                child_id__in=ids[start : start + 2000], year_ending=year_ending
+            ):
+                self.outcomes[outcome.child_id] = outcome
         from apps.adoption.models import AdoptionCase
 
         self.adoption_cases: dict[int, AdoptionCase] = {}
@@ -432,6 +464,7 @@ class _Plan:
                     f"Differs from the Header / our record ({date_of_birth:%d/%m/%Y})",
                     row.child,
                 )
+        self._check_oc2()
         by_child: dict[str, list[EpisodeRow]] = defaultdict(list)
         for row in self.episodes:
             by_child[row.child].append(row)
@@ -586,6 +619,37 @@ class _Plan:
         if not moves:
             return {}
         return {"moved_in_on": min(moves), "adoption_order_on": period.end}
+
+    def _check_oc2(self) -> None:
+        seen: dict[str, int] = {}
+        for row in self.oc2:
+            if row.child in seen:
+                self._error(
+                    codes.OC2,
+                    row.row,
+                    "CHILD",
+                    f"Child {row.child} is already on row {seen[row.child]}",
+                    row.child,
+                )
+                continue
+            seen[row.child] = row.row
+            _sex, date_of_birth = self._identity(row.child)
+            if date_of_birth is None:
+                self._error(
+                    codes.OC2,
+                    row.row,
+                    "CHILD",
+                    f"Child {row.child} is not in the Header file or our records",
+                    row.child,
+                )
+            elif row.date_of_birth != date_of_birth:
+                self._error(
+                    codes.OC2,
+                    row.row,
+                    "DOB",
+                    f"Differs from the Header / our record ({date_of_birth:%d/%m/%Y})",
+                    row.child,
+                )
 
     def _identity(self, reference: str) -> tuple[str | None, date | None]:
         header = self.header_by_child.get(reference)
@@ -829,6 +893,7 @@ class _Plan:
         changed_children |= {c.child_id for c in new_changes}
         changed_children |= writer.touched_children
         self._apply_adoption(writer, report, user)
+        self._apply_oc2(writer, report)
         changed_children |= writer.touched_children
         self._check_database_rules(changed_children)
         from apps.assessments.services import clocks_changed
@@ -837,6 +902,32 @@ class _Plan:
             clocks_changed(child_id)
         if progress:
             progress("writing", len(self.planned), len(self.planned), len(self.planned))
+
+    def _apply_oc2(self, writer: "_Writer", report: ImportReport) -> None:
+        new_outcomes = []
+        for row in self.oc2:
+            child = self.children[row.child]
+            values = {
+                "convicted": row.convicted,
+                "substance_misuse": row.substance_misuse,
+                "intervention_received": row.intervention_received,
+                "intervention_offered": row.intervention_offered,
+                "reported_sdq_score": row.sdq_score,
+                "reported_sdq_reason": row.sdq_reason,
+                "reported_health_check": row.health_check,
+                "reported_immunisations": row.immunisations,
+                "reported_teeth_check": row.teeth_check,
+                "reported_health_assessment": row.health_assessment,
+            }
+            outcome = self.outcomes.get(child.pk)
+            if outcome is None:
+                new_outcomes.append(
+                    AnnualOutcome(child=child, year_ending=self.year_ending, **values)
+                )
+            else:
+                writer.update(outcome, values)
+        writer.create(AnnualOutcome, new_outcomes, report, "annual outcomes")
+        writer.flush(AnnualOutcome, report, "annual outcomes")
 
     def _apply_adoption(self, writer: "_Writer", report: ImportReport, user: User | None) -> None:
         from apps.adoption.models import AdoptionCase

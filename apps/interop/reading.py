@@ -83,6 +83,25 @@ class UascRow:
 
 
 @dataclass(frozen=True)
+class Oc2Row:
+    """A child looked after for 12 months at 31 March: the year's outcome items."""
+
+    row: int
+    child: str
+    date_of_birth: date
+    sdq_score: int | None
+    sdq_reason: str
+    convicted: bool | None
+    health_check: bool | None
+    immunisations: bool | None
+    teeth_check: bool | None
+    health_assessment: bool | None
+    substance_misuse: bool | None
+    intervention_received: bool | None
+    intervention_offered: bool | None
+
+
+@dataclass(frozen=True)
 class Ad1Row:
     """A child adopted in the year: the decision, the match and the adopters."""
 
@@ -140,8 +159,7 @@ def identify_table(columns: list[str]) -> tuple[str | None, str]:
         ):
             if table not in codes.IMPORT_TABLES:
                 return None, (
-                    f"This is the {table} table; only {', '.join(codes.IMPORT_TABLES)} "
-                    "are imported (OC2 is produced from our own health records)"
+                    f"This is the {table} table; only {', '.join(codes.IMPORT_TABLES)} are imported"
                 )
             return table, ""
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
@@ -408,6 +426,52 @@ def check_uasc(record: dict, line: int, errors: list[RowError], today: date) -> 
     return UascRow(line, child, sex, date_of_birth, ceased_on)
 
 
+def check_oc2(record: dict, line: int, errors: list[RowError], today: date) -> Oc2Row | None:
+    e = _Errors(errors, codes.OC2, line, record["CHILD"])
+    child = _child(e, record)
+    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    score_text = record["SDQ_SCORE"]
+    sdq_score = None
+    if score_text:
+        if not score_text.isdigit() or int(score_text) > 40:
+            e.add("SDQ_SCORE", f"'{score_text}' is not a score from 0 to 40")
+        else:
+            sdq_score = int(score_text)
+    sdq_reason = _code(e, record, "SDQ_REASON", codes.SDQ_REASON_CODES, required=False)
+    if score_text and record["SDQ_REASON"]:
+        e.add("SDQ_REASON", "Given with SDQ_SCORE: give the score or the reason, not both")
+    flags = {
+        column: _flag(e, record, column)
+        for column in (
+            "CONVICTED",
+            "HEALTH_CHECK",
+            "IMMUNISATIONS",
+            "TEETH_CHECK",
+            "HEALTH_ASSESSMENT",
+            "SUBSTANCE_MISUSE",
+            "INTERVENTION_RECEIVED",
+            "INTERVENTION_OFFERED",
+        )
+    }
+    if e.count:
+        return None
+    return Oc2Row(
+        line,
+        child,
+        date_of_birth,
+        sdq_score,
+        sdq_reason,
+        flags["CONVICTED"],
+        flags["HEALTH_CHECK"],
+        flags["IMMUNISATIONS"],
+        flags["TEETH_CHECK"],
+        flags["HEALTH_ASSESSMENT"],
+        flags["SUBSTANCE_MISUSE"],
+        flags["INTERVENTION_RECEIVED"],
+        flags["INTERVENTION_OFFERED"],
+    )
+
+
 def check_ad1(record: dict, line: int, errors: list[RowError], today: date) -> Ad1Row | None:
     from apps.adoption.rules import LEGAL_STATUSES_FOR_SEX, number_of_adopters
 
@@ -468,6 +532,7 @@ _ROW_CHECKS = {
     codes.HEADER: check_header,
     codes.EPISODES: check_episode,
     codes.UASC: check_uasc,
+    codes.OC2: check_oc2,
     codes.AD1: check_ad1,
     codes.PLACED_ADOPTION: check_placed_adoption,
 }

@@ -7,8 +7,10 @@ open (no DEC/REC), as the DfE asks; episodes that ended before 1 April are left 
 
 OC2 (children looked after continuously for 12 months at 31 March) comes from the health
 records: the year's latest SDQ, dental checks, immunisation status and statutory health
-assessments, plus the convictions and substance misuse items of ``AnnualOutcome``. Items we
-hold no record for are left blank, never guessed.
+assessments, plus the convictions and substance misuse items of ``AnnualOutcome``. Where we
+hold no health record of an item for the year, the value an imported return gave for it
+(``AnnualOutcome.reported_*``) is used, so that import -> export is identical; items we hold
+nothing for are left blank (or 0 for the flags the DfE wants 0 or 1), never guessed.
 
 AD1 and PlacedAdoption come from the children's adoption cases (apps.adoption): a
 PlacedAdoption row for each decision that the child should be placed for adoption (the ADM
@@ -384,6 +386,16 @@ def _adoption_rows(
     return ad1_rows, placed_rows
 
 
+class _Reported:
+    """The health items of an imported OC2 row (AnnualOutcome.reported_*), False when none."""
+
+    def __init__(self, outcome: AnnualOutcome | None) -> None:
+        self.health_check = bool(outcome and outcome.reported_health_check)
+        self.immunisations = bool(outcome and outcome.reported_immunisations)
+        self.teeth_check = bool(outcome and outcome.reported_teeth_check)
+        self.health_assessment = bool(outcome and outcome.reported_health_assessment)
+
+
 def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
     start, end = year.start, year.end
     ids = [c.pk for c in children]
@@ -393,6 +405,7 @@ def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
     ).order_by("completed_on", "id"):
         latest_sdq[record.child_id] = record
     immunisation: dict[int, str] = {}
+    # Our records first; an imported return's value only where we hold no record.
     for record in ImmunisationRecord.objects.filter(child_id__in=ids, checked_on__lte=end).order_by(
         "checked_on", "id"
     ):
@@ -429,6 +442,8 @@ def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
     rows = []
     for child in children:
         dob = child.date_of_birth
+        outcome = outcomes.get(child.pk)
+        reported = _Reported(outcome)
         sdq_score = sdq_reason = ""
         # SDQ for children 4 or over by 31 March and under 17 on 1 April (DfE rules 186-189).
         if date_of_age(dob, 4) <= end and date_of_age(dob, 17) > start:
@@ -437,13 +452,23 @@ def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
                 sdq_score = str(record.total_score)
             elif record is not None:
                 sdq_reason = record.reason_not_completed
-        outcome = outcomes.get(child.pk)
+            elif outcome is not None and outcome.reported_sdq_score is not None:
+                sdq_score = str(outcome.reported_sdq_score)
+            elif outcome is not None:
+                sdq_reason = outcome.reported_sdq_reason
         convicted = ""
         if outcome is not None and date_of_age(dob, 10) <= end:
             convicted = _flag(outcome.convicted)
         health_check = ""
         if date_of_age(dob, 5) > end:
-            health_check = _flag(child.pk in ever_assessed and child.pk not in overdue)
+            if child.pk in ever_assessed:
+                health_check = _flag(child.pk not in overdue)
+            else:
+                health_check = _flag(reported.health_check)
+        if child.pk in immunisation:
+            immunised = immunisation[child.pk] == ImmunisationStatus.UP_TO_DATE
+        else:
+            immunised = reported.immunisations
         rows.append(
             [
                 child.la_child_id,
@@ -452,9 +477,9 @@ def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
                 sdq_reason,
                 convicted,
                 health_check,
-                _flag(immunisation.get(child.pk) == ImmunisationStatus.UP_TO_DATE),
-                _flag(child.pk in teeth),
-                _flag(child.pk in assessed),
+                _flag(immunised),
+                _flag(child.pk in teeth or reported.teeth_check),
+                _flag(child.pk in assessed or reported.health_assessment),
                 _flag(outcome.substance_misuse) if outcome else "",
                 _flag(outcome.intervention_received) if outcome else "",
                 _flag(outcome.intervention_offered) if outcome else "",

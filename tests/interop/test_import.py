@@ -127,12 +127,11 @@ def test_wrong_columns_are_reported_and_nothing_is_written(cast):
     assert "Expected: CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB" in report.errors[0].reason
 
 
-def test_an_oc2_file_is_refused(cast):
+def test_a_table_we_do_not_import_is_refused_naming_it(cast):
     _assert_rejected(
         cast,
-        [("oc2.csv", 1, "", "This is the OC2 table")],
-        oc2="CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
-        "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n",
+        [("other.csv", 1, "", "The columns do not match any 903 table")],
+        other="CHILD,DOB,MISSING,SOMETHING\n",
     )
 
 

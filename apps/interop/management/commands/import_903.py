@@ -1,4 +1,5 @@
-"""manage.py import_903 --la 886 [--default-team North] header.csv episodes.csv uasc.csv"""
+"""manage.py import_903 --la 886 [--default-team North] [--collection-year 2026] header.csv
+episodes.csv uasc.csv oc2.csv ad1.csv placed_adoption.csv"""
 
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.models import Organisation, OrganisationKind, Team
 from apps.interop.importer import import_903
 from apps.interop.reading import ImportFile
+from apps.interop.selectors import CollectionYear
 
 
 class ProgressBar:
@@ -30,7 +32,7 @@ class ProgressBar:
 
 class Command(BaseCommand):
     help = (
-        "Import SSDA903 Header, Episodes and UASC CSV files (DfE column sets, dates "
+        "Import SSDA903 Header, Episodes, UASC, OC2, AD1 and PlacedAdoption CSV files (DfE column sets, dates "
         "DD/MM/YYYY) for one local authority. The tables are recognised by their columns. "
         "All files are checked first; with any error nothing is imported and every rejected "
         "row is listed. Importing the same files again changes nothing."
@@ -45,6 +47,12 @@ class Command(BaseCommand):
             help="The name of the LA's team for children the files give no team (a TEAM "
             "column in the Header comes first); a child who has a team keeps it",
         )
+        parser.add_argument(
+            "--collection-year",
+            default="",
+            help="The collection year of the OC2 rows, e.g. 2026 or 2025/26 (default: the "
+            "latest that has ended)",
+        )
         parser.add_argument("--quiet-progress", action="store_true")
 
     def handle(
@@ -54,8 +62,13 @@ class Command(BaseCommand):
         la: str,
         quiet_progress: bool,
         default_team: str = "",
+        collection_year: str = "",
         **options,
     ):
+        try:
+            year = CollectionYear.parse(collection_year) if collection_year else None
+        except ValueError:
+            raise CommandError(f"{collection_year} is not a collection year") from None
         try:
             local_authority = Organisation.objects.get(
                 code=la, kind=OrganisationKind.LOCAL_AUTHORITY
@@ -82,6 +95,7 @@ class Command(BaseCommand):
                 ],
                 progress=None if quiet_progress else ProgressBar(sys.stderr),
                 default_team=team,
+                year=year,
             )
         finally:
             for handle in handles:
