@@ -85,6 +85,8 @@ class Export:
     year: CollectionYear
     tables: dict[str, list[list[str]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # For each Episodes row, in order: the period of care and placement it comes from.
+    episode_sources: list[tuple[int, int | None]] = field(default_factory=list)
 
     def csv_text(self, table: str) -> str:
         buffer = io.StringIO()
@@ -215,6 +217,7 @@ def build_export(children: QuerySet[Child], year: CollectionYear) -> Export:
     continuous: list[Child] = []
     for child_id, child in children_by_id.items():
         child_rows = []
+        child_sources = []
         short_break_in_year = False
         continuous_period = False
         for period in sorted(periods.get(child_id, []), key=lambda p: p.start_date):
@@ -225,6 +228,7 @@ def build_export(children: QuerySet[Child], year: CollectionYear) -> Export:
                     short_break_in_year = True
                 closed = episode.end is not None and episode.end <= end
                 placement = episode.placement
+                child_sources.append((period.pk, placement.pk if placement else None))
                 child_rows.append(
                     [
                         child.la_child_id,
@@ -251,6 +255,7 @@ def build_export(children: QuerySet[Child], year: CollectionYear) -> Export:
         if not child_rows:
             continue
         episode_rows.extend(child_rows)
+        export.episode_sources.extend(child_sources)
         in_return.append(child)
         if continuous_period and not short_break_in_year:
             continuous.append(child)
@@ -486,3 +491,62 @@ def _oc2_rows(children: list[Child], year: CollectionYear) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, list]:
+    """For each child of ``children`` in the return for ``year``: the problems the DfE's
+    rules would find (apps.interop.readiness), from the rows the export writes. Children
+    not in the return are left out."""
+    from apps.interop import readiness
+
+    export = build_export(children, year)
+    by_reference = {c.la_child_id: c for c in children.filter(periods_of_care__isnull=False)}
+    columns = codes.COLUMNS
+    episodes: dict[str, list[dict]] = defaultdict(list)
+    sources: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+    for row, source in zip(export.tables[codes.EPISODES], export.episode_sources, strict=True):
+        episodes[row[0]].append(dict(zip(columns[codes.EPISODES], row, strict=True)))
+        sources[row[0]].append(source)
+    placement_ids = {pid for source in export.episode_sources if (pid := source[1])}
+    period_ids = {source[0] for source in export.episode_sources}
+    placement_starts = dict(
+        Placement.objects.filter(pk__in=placement_ids).values_list("pk", "start_date")
+    )
+    period_starts = dict(
+        PeriodOfCare.objects.filter(pk__in=period_ids).values_list("pk", "start_date")
+    )
+    oc2 = {
+        row[0]: dict(zip(columns[codes.OC2], row, strict=True)) for row in export.tables[codes.OC2]
+    }
+    uasc = {row[0] for row in export.tables[codes.UASC]}
+    result = {}
+    for row in export.tables[codes.HEADER]:
+        reference = row[0]
+        child = by_reference[reference]
+        facts = readiness.ChildReturn(
+            reference=reference,
+            header=dict(zip(columns[codes.HEADER], row, strict=True)),
+            episodes=[
+                readiness.Episode(
+                    row=episode,
+                    period_of_care_id=period_id,
+                    period_start=period_starts[period_id],
+                    placement_id=placement_id,
+                    placement_start=placement_starts.get(placement_id),
+                )
+                for episode, (period_id, placement_id) in zip(
+                    episodes[reference], sources[reference], strict=True
+                )
+            ],
+            oc2=oc2.get(reference),
+            is_uasc=reference in uasc,
+            date_of_birth=child.date_of_birth,
+        )
+        result[child.pk] = readiness.problems(facts, year_start=year.start, year_end=year.end)
+    return result
+
+
+def current_collection_year(today: date | None = None) -> CollectionYear:
+    """The collection year in progress (the 2026-27 return from 1 April 2026)."""
+    today = today or local_today()
+    return CollectionYear(today.year + 1 if today >= date(today.year, 4, 1) else today.year)

@@ -1,0 +1,274 @@
+"""Is a child's record ready for the SSDA903 return? The conditions the DfE's validation rules
+(csc-validator-be-903) check on the tables we hold, evaluated on the rows our export would
+write for one child, each problem said in words with the field it concerns.
+
+Pure: no ORM. ``apps.interop.selectors.readiness_of`` builds the facts (the child's rows of
+the export, with the period of care and placement each episode comes from).
+
+What the validator derives and we do not hold: PL_LA, PL_LOCATION and PL_DISTANCE come from
+the placement and home postcodes through the ONS postcode directory; here a full postcode in
+the right form stands for them (rules 169, 179, 392a), and a postcode in the right form
+that the directory does not list is found only by the validator (392c). Rule 218 does not
+apply to placements outside England (PL_LA CON/NIR/SCO/WAL/NUK); here a postcode area
+wholly in Scotland, Wales or Northern Ireland stands for that.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from apps.core.working_days import date_of_age
+from apps.interop import codes
+
+SHORT_BREAK_STATUSES = {"V3", "V4"}
+TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+# Placement types that need no Ofsted URN (DfE rule 218, 2025/26).
+URN_EXEMPT_PLACEMENTS = {"P1", "P3", "R1", "R2", "R5", *TEMPORARY, "Z11", "Z12", "Z13", "Z14"}
+PLACEMENT_CHANGE_RNE = codes.PLACEMENT_CHANGE_RNE
+# Postcode areas wholly outside England (Northern Ireland, Scotland, Wales).
+OUTSIDE_ENGLAND_AREAS = {
+    "BT",
+    *("AB", "DD", "DG", "EH", "FK", "G", "HS", "IV", "KA", "KW", "KY", "ML", "PA", "PH", "ZE"),
+    *("CF", "LD", "LL", "NP", "SA"),
+}
+OC2_HEALTH_ITEMS = {
+    "IMMUNISATIONS": "immunisations",
+    "TEETH_CHECK": "the teeth check",
+    "HEALTH_ASSESSMENT": "the health assessment",
+    "SUBSTANCE_MISUSE": "substance misuse",
+}
+OC2_OTHER_ITEMS = ["CONVICTED", "HEALTH_CHECK", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"]
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One episode row of the export (DfE columns) and where it comes from."""
+
+    row: dict[str, str]
+    period_of_care_id: int
+    period_start: date
+    placement_id: int | None
+    placement_start: date | None
+
+
+@dataclass(frozen=True)
+class ChildReturn:
+    """A child's rows of the return for one collection year."""
+
+    reference: str
+    header: dict[str, str]
+    episodes: list[Episode]
+    oc2: dict[str, str] | None
+    is_uasc: bool
+    date_of_birth: date
+
+
+@dataclass(frozen=True)
+class Problem:
+    rules: tuple[str, ...]
+    field: str  # "<record>.<field>": child, period_of_care, placement or annual_outcome
+    record_id: int | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "rules": list(self.rules),
+            "field": self.field,
+            "record_id": self.record_id,
+            "message": self.message,
+        }
+
+
+def day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _area(postcode: str) -> str:
+    return "".join(ch for ch in postcode.split(" ")[0] if ch.isalpha())
+
+
+def problems(child: ChildReturn, *, year_start: date, year_end: date) -> list[Problem]:
+    """Every problem the DfE's rules would find in this child's rows, in record order."""
+    found: list[Problem] = []
+    if not child.episodes:
+        return found
+    looked_after = [e for e in child.episodes if e.row["LS"] not in SHORT_BREAK_STATUSES]
+    found += _header_problems(child, bool(looked_after))
+    found += _period_problems(child)
+    found += _placement_problems(child, year_start)
+    found += _oc2_problems(child, year_end)
+    return found
+
+
+def _header_problems(child: ChildReturn, looked_after: bool) -> list[Problem]:
+    found = []
+    if looked_after and not child.header["UPN"]:
+        found.append(
+            Problem(
+                ("442",),
+                "child.upn",
+                None,
+                "No UPN (unique pupil number) is recorded: give it, or UN1-UN5 when the child "
+                "has none.",
+            )
+        )
+    if looked_after and child.header["SEX"] == "F" and child.header["MOTHER"] == "":
+        found.append(
+            Problem(
+                ("393", "607"),
+                "child.is_mother",
+                None,
+                "Whether she is a mother is not recorded (yes or no).",
+            )
+        )
+    return found
+
+
+def _period_problems(child: ChildReturn) -> list[Problem]:
+    """Rule 504: each continuing episode has the category of need of the period's start (a
+    blank one never matches)."""
+    found = []
+    flagged: set[int] = set()
+    for before, after in zip(child.episodes, child.episodes[1:], strict=False):
+        continues = before.row["REC"] == codes.EPISODE_CONTINUES and (
+            before.row["DEC"] == after.row["DECOM"]
+        )
+        if not continues or after.period_of_care_id in flagged:
+            continue
+        if not after.row["CIN"] or after.row["CIN"] != before.row["CIN"]:
+            flagged.add(after.period_of_care_id)
+            found.append(
+                Problem(
+                    ("504",),
+                    "period_of_care.category_of_need",
+                    after.period_of_care_id,
+                    f"The period of care from {day(after.period_start)} has no category of "
+                    "need at its start.",
+                )
+            )
+    return found
+
+
+def _placement_problems(child: ChildReturn, year_start: date) -> list[Problem]:
+    found: list[Problem] = []
+    seen: set[tuple[int | None, str]] = set()
+
+    def add(episode: Episode, rules: tuple[str, ...], field: str, text: str) -> None:
+        key = (episode.placement_id, field)
+        if key in seen:
+            return  # one placement's problem once, however many episodes it spans
+        seen.add(key)
+        start = episode.placement_start or codes.parse_date(episode.row["DECOM"])
+        found.append(
+            Problem(rules, f"placement.{field}", episode.placement_id, f"{_label(start)} {text}")
+        )
+
+    for index, episode in enumerate(child.episodes):
+        row = episode.row
+        if row["LS"] in SHORT_BREAK_STATUSES:
+            continue
+        placement_postcode, home_postcode = row["PL_POST"], row["HOME_POST"]
+        # 392a and 392b are not applied to UASC (as the validator reads the Header).
+        distance_rules = () if child.is_uasc else ("392a",)
+        if not placement_postcode:
+            add(
+                episode,
+                ("169", "179", *distance_rules, *(() if child.is_uasc else ("392b",))),
+                "placement_postcode",
+                "has no placement postcode: the DfE finds the placement's local authority, "
+                "location and distance from it.",
+            )
+        elif not codes.POSTCODE_PATTERN.match(placement_postcode):
+            add(
+                episode,
+                ("169", "179", *distance_rules, "392c"),
+                "placement_postcode",
+                f"has only the postcode district {placement_postcode}: give the full "
+                "placement postcode.",
+            )
+        if not home_postcode and not child.is_uasc:
+            add(
+                episode,
+                ("392a", "392b"),
+                "home_postcode",
+                "has no home postcode (where the child lived before): needed for the "
+                "distance of the placement.",
+            )
+        elif home_postcode and not codes.POSTCODE_PATTERN.match(home_postcode):
+            add(
+                episode,
+                ("392c", *distance_rules),
+                "home_postcode",
+                f"has a home postcode that is not a full postcode ({home_postcode}).",
+            )
+        ends_in_year = not row["DEC"] or codes.parse_date(row["DEC"]) >= year_start
+        outside_england = _area(placement_postcode) in OUTSIDE_ENGLAND_AREAS
+        if (
+            ends_in_year
+            and not row["URN"]
+            and row["PLACE"] not in URN_EXEMPT_PLACEMENTS
+            and not outside_england
+        ):
+            add(
+                episode,
+                ("218",),
+                "urn",
+                f"has no Ofsted URN: required for placement type {row['PLACE']} "
+                "(XXXXXXX when the provider has none).",
+            )
+        following = child.episodes[index + 1] if index + 1 < len(child.episodes) else None
+        if (
+            following is not None
+            and row["REC"] == codes.EPISODE_CONTINUES
+            and not row["REASON_PLACE_CHANGE"]
+            and row["PLACE"] not in TEMPORARY
+            and following.row["RNE"] in PLACEMENT_CHANGE_RNE
+            and following.row["PLACE"] not in TEMPORARY
+        ):
+            add(
+                episode,
+                ("225",),
+                "reason_place_change",
+                f"ended on {day(codes.parse_date(row['DEC']))} with a move to another "
+                "placement, but the reason for the change is not recorded.",
+            )
+    return found
+
+
+def _label(start: date) -> str:
+    return f"Placement from {day(start)}"
+
+
+def _oc2_problems(child: ChildReturn, year_end: date) -> list[Problem]:
+    """Rules 191, 182 and 547 (the four items every child looked after for 12 months needs)
+    and 543 (convictions, aged 10 or over at 31 March)."""
+    oc2 = child.oc2
+    if oc2 is None:
+        return []
+    found = []
+    until = f"For the year to {day(year_end)} (looked after for 12 months):"
+    for column, label in OC2_HEALTH_ITEMS.items():
+        if oc2[column]:
+            continue
+        rules = ["191"]
+        if any(oc2[other] for other in OC2_OTHER_ITEMS):
+            rules.append("182")
+        if oc2["HEALTH_CHECK"] == "1":
+            rules.append("547")
+        field = {
+            "IMMUNISATIONS": "immunisation_record.status",
+            "TEETH_CHECK": "dental_check.checked_on",
+            "HEALTH_ASSESSMENT": "assessment.held_on",
+            "SUBSTANCE_MISUSE": "annual_outcome.substance_misuse",
+        }[column]
+        found.append(Problem(tuple(rules), field, None, f"{until} {label} is not recorded."))
+    if year_end > date_of_age(child.date_of_birth, 10) and not oc2["CONVICTED"]:
+        found.append(
+            Problem(
+                ("543",),
+                "annual_outcome.convicted",
+                None,
+                f"{until} whether the child was convicted of an offence is not recorded "
+                "(aged 10 or over).",
+            )
+        )
+    return found
