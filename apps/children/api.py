@@ -1,7 +1,7 @@
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from apps.children.serializers import (
     PeriodOfCareUpdateSerializer,
 )
 from apps.core.api import require, split_version
+from apps.interop.serializers import ReadinessSerializer
 
 
 class ChildFilter(django_filters.FilterSet):
@@ -166,6 +167,47 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         return Response(
             AssessmentBeforeRecordsSerializer(assessment).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                str,
+                description="Collection year by its end, e.g. 2027 or 2026/27 (default: the "
+                "year in progress)",
+            )
+        ],
+        responses=ReadinessSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path="ssda903-readiness")
+    def ssda903_readiness(self, request: Request, pk=None) -> Response:
+        """What the DfE's SSDA903 rules would find missing or inconsistent in the child's
+        record for a collection year, in words, each with its field."""
+        from apps.interop.selectors import CollectionYear, current_collection_year, readiness_of
+
+        child = self.get_object()
+        try:
+            year = (
+                CollectionYear.parse(request.query_params["year"])
+                if request.query_params.get("year")
+                else current_collection_year()
+            )
+        except ValueError:
+            raise ValidationError(
+                {"year": "Give a collection year, e.g. 2027 or 2026/27."}
+            ) from None
+        found = readiness_of(Child.objects.filter(pk=child.pk), year)
+        problems = found.get(child.pk, [])
+        return Response(
+            ReadinessSerializer(
+                {
+                    "year": year.label,
+                    "in_return": child.pk in found,
+                    "ready": not problems,
+                    "problems": [p.as_dict() for p in problems],
+                }
+            ).data
         )
 
 

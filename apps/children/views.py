@@ -139,6 +139,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     periods = list(child.periods_of_care.order_by("-start_date"))
     placements = list(child.placements.select_related("area").order_by("-start_date")[:10])
+    readiness = None
+    if request.user.organisation_id == child.responsible_la_id:
+        # The LA makes the SSDA903 return: what it would be asked to fix, as early as now.
+        from apps.interop.selectors import current_collection_year, readiness_of
+
+        year = current_collection_year()
+        found = readiness_of(Child.objects.filter(pk=child.pk), year)
+        if child.pk in found:
+            readiness = {"year": year.label, "problems": found[child.pk]}
     return render(
         request,
         "children/detail.html",
@@ -167,6 +176,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not any(a.held_on or a.declined_on for a in assessments),
             "can_record_health": child_can_receive_health_records(request.user, child),
             "is_nurse": request.user.role == "LAC_NURSE",
+            "readiness": readiness,
         },
     )
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from apps.performance import api, views
+from apps.performance import api, readiness_views, views
 
 urlpatterns = [
     path(
@@ -23,6 +23,11 @@ urlpatterns = [
         "performance/breaches/children/",
         views.breach_drilldown_page,
         name="performance-breach-drilldown",
+    ),
+    path(
+        "performance/ssda903-readiness/",
+        readiness_views.ssda903_readiness_page,
+        name="performance-ssda903-readiness",
     ),
     path("performance/exports/", views.export_create, name="performance-export-create"),
     path("performance/exports/<uuid:job_id>/", views.export_status, name="performance-export"),
