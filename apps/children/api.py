@@ -14,6 +14,8 @@ from apps.assessments.serializers import (
 from apps.children import selectors, services
 from apps.children.models import Child, PeriodOfCare
 from apps.children.serializers import (
+    AnnualOutcomeInputSerializer,
+    AnnualOutcomeSerializer,
     ChildInputSerializer,
     ChildSerializer,
     ChildTeamSerializer,
@@ -169,6 +171,31 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             AssessmentBeforeRecordsSerializer(assessment).data, status=status.HTTP_201_CREATED
         )
 
+    @extend_schema(methods=["GET"], request=None, responses=AnnualOutcomeSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AnnualOutcomeInputSerializer,
+        responses={201: AnnualOutcomeSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="annual-outcomes")
+    def annual_outcomes(self, request: Request, pk=None) -> Response:
+        """The SSDA903 OC2 items of each year to 31 March that no health record holds:
+        convictions, substance misuse, interventions. POST records (or completes) one
+        year's (the child's team)."""
+        child = self.get_object()
+        if request.method == "GET":
+            outcomes = child.annual_outcomes.order_by("-year_ending")
+            return Response(AnnualOutcomeSerializer(outcomes, many=True).data)
+        require(selectors.user_can_edit_case(request.user, child))
+        serializer = AnnualOutcomeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        year_ending = data.pop("year_ending")
+        outcome = services.annual_outcome_record(
+            child=child, year_ending=year_ending, recorded_by=request.user, data=data
+        )
+        return Response(AnnualOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -237,6 +264,7 @@ class PeriodOfCareViewSet(
             child=child,
             start_date=serializer.validated_data["start_date"],
             legal_status=serializer.validated_data["legal_status"],
+            category_of_need=serializer.validated_data.get("category_of_need", ""),
             started_by=request.user,
         )
         return Response(PeriodOfCareSerializer(period).data, status=status.HTTP_201_CREATED)

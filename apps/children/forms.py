@@ -1,9 +1,29 @@
 from django import forms
 
 from apps.accounts.models import Organisation, OrganisationKind
+from apps.children.models import UPN_REGEX, CategoryOfNeed
 from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased, Sex
 from apps.core.codes import Placement as PlacementType
 from apps.core.forms import DateInput, GovukForm
+from apps.placements.models import ReasonPlaceChange
+
+# The SSDA903 items are asked where they become known, each optional where practice allows
+# (the return's readiness list on the child's page shows what is still missing).
+_YES_NO_UNKNOWN = [("", "Not known yet"), ("1", "Yes"), ("0", "No")]
+
+
+def _yes_no_unknown(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+def _category_of_need_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Category of need",
+        choices=[("", "Not known yet")] + list(CategoryOfNeed.choices),
+        required=False,
+        help_text="At the start of the period of care (SSDA903 CIN); it does not change "
+        "within the period",
+    )
 
 
 def _blank(choices) -> list:
@@ -30,6 +50,27 @@ class PlacementFields(GovukForm):
         help_text="The first half of the postcode, for example ME14",
     )
     carer_name = forms.CharField(label="Carer's name", max_length=200, required=False)
+    placement_postcode = forms.CharField(
+        label="Placement postcode",
+        max_length=8,
+        required=False,
+        help_text="The full postcode, for example ME14 1XQ: the DfE finds the placement's "
+        "local authority, location and distance from it",
+    )
+    home_postcode = forms.CharField(
+        label="Home postcode",
+        max_length=8,
+        required=False,
+        help_text="The full postcode of where the child lived before this placement",
+    )
+    urn = forms.CharField(
+        label="Ofsted URN",
+        max_length=8,
+        required=False,
+        help_text="Of the provider (foster agency, children's home); XXXXXXX when it has "
+        "none. Not needed for placement with parents (P1), independent living (P3), R1, R2, "
+        "R5 or a temporary placement",
+    )
 
 
 class NewChildForm(PlacementFields):
@@ -51,7 +92,13 @@ class NewChildForm(PlacementFields):
         "place_provider",
         "area",
         "postcode_district",
+        "placement_postcode",
+        "home_postcode",
+        "urn",
         "carer_name",
+        "upn",
+        "is_mother",
+        "category_of_need",
     ]
     first_name = forms.CharField(max_length=100)
     last_name = forms.CharField(max_length=100)
@@ -71,6 +118,22 @@ class NewChildForm(PlacementFields):
     age_disputed = forms.BooleanField(label="Age disputed", required=False)
     entry_date = forms.DateField(label="Date the child became looked after", widget=DateInput())
     legal_status = forms.ChoiceField(label="Legal status", choices=_blank(LegalStatus.choices))
+    upn = forms.RegexField(
+        UPN_REGEX,
+        label="Unique pupil number (UPN)",
+        max_length=13,
+        required=False,
+        help_text="From the school; UN1 to UN5 when the child has none (UN1: under school age)",
+    )
+    is_mother = forms.TypedChoiceField(
+        label="Is she a mother?",
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+        help_text="For a girl (SSDA903 MOTHER)",
+    )
+    category_of_need = _category_of_need_field()
 
 
 class PlacementForm(PlacementFields):
@@ -80,8 +143,21 @@ class PlacementForm(PlacementFields):
         "place_provider",
         "area",
         "postcode_district",
+        "placement_postcode",
+        "home_postcode",
+        "urn",
         "carer_name",
+        "same_carer",
+        "previous_reason_place_change",
     ]
+    same_carer = forms.BooleanField(
+        label="The carer(s) stay the same (a change of placement type only)", required=False
+    )
+    previous_reason_place_change = forms.ChoiceField(
+        label="Why the current placement is ending",
+        choices=[("", "Not known yet")] + list(ReasonPlaceChange.choices),
+        required=False,
+    )
     start_date = forms.DateField(
         label="Placement start date",
         widget=DateInput(),
@@ -92,6 +168,7 @@ class PlacementForm(PlacementFields):
 class EntryToCareForm(GovukForm):
     start_date = forms.DateField(label="Date the child became looked after", widget=DateInput())
     legal_status = forms.ChoiceField(label="Legal status", choices=_blank(LegalStatus.choices))
+    category_of_need = _category_of_need_field()
 
 
 class LegalStatusChangeForm(GovukForm):

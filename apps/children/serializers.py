@@ -1,14 +1,24 @@
 from rest_framework import serializers
 
 from apps.accounts.models import Organisation, Team, User
-from apps.children.models import Child, PeriodOfCare
+from apps.children.models import UPN_REGEX, AnnualOutcome, CategoryOfNeed, Child, PeriodOfCare
 from apps.core.codes import Ethnicity, LegalStatus, ReasonEpisodeCeased, Sex
 
 
 class PeriodOfCareSerializer(serializers.ModelSerializer):
     class Meta:
         model = PeriodOfCare
-        fields = ["id", "child", "start_date", "legal_status", "end_date", "reason_end", "version"]
+        fields = [
+            "id",
+            "child",
+            "start_date",
+            "legal_status",
+            "category_of_need",
+            "reason_new_episode",
+            "end_date",
+            "reason_end",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -36,6 +46,9 @@ class ChildSerializer(serializers.ModelSerializer):
             "uasc_arrival_date",
             "age_disputed",
             "date_of_death",
+            "upn",
+            "is_mother",
+            "mother_child_dob",
             "in_care",
             "version",
         ]
@@ -71,6 +84,21 @@ class ChildInputSerializer(serializers.Serializer):
     uasc_arrival_date = serializers.DateField(required=False, allow_null=True)
     age_disputed = serializers.BooleanField(required=False)
     date_of_death = serializers.DateField(required=False, allow_null=True)
+    # SSDA903 items, each optional when the child is recorded (the return asks for them).
+    upn = serializers.RegexField(
+        UPN_REGEX,
+        required=False,
+        allow_blank=True,
+        help_text="Unique pupil number, or UN1-UN5 when the child has none (SSDA903 Header)",
+    )
+    is_mother = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        help_text="A girl who is a mother (SSDA903 MOTHER); null when not known yet",
+    )
+    mother_child_dob = serializers.DateField(
+        required=False, allow_null=True, help_text="Date of birth of her first child"
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="For optimistic concurrency"
     )
@@ -89,6 +117,12 @@ class PeriodOfCareStartSerializer(serializers.Serializer):
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
     start_date = serializers.DateField()
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
+    category_of_need = serializers.ChoiceField(
+        choices=CategoryOfNeed.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Category of need at the start of the period (SSDA903 CIN, fixed for it)",
+    )
 
     def __init__(self, *args, **kwargs):
         from apps.children.selectors import children_visible_to
@@ -102,6 +136,9 @@ class PeriodOfCareStartSerializer(serializers.Serializer):
 class PeriodOfCareUpdateSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False)
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
+    category_of_need = serializers.ChoiceField(
+        choices=CategoryOfNeed.choices, required=False, allow_blank=True
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -137,3 +174,34 @@ class LegalStatusChangeSerializer(serializers.ModelSerializer):
 class LegalStatusChangeInputSerializer(serializers.Serializer):
     start_date = serializers.DateField(help_text="The date the legal status changed")
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
+
+
+class AnnualOutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnnualOutcome
+        fields = [
+            "id",
+            "child",
+            "year_ending",
+            "convicted",
+            "substance_misuse",
+            "intervention_received",
+            "intervention_offered",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class AnnualOutcomeInputSerializer(serializers.Serializer):
+    """The SSDA903 OC2 items of a year to 31 March that no health record holds; null is not
+    known (yet). Recording a year again changes the items given."""
+
+    year_ending = serializers.DateField(help_text="31 March at the end of the collection year")
+    convicted = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Convicted of an offence in the year (10+)"
+    )
+    substance_misuse = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Substance misuse problem identified"
+    )
+    intervention_received = serializers.BooleanField(required=False, allow_null=True)
+    intervention_offered = serializers.BooleanField(required=False, allow_null=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
-from apps.children.models import Child, PeriodOfCare
+from apps.children.models import AnnualOutcome, Child, PeriodOfCare
 from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
 from apps.core.services import (
     apply_changes,
@@ -19,6 +19,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
+from apps.core.services import today as local_today
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -386,3 +387,41 @@ def legal_status_change_record(
     save_with_constraints(change)
     _on_clock_inputs_changed(period.child)
     return change
+
+
+ANNUAL_OUTCOME_FIELDS = {
+    "convicted",
+    "substance_misuse",
+    "intervention_received",
+    "intervention_offered",
+}
+
+
+@transaction.atomic
+def annual_outcome_record(
+    *, child: Child, year_ending: date, recorded_by: User, data: dict[str, Any]
+) -> AnnualOutcome:
+    """The SSDA903 OC2 items of a year to 31 March that no health record holds (convictions,
+    substance misuse and interventions), for a child looked after throughout it; items not
+    in ``data`` keep what is recorded."""
+    if (year_ending.month, year_ending.day) != (3, 31):
+        raise ValidationError({"year_ending": "The year ends on 31 March."})
+    if year_ending.year > local_today().year + 1:
+        raise ValidationError({"year_ending": "That year has not started."})
+    unknown = set(data) - ANNUAL_OUTCOME_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "Not an annual outcome item."})
+    child = _lock_child(child)
+    outcome = (
+        AnnualOutcome.objects.select_for_update()
+        .filter(child=child, year_ending=year_ending)
+        .first()
+    )
+    if outcome is None:
+        outcome = AnnualOutcome(child=child, year_ending=year_ending, **data)
+        save_with_constraints(outcome)
+        return outcome
+    if apply_changes(outcome, data, ANNUAL_OUTCOME_FIELDS):
+        bump_version(outcome)
+        save_with_constraints(outcome)
+    return outcome

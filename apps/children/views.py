@@ -95,12 +95,15 @@ def child_new(request: HttpRequest) -> HttpResponse:
             is_uasc=data["is_uasc"],
             uasc_arrival_date=data["uasc_arrival_date"],
             age_disputed=data["age_disputed"],
+            upn=data["upn"],
+            is_mother=data["is_mother"] if data["sex"] == "2" else None,
             allocated_worker=request.user,
         )
         services.period_of_care_start(
             child=child,
             start_date=data["entry_date"],
             legal_status=data["legal_status"],
+            category_of_need=data["category_of_need"],
             started_by=request.user,
         )
         placement_start(
@@ -111,6 +114,9 @@ def child_new(request: HttpRequest) -> HttpResponse:
             area=data["area"],
             postcode_district=data["postcode_district"],
             carer_name=data["carer_name"],
+            placement_postcode=data["placement_postcode"],
+            home_postcode=data["home_postcode"],
+            urn=data["urn"],
             started_by=request.user,
         )
         return child

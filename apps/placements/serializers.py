@@ -4,7 +4,7 @@ from apps.accounts.models import Organisation, OrganisationKind
 from apps.children.models import Child
 from apps.core.codes import Placement as PlacementType
 from apps.core.codes import PlacementProvider
-from apps.placements.models import Placement
+from apps.placements.models import Placement, ReasonPlaceChange
 
 
 def _area_field(**kwargs) -> serializers.SlugRelatedField:
@@ -34,6 +34,11 @@ class PlacementSerializer(serializers.ModelSerializer):
             "out_of_area",
             "postcode_district",
             "carer_name",
+            "home_postcode",
+            "placement_postcode",
+            "urn",
+            "same_carer",
+            "reason_place_change",
             "version",
         ]
         read_only_fields = fields
@@ -54,6 +59,34 @@ class PlacementStartSerializer(serializers.Serializer):
     area = _area_field()
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
     carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    home_postcode = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Full postcode of the child's home before care (SSDA903 HOME_POST)",
+    )
+    placement_postcode = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Full postcode of the placement (SSDA903 PL_POST): the DfE derives the "
+        "placement's LA, location and distance from it",
+    )
+    urn = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Ofsted URN of the provider (XXXXXXX when it has none)",
+    )
+    same_carer = serializers.BooleanField(
+        required=False, help_text="The carer(s) stay the same: a change of placement type only"
+    )
+    previous_reason_place_change = serializers.ChoiceField(
+        choices=ReasonPlaceChange.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Why the previous placement ended (SSDA903 REASON_PLACE_CHANGE)",
+    )
 
     def __init__(self, *args, **kwargs):
         from apps.children.selectors import children_visible_to
@@ -73,6 +106,16 @@ class PlacementUpdateSerializer(serializers.Serializer):
     area = _area_field(required=False)
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
     carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    home_postcode = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    placement_postcode = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    urn = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    same_carer = serializers.BooleanField(required=False)
+    reason_place_change = serializers.ChoiceField(
+        choices=ReasonPlaceChange.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Why this placement ended (SSDA903 REASON_PLACE_CHANGE)",
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 

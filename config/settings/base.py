@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "BreachReasonEnum": "apps.assessments.models.assessment.REASON_CHOICES",
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
         "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
+        "ReasonPlaceChangeEnum": "apps.placements.models.ReasonPlaceChange",
     },
 }
 
