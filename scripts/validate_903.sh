@@ -3,7 +3,7 @@
 # directory of 903 CSV files (manage.py export_903 --out DIR), print the summary and exit
 # non-zero when any rule flags a row.
 #
-#   bash scripts/validate_903.sh DIR [--collection-year 2026] [--la E10000016]
+#   bash scripts/validate_903.sh DIR [--collection-year 2026] [--la E10000016] [--json FILE]
 #
 # The package pins pandas<2 and numpy<1.25, which have no wheels for Python 3.12, so it gets
 # its own virtual environment (.venv-903, created here when missing) on Python 3.11 or older.
@@ -16,11 +16,12 @@ if [ $# -lt 1 ] || [ ! -d "$1" ]; then
   echo "usage: $0 EXPORT_DIR [--collection-year YYYY] [--la GSS_CODE]" >&2; exit 2
 fi
 dir=$1; shift
-year=""; la=E10000016  # Kent, the demo LA (DfE code 886)
+year=""; json=""; la=E10000016  # Kent, the demo LA (DfE code 886)
 while [ $# -gt 0 ]; do
   case $1 in
     --collection-year) year=$2; shift 2 ;;
     --la) la=$2; shift 2 ;;
+    --json) json=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -55,4 +56,5 @@ fi
 
 # The package's postcode reference data is a signed pickle; its own code sets this flag too.
 export QLACREF_PC_INSECURE=True
-exec "$VENV/bin/python" apps/interop/dfe_validator/run.py "$dir" --collection-year "$year" --la "$la"
+exec "$VENV/bin/python" apps/interop/dfe_validator/run.py "$dir" --collection-year "$year" --la "$la" \
+  ${json:+--json "$json"}

@@ -95,7 +95,7 @@ def problems(child: ChildReturn, *, year_start: date, year_end: date) -> list[Pr
     found += _header_problems(child, bool(looked_after))
     found += _period_problems(child)
     found += _placement_problems(child, year_start)
-    found += _oc2_problems(child, year_end)
+    found += _oc2_problems(child, year_start, year_end)
     return found
 
 
@@ -238,9 +238,10 @@ def _label(start: date) -> str:
     return f"Placement from {day(start)}"
 
 
-def _oc2_problems(child: ChildReturn, year_end: date) -> list[Problem]:
-    """Rules 191, 182 and 547 (the four items every child looked after for 12 months needs)
-    and 543 (convictions, aged 10 or over at 31 March)."""
+def _oc2_problems(child: ChildReturn, year_start: date, year_end: date) -> list[Problem]:
+    """Rules 191, 182 and 547 (the four items every child looked after for 12 months needs),
+    186 and 197B (the SDQ, or why there is none, from 4 to 16) and 543 (convictions, aged 10
+    or over at 31 March)."""
     oc2 = child.oc2
     if oc2 is None:
         return []
@@ -261,6 +262,21 @@ def _oc2_problems(child: ChildReturn, year_end: date) -> list[Problem]:
             "SUBSTANCE_MISUSE": "annual_outcome.substance_misuse",
         }[column]
         found.append(Problem(tuple(rules), field, None, f"{until} {label} is not recorded."))
+    fourth, seventeenth = date_of_age(child.date_of_birth, 4), date_of_age(child.date_of_birth, 17)
+    sdq_rules = []
+    if fourth <= year_start and seventeenth > year_end:
+        sdq_rules.append("186")
+    if year_start <= fourth <= year_end or year_start <= seventeenth <= year_end:
+        sdq_rules.append("197B")
+    if sdq_rules and not oc2["SDQ_SCORE"] and not oc2["SDQ_REASON"]:
+        found.append(
+            Problem(
+                tuple(sdq_rules),
+                "sdq_record.total_score",
+                None,
+                f"{until} no SDQ is recorded in the year, nor why there is none.",
+            )
+        )
     if year_end > date_of_age(child.date_of_birth, 10) and not oc2["CONVICTED"]:
         found.append(
             Problem(

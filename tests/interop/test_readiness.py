@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from apps.assessments.models import SdqRecord
 from apps.children.models import AnnualOutcome
 from tests.factories import ChildFactory, PeriodOfCareFactory, PlacementFactory
 from tests.helpers import signed_in_client
@@ -41,6 +42,9 @@ def _ready_child(cast):
     )
     AnnualOutcome.objects.create(
         child=child, year_ending=date(2026, 3, 31), convicted=False, substance_misuse=False
+    )
+    SdqRecord.objects.create(
+        child=child, completed_on=date(2025, 10, 1), informant="CARER", total_score=11
     )
     return child
 

@@ -46,6 +46,7 @@ def _oc2(**values) -> dict[str, str]:
         HEALTH_ASSESSMENT="1",
         SUBSTANCE_MISUSE="0",
         CONVICTED="0",
+        SDQ_SCORE="12",
     )
     row.update(values)
     return row
@@ -207,3 +208,19 @@ def test_the_oc2_message_names_the_year():
         "For the year to 31 March 2026 (looked after for 12 months): substance misuse is not "
         "recorded."
     )
+
+
+def test_no_sdq_from_4_to_16_is_rule_186_and_at_4_or_17_in_the_year_197b():
+    assert _found(_child(oc2=_oc2(SDQ_SCORE=""), born=date(2015, 1, 1))) == [
+        (("186",), "sdq_record.total_score")
+    ]
+    assert _found(_child(oc2=_oc2(SDQ_SCORE=""), born=date(2021, 9, 1))) == [
+        (("197B",), "sdq_record.total_score")
+    ]
+    assert _found(_child(oc2=_oc2(SDQ_SCORE=""), born=date(2009, 3, 1))) == [
+        (("197B",), "sdq_record.total_score")
+    ]
+    assert _found(_child(oc2=_oc2(SDQ_SCORE="", SDQ_REASON="SDQ2"), born=date(2015, 1, 1))) == []
+    assert (
+        _found(_child(oc2=_oc2(SDQ_SCORE=""), born=date(2022, 6, 1))) == []
+    )  # under 4 on 31 March

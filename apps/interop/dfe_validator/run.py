@@ -9,6 +9,7 @@ Python 3.11 or older. Keep this file compatible with Python 3.9.
 import argparse
 import importlib
 import importlib.metadata
+import json
 import logging
 import sys
 from pathlib import Path
@@ -33,6 +34,9 @@ def main(argv=None) -> int:
     parser.add_argument("--collection-year", required=True, help="Year ending, e.g. 2026")
     parser.add_argument("--la", required=True, help="GSS code of the LA, e.g. E10000016")
     parser.add_argument("--details", type=int, default=50, help="Rows of detail to print")
+    parser.add_argument(
+        "--json", type=Path, default=None, help="Also write the results here (for tests)"
+    )
     args = parser.parse_args(argv)
 
     logging.disable(logging.CRITICAL)  # the package logs every rule at INFO
@@ -82,6 +86,20 @@ def main(argv=None) -> int:
                 f"{row['Error Code']:<6} {row['Affected Values']}"
             )
     print(f"Errors: {total}")
+    if args.json is not None:
+        children = report.child_summary if total else None
+        results = {
+            "total": total,
+            "rules": {str(r["Code"]): int(r["Error Count"]) for _, r in flagged.iterrows()},
+            "flagged": sorted(
+                {(str(r["Child"]), str(r["Error Code"])) for _, r in children.iterrows()}
+            )
+            if total
+            else [],
+            "skipped": sorted(str(code) for code in validator.skips),
+            "could_not_run": sorted(str(code) for code in validator.fails),
+        }
+        args.json.write_text(json.dumps(results, indent=1))
     return 1 if total else 0
 
 
