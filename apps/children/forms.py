@@ -226,3 +226,45 @@ class AssessmentBeforeRecordsForm(GovukForm):
         max_length=200,
         help_text="The health provider or clinic, as written in the records you hold",
     )
+
+
+class AnnualOutcomeForm(GovukForm):
+    """The SSDA903 OC2 items no health record holds, for a year to 31 March the child was
+    looked after throughout."""
+
+    year_ending = forms.TypedChoiceField(label="Year to 31 March", coerce=int, choices=[])
+    convicted = forms.TypedChoiceField(
+        label="Convicted of an offence in the year?",
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+        help_text="Asked from the 10th birthday",
+    )
+    substance_misuse = forms.TypedChoiceField(
+        label="Substance misuse problem identified?",
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+    )
+    intervention_received = forms.TypedChoiceField(
+        label="Intervention received for it?",
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+    )
+    intervention_offered = forms.TypedChoiceField(
+        label="Intervention offered and refused?",
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year_ending"].choices = [
+            (year, f"1 April {year - 1} to 31 March {year}") for year in years
+        ]

@@ -1,6 +1,8 @@
 """Pages for children: find, record a new child with entry to care, the child page, and the
 social worker's case forms. Every page starts from children_visible_to: other children are 404."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from apps.assessments.selectors import child_can_receive_health_records
 from apps.audit.records import about
 from apps.children import selectors, services
 from apps.children.forms import (
+    AnnualOutcomeForm,
     AssessmentBeforeRecordsForm,
     ChildrenAllocateForm,
     EntryToCareForm,
@@ -265,6 +268,35 @@ def leave_care(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda data: services.period_of_care_end(period=period, ended_by=request.user, **data),
         success_url=reverse("child-detail", args=[child.pk]),
         success_message="Leaving care recorded.",
+        back_url=reverse("child-detail", args=[child.pk]),
+    )
+
+
+@login_required
+@about(Child)
+def annual_outcome_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """The year's convictions, substance misuse and interventions (SSDA903 OC2)."""
+    from apps.interop.selectors import current_collection_year
+
+    child = editable_child(request, pk)
+    current = current_collection_year().ending
+
+    def run(data: dict):
+        year = data.pop("year_ending")
+        return services.annual_outcome_record(
+            child=child, year_ending=date(year, 3, 31), recorded_by=request.user, data=data
+        )
+
+    return form_page(
+        request,
+        form_class=AnnualOutcomeForm,
+        form_kwargs={"years": [current, current - 1]},
+        title="Record the year's outcomes (SSDA903)",
+        caption=child.full_name,
+        intro="Asked of children looked after for the whole year to 31 March.",
+        run=run,
+        success_url=reverse("child-detail", args=[child.pk]),
+        success_message="Outcomes recorded.",
         back_url=reverse("child-detail", args=[child.pk]),
     )
 

@@ -27,6 +27,11 @@ urlpatterns = [
     path("children/<int:pk>/entry/new/", child_views.entry_new, name="entry-new"),
     path("children/<int:pk>/leave-care/", child_views.leave_care, name="leave-care"),
     path(
+        "children/<int:pk>/annual-outcomes/new/",
+        child_views.annual_outcome_new,
+        name="annual-outcome-new",
+    ),
+    path(
         "children/<int:pk>/legal-status/",
         child_views.legal_status_change,
         name="legal-status-change",

@@ -216,3 +216,48 @@ def test_the_placement_form_records_why_the_previous_placement_ended(cast):
     first.refresh_from_db()
     assert first.reason_place_change == "ALLEG"
     assert Placement.objects.get(child=period.child, end_date__isnull=True).urn == "SC654321"
+
+
+def test_the_years_outcomes_are_recorded_on_a_page_linked_from_the_readiness_list(cast):
+    child = ChildFactory(
+        responsible_la=cast.our_la, team=cast.team_a, upn="UN1", date_of_birth=date(2012, 5, 1)
+    )
+    period = PeriodOfCareFactory(child=child, start_date=date(2024, 5, 3), category_of_need="N1")
+    PlacementFactory(
+        period_of_care=period,
+        place="U1",
+        home_postcode="ME14 1XQ",
+        placement_postcode="CT1 1AA",
+        urn="SC123456",
+    )
+    client = signed_in_client(cast.social_worker)
+    # 2 February 2026: the 2025/26 return, for which the child is looked after throughout.
+    page = client.get(f"/children/{child.pk}/").content.decode()
+    assert f'href="/children/{child.pk}/annual-outcomes/new/"' in page
+
+    response = client.post(
+        f"/children/{child.pk}/annual-outcomes/new/",
+        {
+            "year_ending": "2026",
+            "convicted": "0",
+            "substance_misuse": "1",
+            "intervention_received": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    outcome = AnnualOutcome.objects.get(child=child)
+    assert (outcome.year_ending, outcome.convicted, outcome.substance_misuse) == (
+        date(2026, 3, 31),
+        False,
+        True,
+    )
+    assert (outcome.intervention_received, outcome.intervention_offered) == (True, None)
+
+
+def test_another_team_may_not_record_the_outcomes(cast):
+    child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
+    response = signed_in_client(cast.social_worker_team_b).get(
+        f"/children/{child.pk}/annual-outcomes/new/"
+    )
+    assert response.status_code == 404
