@@ -236,6 +236,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# SSDA903 imports (apps.interop): the most the import page accepts in one upload (the files
+# are stored in the database until the job has run; a large LA's year is a few MB), and how
+# many rejected rows a job's report keeps and shows (the count by table and column is whole).
+SSDA903_MAX_UPLOAD_BYTES = env.int("SSDA903_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+SSDA903_MAX_REPORTED_ERRORS = env.int("SSDA903_MAX_REPORTED_ERRORS", default=200)
+
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
 # The demo's two-factor roles enrol their authenticator app with this code (a real
 # administrator issues a random one per user from the admin).
