@@ -24,10 +24,13 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating .venv with $py"
   "$py" -m venv .venv
 fi
-stamp=.venv/.installed-$(cat pyproject.toml | sha1sum | cut -c1-12)
+# Exact versions, hash-checked, from the lock file (regenerate it after changing pyproject.toml:
+# uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock).
+stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha1sum | cut -c1-12)
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e '.[dev]'
+  .venv/bin/python -m pip install --quiet --require-hashes -r requirements.lock
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   rm -f .venv/.installed-*; touch "$stamp"
 fi
 

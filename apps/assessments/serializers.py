@@ -89,6 +89,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "health_reason_note",
             "breach",
             "appointments",
+            # A statutory assessment recorded as held before our records began.
+            "before_records",
+            "held_by_provider",
             "version",
         ]
         read_only_fields = fields

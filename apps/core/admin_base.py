@@ -1,4 +1,18 @@
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For logs: shown, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ChildScopedAdmin(SimpleHistoryAdmin):

@@ -24,6 +24,7 @@ from apps.performance.selectors import (
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
 }
 
 
@@ -258,6 +259,12 @@ def build_export(
 ) -> ExportFile:
     from apps.performance.selectors import breach_drilldown, breach_report, kpi_drilldown, scorecard
 
+    if kind == "SUBJECT_ACCESS":
+        # One child's whole record for the DPO: built by the audit app, which decides who
+        # may ask; it shares the job, progress and fetch-once download of every export.
+        from apps.audit.subject_access import build_subject_access_export
+
+        return build_subject_access_export(user=user, params=params, progress=progress)
     form = validated_form(kind, user, params, today)
     data = form.cleaned_data
     content_type = CONTENT_TYPES[file_format]

@@ -140,11 +140,14 @@ class ExportKind(models.TextChoices):
     BREACHES = "BREACHES", "Quarterly breach report"
     DRILLDOWN = "DRILLDOWN", "Children behind a figure"
     BREACH_DRILLDOWN = "BREACH_DRILLDOWN", "Assessments behind a breach figure"
+    # Asked for through apps.audit.subject_access only (not the reports' export form).
+    SUBJECT_ACCESS = "SUBJECT_ACCESS", "Subject access export of a child's record"
 
 
 class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     XLSX = "xlsx", "Excel (XLSX)"
+    ZIP = "zip", "ZIP of JSON files"
 
 
 class ExportStatus(models.TextChoices):
@@ -176,6 +179,9 @@ class ExportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     content = models.BinaryField(null=True, blank=True, editable=False)
     error = models.CharField(max_length=500, blank=True)
+    # Runs started: a worker killed mid-run leaves the job RUNNING; it is sent again a
+    # bounded number of times (requeue_stale_export_jobs), then failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -18,9 +18,19 @@ from apps.performance.models import ExportFormat, ExportJob, ExportKind, ExportS
 
 logger = logging.getLogger(__name__)
 
-# A job still RUNNING after the task time limit lost its worker (killed, redeployed): the
-# redelivered message (acks_late) may claim it again.
-STALE_RUN = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 900) + 60)
+
+def stale_run_cutoff():
+    """Started before this, a RUNNING job lost its worker (killed, redeployed, out of
+    memory): the task's hard time limit ends every live run sooner."""
+    return timezone.now() - timedelta(seconds=settings.EXPORT_JOB_STALE_AFTER)
+
+
+# Kept for callers that want the window as a duration.
+STALE_RUN = timedelta(seconds=settings.EXPORT_JOB_STALE_AFTER)
+GAVE_UP = (
+    "The export stopped {attempts} times before it finished (the server preparing it was "
+    "restarted). Ask for it again; if it fails again, ask for help."
+)
 
 
 @transaction.atomic
@@ -30,9 +40,11 @@ def export_job_request(
     """Record an export to prepare in the background and enqueue it after commit. The
     parameters are checked now (with the requester's own scope), so a job never fails on
     input a person could have corrected."""
-    if kind not in ExportKind.values:
+    # A subject-access export is asked for through apps.audit.subject_access, which
+    # decides who may ask; the reports' form offers the report kinds as CSV or XLSX only.
+    if kind not in ExportKind.values or kind == ExportKind.SUBJECT_ACCESS:
         raise ValidationError({"kind": "Choose what to export."})
-    if file_format not in ExportFormat.values:
+    if file_format not in (ExportFormat.CSV, ExportFormat.XLSX):
         raise ValidationError({"file_format": "Choose CSV or XLSX."})
     clean_params = {k: str(v) for k, v in params.items() if v not in (None, "")}
     validated_form(kind, requested_by, clean_params, timezone.localdate())
@@ -49,15 +61,49 @@ def export_job_request(
 
 def _claim(job_id) -> bool:
     """Claim the job with one conditional UPDATE: a second delivery of the same message
-    (or a second worker) matches no row and does nothing."""
-    now = timezone.now()
+    (or a second worker) matches no row and does nothing. A RUNNING job past the stale
+    cutoff is claimable too (its worker is gone), while attempts remain."""
     return bool(
-        ExportJob.objects.filter(pk=job_id)
+        ExportJob.objects.filter(pk=job_id, attempts__lt=settings.EXPORT_JOB_MAX_ATTEMPTS)
         .filter(
             Q(status=ExportStatus.PENDING)
-            | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_RUN)
+            | Q(status=ExportStatus.RUNNING, started_at__lt=stale_run_cutoff())
         )
-        .update(status=ExportStatus.RUNNING, started_at=now, progress=0)
+        .update(
+            status=ExportStatus.RUNNING,
+            started_at=timezone.now(),
+            progress=0,
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def export_jobs_requeue_stale() -> list:
+    """Put back every RUNNING job whose worker died (past the stale cutoff) to PENDING, or
+    fail it when it has used all its attempts, and return the ids to send again: those,
+    and PENDING jobs older than five minutes whose message was lost (broker down when
+    asked). Each UPDATE is conditional on the state read, so a job a worker claims in the
+    meantime is left alone, and sending a job twice is harmless (the claim)."""
+    cutoff = stale_run_cutoff()
+    stale = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=cutoff)
+    for job_id, attempts in stale.values_list("pk", "attempts"):
+        this_job = ExportJob.objects.filter(
+            pk=job_id, status=ExportStatus.RUNNING, attempts=attempts, started_at__lt=cutoff
+        )
+        if attempts >= settings.EXPORT_JOB_MAX_ATTEMPTS:
+            if this_job.update(
+                status=ExportStatus.FAILED,
+                error=GAVE_UP.format(attempts=attempts),
+                finished_at=timezone.now(),
+            ):
+                logger.warning("Export job %s failed after %s attempts", job_id, attempts)
+        elif this_job.update(status=ExportStatus.PENDING, progress=0):
+            logger.warning("Export job %s lost its worker; sending it again", job_id)
+    lost = timezone.now() - timedelta(minutes=5)
+    return list(
+        ExportJob.objects.filter(
+            Q(status=ExportStatus.PENDING) & (Q(created_at__lt=lost) | Q(started_at__isnull=False))
+        ).values_list("pk", flat=True)
     )
 
 

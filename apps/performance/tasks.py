@@ -31,21 +31,13 @@ def run_export_job(job_id: str) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_stale_export_jobs() -> int:
-    """Catch up on export jobs whose message was lost (broker down when asked): enqueue
-    again any still waiting after five minutes. Claiming makes a duplicate harmless.
-    To be scheduled every few minutes in config/celery_app.py."""
-    from datetime import timedelta
+    """Catch up on export jobs that would otherwise wait for ever: a job whose message was
+    lost (broker down when asked) and a job left RUNNING by a worker that died mid-run
+    (its redelivered message finds it RUNNING and leaves it). Scheduled every five minutes
+    in config/celery_app.py."""
+    from apps.performance.services import export_jobs_requeue_stale
 
-    from django.utils import timezone
-
-    from apps.performance.models import ExportJob, ExportStatus
-
-    cutoff = timezone.now() - timedelta(minutes=5)
-    ids = list(
-        ExportJob.objects.filter(status=ExportStatus.PENDING, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+    ids = export_jobs_requeue_stale()
     for job_id in ids:
         run_export_job.delay(str(job_id))
     return len(ids)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import Organisation
 from apps.performance import charts
-from apps.performance.exports import CONTENT_TYPES, ExportFile, build_export
+from apps.performance.exports import ExportFile, build_export
 from apps.performance.forms import BreachDrilldownForm, BreachForm, DrilldownForm, ScorecardForm
 from apps.performance.models import ExportFormat, ExportJob, ExportKind, ExportStatus, Kpi
 from apps.performance.rules import RAG_LABELS, shift_month
@@ -74,7 +74,7 @@ def _attachment(built: ExportFile) -> HttpResponse:
 def _requested_format(request: HttpRequest, form) -> str | None:
     """``?format=csv|xlsx`` asks for a file; anything else is an error on the form."""
     file_format = request.GET.get("format")
-    if file_format and file_format not in CONTENT_TYPES:
+    if file_format and file_format not in (ExportFormat.CSV, ExportFormat.XLSX):
         form.add_error(None, "Choose a download format of csv or xlsx.")
         return None
     return file_format or None

@@ -93,6 +93,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The role the app connects as in production: owner of nothing, SELECT/INSERT only on the
+# access log (manage.py grant_app_role, run as the schema owner after migrate).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="lac_app")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -198,6 +201,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Shared record of statutory health assessments for looked-after children.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users and token holders, not the internet.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -233,8 +238,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
     "max_retries": 1,
 }
+# A worker outlives a broker outage. Celery gives up after 100 reconnection attempts by
+# default (about 50 minutes of Redis being down) and the worker process exits; retry for
+# ever instead, at start-up too, and let compose restart it if it still dies.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops cannot be acknowledged on that connection, and
+# Redis hands its message out again after the visibility timeout anyway: stop it at once
+# rather than finish and run twice (Celery 6's default). Every task is idempotent, and an
+# export left RUNNING is put back by requeue_stale_export_jobs.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
+# An export job still RUNNING this long after it started has lost its worker: the hard time
+# limit stops any live run sooner. It is then put back to PENDING and sent again, at most
+# EXPORT_JOB_MAX_ATTEMPTS runs in all, then FAILED with a message its requester sees.
+EXPORT_JOB_STALE_AFTER = env.int("EXPORT_JOB_STALE_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
+EXPORT_JOB_MAX_ATTEMPTS = 3
+# The beat process touches this file on every tick; compose's health check reads its age.
+BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/celery-beat-heartbeat")
 
 # SSDA903 imports (apps.interop): the most the import page accepts in one upload (the files
 # are stored in the database until the job has run; a large LA's year is a few MB), and how

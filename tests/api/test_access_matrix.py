@@ -267,7 +267,14 @@ def test_designated_sees_other_la_child_placed_in_our_area_but_not_one_placed_el
     assert world.other_la_child.pk not in ids
 
 
-@pytest.mark.parametrize("role", ["anonymous", "outsider", "nurse_b"])
+def test_schema_and_docs_are_not_public(api, cast):
+    """Issue 17, finding 13: the schema and the docs were served to anyone."""
+    client = _client(api, cast, "anonymous")
+    assert client.get("/api/schema/").status_code == 401
+    assert client.get("/api/docs/").status_code == 401
+
+
+@pytest.mark.parametrize("role", ["outsider", "nurse_b"])
 def test_schema_and_docs_are_served(api, cast, role):
     client = _client(api, cast, role)
     schema = client.get("/api/schema/")

@@ -151,3 +151,21 @@ def test_the_child_page_links_to_the_form_which_records_it(cast):
     assert _review(child).due_date == date(2026, 9, 10)
     # Recorded: the link goes.
     assert url not in client.get(f"/children/{child.pk}/").content.decode()
+
+
+def test_the_assessment_api_shows_it_as_before_our_records(api, cast):
+    child = _imported_child(cast)
+    made = api(cast.social_worker).post(
+        f"/api/v1/children/{child.pk}/assessment-before-records/",
+        {"kind": "RHA", "held_on": "2025-09-10", "held_by_provider": "Elsewhere NHS Trust"},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    rows = api(cast.social_worker).get(f"/api/v1/assessments/?child={child.pk}").json()["results"]
+    before = [row for row in rows if row["before_records"]]
+    assert len(before) == 1
+    assert (before[0]["held_on"], before[0]["held_by_provider"]) == (
+        "2025-09-10",
+        "Elsewhere NHS Trust",
+    )
+    assert all(row["held_by_provider"] == "" for row in rows if not row["before_records"])

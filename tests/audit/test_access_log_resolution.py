@@ -37,6 +37,12 @@ NOT_ABOUT_A_CHILD = {
 }
 
 
+def _fill(pattern: str, pk) -> str:
+    """The URL of a route with its id (and any job uuid) filled in."""
+    url = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000000", pattern)
+    return "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", str(pk), url)
+
+
 def _id_routes() -> list[tuple[str, str]]:
     found = []
 
@@ -117,8 +123,7 @@ def test_every_route_naming_a_record_declares_the_model_of_its_id():
     for pattern, name in routes:
         if name in NOT_ABOUT_A_CHILD:
             continue
-        url = "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "1", pattern)
-        match = resolve(url)
+        match = resolve(_fill(pattern, 1))
         model = record_model_of(match)
         if "child_id" in match.kwargs:
             continue
@@ -136,10 +141,9 @@ def test_every_request_naming_a_record_is_logged_with_its_child(cast, records):
         for pattern, name in _id_routes():
             if name in NOT_ABOUT_A_CHILD:
                 continue
-            probe = "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "1", pattern)
-            match = resolve(probe)
+            match = resolve(_fill(pattern, 1))
             record = child if "child_id" in match.kwargs else records[record_model_of(match)]
-            url = "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", str(record.pk), pattern)
+            url = _fill(pattern, record.pk)
             before = AccessEvent.objects.count()
             response = client.get(url)
             made = 1

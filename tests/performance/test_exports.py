@@ -271,3 +271,46 @@ def test_someone_elses_export_is_404(cast, cohort):
         export_job_fetch(job=job, user=cast.auditor)
     job.refresh_from_db()
     assert job.status == ExportStatus.READY
+
+
+def test_a_job_left_running_by_a_dead_worker_is_sent_again_then_failed_for_its_requester(
+    cast, cohort
+):
+    from apps.performance.services import GAVE_UP, export_jobs_requeue_stale
+    from apps.performance.tasks import requeue_stale_export_jobs
+
+    job = ExportJob.objects.create(
+        requested_by=cast.performance_manager,
+        kind="SCORECARD",
+        file_format="csv",
+        params={"month": "2019-07"},
+        status=ExportStatus.RUNNING,
+        started_at=timezone.now() - STALE_RUN * 2,
+        attempts=1,
+    )
+    alive = ExportJob.objects.create(
+        requested_by=cast.performance_manager,
+        kind="SCORECARD",
+        file_format="csv",
+        params={"month": "2019-07"},
+        status=ExportStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=1,
+    )
+    # Put back and sent again (tasks run in-process here): it completes on its second run.
+    assert requeue_stale_export_jobs() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportStatus.READY, 2)
+    alive.refresh_from_db()
+    assert (alive.status, alive.attempts) == (ExportStatus.RUNNING, 1), "a live run is left alone"
+
+    # Out of attempts: failed, with a message on the requester's page.
+    ExportJob.objects.filter(pk=alive.pk).update(
+        started_at=timezone.now() - STALE_RUN * 2, attempts=3
+    )
+    assert export_jobs_requeue_stale() == []
+    alive.refresh_from_db()
+    assert alive.status == ExportStatus.FAILED
+    assert alive.error == GAVE_UP.format(attempts=3)
+    page = signed_in_client(cast.performance_manager).get(f"/performance/exports/{alive.pk}/")
+    assert "The export stopped 3 times before it finished" in page.content.decode()

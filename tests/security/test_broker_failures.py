@@ -8,6 +8,10 @@ database.
 (c) A worker killed mid-task: the pool process (SIGKILL) -> the task is redelivered at once
     and completes; the main process (SIGKILL) -> a new worker takes the message once the
     visibility timeout has passed. No work is lost.
+(d) Redis killed under a running worker and started again: the same worker process
+    reconnects by itself and runs what was queued meanwhile.
+(e) An export job whose pool process was killed mid-run (left RUNNING): the stale-job sweep
+    puts it back and the worker completes it.
 
 Outside CI these skip without PostgreSQL or redis-server; with CI=true a missing
 redis-server is a failure."""
@@ -50,6 +54,9 @@ ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 # What a person waits for at most when saving a record while Redis is down or frozen.
 WRITE_BUDGET_SECONDS = 5.0
 VISIBILITY_TIMEOUT = 6
+# The workers' hard task time limit (tests/security/worker_settings.py): after it, plus a
+# second, an export job still RUNNING has lost its worker.
+TASK_TIME_LIMIT = 10
 
 pytestmark = [
     pytest.mark.integration,
@@ -409,6 +416,7 @@ class Workers:
             "DATABASE_URL": _database_url(),
             "CELERY_BROKER_URL": self.private_redis.url,
             "TEST_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            "TEST_TASK_TIME_LIMIT": str(TASK_TIME_LIMIT),
             "LOG_LEVEL": "WARNING",
         }
         started = time.monotonic()
@@ -573,3 +581,102 @@ def test_a_killed_worker_is_replaced_and_the_message_taken_after_the_visibility_
         f"(visibility timeout {VISIBILITY_TIMEOUT} s), {starts[1][1] - killed_at:.1f} s after "
         f"SIGKILL; completed {finishes[0][1] - killed_at:.1f} s after it"
     )
+
+
+# Recovery (issue 17, finding 9) -------------------------------------------------------------
+
+
+def test_the_worker_survives_redis_being_killed_and_restarted_and_runs_what_was_queued(
+    cast, private_redis, workers
+):
+    worker, _ = workers.start()
+    child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
+
+    private_redis.kill()
+    killed_at = time.monotonic()
+    # Saving a record while Redis is down commits; its recompute waits in the outbox.
+    period_of_care_start(
+        child=child,
+        start_date=timezone.localdate() - timedelta(days=40),
+        legal_status="C2",
+        started_by=cast.social_worker,
+    )
+    assert Child.objects.get(pk=child.pk).clocks_stale_since is not None
+    time.sleep(3)  # the worker has lost its connection and is retrying
+    assert worker.poll() is None, "the worker exited when Redis died"
+
+    private_redis.start()  # same port, empty
+    # The relay (every minute in beat) publishes the held message; nobody touches the worker.
+    assert relay_outbox(older_than=timedelta(0))["pending"] == 0
+    _wait_for(
+        lambda: Child.objects.get(pk=child.pk).clocks_stale_since is None,
+        45,
+        "the worker to reconnect and run the queued recompute",
+    )
+    assert worker.poll() is None, "the same worker process did the work"
+    assert Assessment.objects.filter(child=child, kind="IHA").count() == 1
+    print(f"\n[redis restarted] queued work done {time.monotonic() - killed_at:.1f} s after kill")
+
+
+def _last_complete_month() -> str:
+    return (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def test_a_running_export_whose_pool_process_was_killed_completes_after_requeue(
+    cast, private_redis, workers, settings
+):
+    from apps.performance.models import ExportJob, ExportStatus
+    from apps.performance.tasks import requeue_stale_export_jobs, run_export_job
+
+    settings.EXPORT_JOB_STALE_AFTER = TASK_TIME_LIMIT + 1  # as the workers have it
+    worker, _ = workers.start()
+    job = ExportJob.objects.create(
+        requested_by=cast.performance_manager,
+        kind="SCORECARD",
+        file_format="csv",
+        params={"month": _last_complete_month()},
+    )
+    # Hold the export in the middle of its run: it claims the job, then waits for the KPI
+    # table this transaction has locked, so its pool process can be killed mid-export.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE performance_kpi IN ACCESS EXCLUSIVE MODE")
+        run_export_job.delay(str(job.pk))
+        _wait_for(
+            lambda: ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).exists(),
+            30,
+            "the worker to claim the export",
+        )
+        active = _wait_for(
+            lambda: [
+                task
+                for tasks in (celery_app.control.inspect(timeout=1).active() or {}).values()
+                for task in tasks
+            ],
+            15,
+            "the running export",
+        )
+        os.kill(active[0]["worker_pid"], signal.SIGKILL)
+        killed_at = time.monotonic()
+    # The redelivered message finds the job RUNNING (a live run would look the same) and
+    # leaves it: without the sweep it stays RUNNING at 0% for ever.
+    time.sleep(2)
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.attempts) == (ExportStatus.RUNNING, 0, 1)
+
+    _wait_for(
+        lambda: timezone.now() - job.started_at > timedelta(seconds=TASK_TIME_LIMIT + 1),
+        TASK_TIME_LIMIT + 5,
+        "the run to count as abandoned",
+    )
+    assert requeue_stale_export_jobs() == 1  # what beat runs every five minutes
+    _wait_for(
+        lambda: ExportJob.objects.filter(pk=job.pk, status=ExportStatus.READY).exists(),
+        30,
+        "the export to complete after the requeue",
+    )
+    job.refresh_from_db()
+    assert job.attempts == 2 and job.progress == 100
+    assert bytes(job.content).decode("utf-8-sig").startswith("Local authority,Month,UASC,KPI code")
+    assert worker.poll() is None
+    print(f"\n[export pool process killed] READY {time.monotonic() - killed_at:.1f} s after kill")

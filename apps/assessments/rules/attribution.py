@@ -6,7 +6,9 @@ that decides is the last that was on or before the deadline: after it, the deadl
 longer be met. If that one was an LA-side event (carer or young person cancelling, the child
 not brought, a placement move) the LA is charged; if health cancelled it, health is (with
 health's own reason if it recorded one). Cancellations after the deadline decide nothing:
-the deadline was already lost. Otherwise, with a complete request on time, the breach is
+the deadline was already lost. An assessment held in time whose report was late is health's
+(REPORT_DELAYED, or health's own reason) whatever was cancelled before it: the appointment
+deadline was met. Otherwise, with a complete request on time, the breach is
 health's, with health's own reason or none ("no reason given" is its own column in reports).
 With no request date recorded at all nobody can tell: UNDETERMINED.
 
@@ -210,13 +212,36 @@ def attribute_breach(
     def decided(party: str, reason: str, words: str) -> Attribution:
         return Attribution(party, reason, _with_cancellations(words, lost, deciding, due))
 
+    in_time = "Request complete in time"
+    if (
+        held_on is not None
+        and held_on <= due
+        and (report_returned_on is None or report_returned_on > due)
+    ):
+        # Held in time despite any cancellations: what was late is the report, not the
+        # appointment, so no cancellation decided it (each is listed, for the record).
+        def report_late(party: str, reason: str, words: str) -> Attribution:
+            return Attribution(party, reason, _with_cancellations(words, lost, None, due))
+
+        if health_reason:
+            party = (
+                Party.HEALTH
+                if health_reason == BreachReason.OTHER
+                else policy.party_for(health_reason)
+            )
+            return report_late(party, health_reason, f"{in_time}; health recorded the reason.")
+        reason = BreachReason.REPORT_DELAYED
+        return report_late(
+            policy.party_for(reason),
+            reason,
+            f"{in_time}; assessment held on {_fmt(held_on)} but the report was late.",
+        )
     if la_reason is not None:
         who = "young person" if deciding.cancelled_by == CancelledBy.YOUNG_PERSON else "carer"
         words = _LA_EVENT_WORDS[la_reason].format(day=_fmt(deciding.on), who=who)
         return decided(
             policy.party_for(la_reason), la_reason, f"Request complete in time, but {words}."
         )
-    in_time = "Request complete in time"
     if health_reason:
         party = (
             Party.HEALTH if health_reason == BreachReason.OTHER else policy.party_for(health_reason)
@@ -228,16 +253,5 @@ def attribute_breach(
             policy.party_for(reason),
             reason,
             f"{in_time}; health cancelled the appointment of {_fmt(deciding.on)}.",
-        )
-    if (
-        held_on is not None
-        and held_on <= due
-        and (report_returned_on is None or report_returned_on > due)
-    ):
-        reason = BreachReason.REPORT_DELAYED
-        return decided(
-            policy.party_for(reason),
-            reason,
-            f"{in_time}; assessment held on {_fmt(held_on)} but the report was late.",
         )
     return decided(Party.HEALTH, "", f"{in_time}, so the breach is health's; no reason given yet.")

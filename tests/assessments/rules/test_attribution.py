@@ -268,6 +268,38 @@ def test_assessment_held_in_time_with_the_report_late_is_report_delayed():
     assert "report was late" in result.rule
 
 
+def test_held_in_time_after_a_carer_cancellation_with_the_report_late_is_report_delayed():
+    """The carer's cancellation did not stop the assessment being held in time: what breached
+    is the report, so health is charged, and the cancellation is still listed."""
+    result = _attribute(
+        appointments=[_cancelled(date(2026, 1, 12), CancelledBy.CARER)],
+        held_on=BEFORE_DUE,
+        report_returned_on=AFTER_DUE,
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.REPORT_DELAYED)
+    assert "report was late" in result.rule
+    assert "The carer cancelled the appointment of 12 January 2026 (in time)" in result.rule
+
+
+def test_held_in_time_with_the_report_late_keeps_healths_own_reason():
+    result = _attribute(
+        appointments=[_not_brought(date(2026, 1, 12))],
+        held_on=BEFORE_DUE,
+        report_returned_on=None,
+        health_reason=BreachReason.CLINICAL_CAPACITY,
+    )
+    assert (result.party, result.reason) == (Party.HEALTH, BreachReason.CLINICAL_CAPACITY)
+
+
+def test_held_after_the_deadline_following_a_carer_cancellation_still_charges_the_la():
+    result = _attribute(
+        appointments=[_cancelled(date(2026, 1, 12), CancelledBy.CARER)],
+        held_on=AFTER_DUE,
+        report_returned_on=AFTER_DUE,
+    )
+    assert (result.party, result.reason) == (Party.LA, BreachReason.CARER_OR_YP_CANCELLED)
+
+
 def test_assessment_held_on_the_due_date_with_no_report_yet_is_report_delayed():
     result = _attribute(held_on=DUE, report_returned_on=None)
     assert (result.party, result.reason) == (Party.HEALTH, BreachReason.REPORT_DELAYED)

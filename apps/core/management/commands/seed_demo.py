@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.adoption.demo import adoption_journeys
@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, empty: bool, children: int, seed: int, **options):
+        if settings.SETTINGS_MODULE == "config.settings.production":
+            # Demo users share one known password and enrolment code (issue 17, finding 13).
+            raise CommandError("seed_demo is for the embedded demo, not production settings.")
         with transaction.atomic():
             orgs = load_organisations(settings.DEMO_PASSWORD, settings.DEMO_ENROLMENT_CODE)
         self.stdout.write(f"Organisations: {len(orgs)}; users: one per role (see README)")
