@@ -70,3 +70,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_down:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler404: JSON under /api/, the service's 404 page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
