@@ -29,6 +29,12 @@ app.conf.beat_schedule = {
         "task": "apps.performance.tasks.requeue_stale_export_jobs",
         "schedule": 300.0,
     },
+    # Every 5 minutes: re-send SSDA903 import jobs whose message was lost or whose worker
+    # died part-way (nothing of theirs was written: the import is one transaction).
+    "requeue-stale-import-jobs": {
+        "task": "apps.interop.tasks.requeue_stale_import_jobs",
+        "schedule": 300.0,
+    },
     # Sundays at 03:00: list records past their retention date for review (never deletes).
     "retention-review": {
         "task": "apps.assessments.tasks.identify_retention_reviews",

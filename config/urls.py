@@ -61,3 +61,4 @@ urlpatterns = [
 
 # A database outage answers 503 with Retry-After (JSON under /api/), not an HTML 500.
 handler500 = "apps.core.errors.server_error"
+handler404 = "apps.core.errors.not_found"

@@ -13,7 +13,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from apps.accounts.models import IdentityLink, IdentitySignIn, Organisation, Team, User
 from apps.accounts.services import user_admin_access_sync
 from apps.accounts.tokens import ENROLMENT_CODE_DAYS, enrolment_code_issue
-from apps.core.admin_base import OrganisationScopedAdmin
+from apps.core.admin_base import OrganisationScopedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Organisation)
@@ -170,7 +170,7 @@ class UserAdmin(OrganisationScopedAdmin, BaseUserAdmin):
 
 
 @admin.register(IdentitySignIn)
-class IdentitySignInAdmin(admin.ModelAdmin):
+class IdentitySignInAdmin(ReadOnlyAdmin):
     """Sign-ins through identity providers, refused ones included; read-only. An
     organisation's administrator sees their own organisation's."""
 
@@ -190,12 +190,3 @@ class IdentitySignInAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -158,14 +158,26 @@ def enrolment_code_set(*, user: User, code: str, days: int = ENROLMENT_CODE_DAYS
     )
 
 
-@transaction.atomic
-def enrolment_code_redeem(*, user: User, code: str) -> bool:
-    """Use the code once; True if it was the user's valid code."""
-    now = timezone.now()
-    claimed = EnrolmentCode.objects.filter(
+def enrolment_code_find(*, user: User, code: str) -> EnrolmentCode | None:
+    """The user's valid, unused code matching what they typed, or None. Entering it shows
+    the authenticator's key; it is used up only when the authenticator is confirmed, so a
+    person interrupted half-way can come back with the same code."""
+    return EnrolmentCode.objects.filter(
         user=user,
         code_hash=_digest(code.strip().upper().replace(" ", "")),
         used_at__isnull=True,
-        expires_at__gt=now,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+@transaction.atomic
+def enrolment_code_redeem(*, user: User, code_id: int | None) -> bool:
+    """Use the code once, when the authenticator is confirmed; True for the one caller whose
+    conditional UPDATE matched (a second session with the same code gets False)."""
+    if code_id is None:
+        return False
+    now = timezone.now()
+    claimed = EnrolmentCode.objects.filter(
+        pk=code_id, user=user, used_at__isnull=True, expires_at__gt=now
     ).update(used_at=now)
     return claimed == 1

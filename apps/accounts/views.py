@@ -30,6 +30,7 @@ from apps.accounts.tokens import (
     TOKEN_DAYS_CHOICES,
     api_token_create,
     api_token_revoke,
+    enrolment_code_find,
     enrolment_code_redeem,
     may_hold_tokens,
 )
@@ -119,6 +120,7 @@ class EnrolmentForm(GovukForm):
         label="Enrolment code from your administrator",
         help_text="8 letters and numbers, given to you by your organisation's administrator.",
         max_length=12,
+        error_messages={"required": "Enter the enrolment code from your administrator"},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -143,17 +145,27 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         ).first() or TOTPDevice.objects.create(
             user=request.user, name="Authenticator app", confirmed=False
         )
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
+        allowed, _throttle = device.verify_is_allowed()
         if form.is_valid() and device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             if setting_up:
+                code_id = request.session.pop(SESSION_ENROLMENT_OK, None)
+                if not enrolment_code_redeem(user=request.user, code_id=code_id):
+                    # Used meanwhile in another session, or expired: start again.
+                    return _enrolment(request, expired=True)
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
-                request.session.pop(SESSION_ENROLMENT_OK, None)
             otp_login(request, device)
             return redirect(_next(request))
-        if form.is_valid():
+        if form.is_valid() and not allowed:
+            form.add_error(
+                "token",
+                "Too many wrong codes in a row: wait a minute, then enter the newest code "
+                "from your authenticator app.",
+            )
+        elif form.is_valid():
             form.add_error(
                 "token",
                 "That code is not right. Check the time on your phone and try the newest code.",
@@ -167,14 +179,25 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/two_factor.html", context, status=status)
 
 
-def _enrolment(request: HttpRequest) -> HttpResponse:
-    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+def _enrolment(request: HttpRequest, *, expired: bool = False) -> HttpResponse:
+    form = EnrolmentForm(request.POST if request.method == "POST" and not expired else None)
     status = 200
-    if request.method == "POST":
-        if form.is_valid() and enrolment_code_redeem(
+    if expired:
+        form = EnrolmentForm()
+        form.add_error(
+            "code",
+            "That enrolment code has been used or has expired. Ask your administrator for a new one.",
+        )
+        status = 400
+    elif request.method == "POST":
+        code = form.is_valid() and enrolment_code_find(
             user=request.user, code=form.cleaned_data["code"]
-        ):
-            request.session[SESSION_ENROLMENT_OK] = True
+        )
+        if code:
+            # A new key for each enrolment: one shown in an earlier, abandoned attempt is
+            # never the one confirmed.
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            request.session[SESSION_ENROLMENT_OK] = code.pk
             return redirect(f"{reverse('two-factor')}?next={_next(request)}")
         if form.is_valid():
             form.add_error(
@@ -213,28 +236,40 @@ class ApiTokenForm(GovukForm):
     )
 
 
+SESSION_NEW_TOKEN = "api_token_just_made"
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's own API tokens: make one (shown once), see and revoke them."""
+    """The signed-in user's own API tokens: make one (shown once), see and revoke them.
+
+    Making one redirects back here (so a refresh cannot make a second token); the new token
+    waits in the session for that one page view only."""
     allowed = may_hold_tokens(request.user)
     form = ApiTokenForm(request.POST if request.method == "POST" else None)
-    made, status = None, 200
+    status = 200
     if request.method == "POST" and allowed:
         if form.is_valid():
             try:
-                made = api_token_create(user=request.user, **form.cleaned_data)
+                token, secret = api_token_create(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
-        if made is None:
-            status = 400
-        else:
-            form = ApiTokenForm()
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                request.session[SESSION_NEW_TOKEN] = {"id": token.pk, "secret": secret}
+                return redirect("api-tokens")
+        status = 400
+    just_made = request.session.pop(SESSION_NEW_TOKEN, None) if request.method == "GET" else None
+    made = (
+        ApiToken.objects.filter(pk=just_made["id"], user=request.user).first()
+        if just_made
+        else None
+    )
     context = {
         "allowed": allowed,
-        "form": form,
-        "made": made[0] if made else None,
-        "secret": made[1] if made else None,
+        "form": form if status == 400 else ApiTokenForm(),
+        "made": made,
+        "secret": just_made["secret"] if made else None,
         "tokens": ApiToken.objects.filter(user=request.user),
         "now": timezone.now(),
     }

@@ -1,10 +1,10 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
+from apps.core.admin_base import ScopedHistoryAdmin
 
 
-class AdoptionScopedAdmin(SimpleHistoryAdmin):
+class AdoptionScopedAdmin(ScopedHistoryAdmin):
     """Admin pages show only the adoption records the user may see (the same selector as
     the pages and API); superusers (operations) see all."""
 

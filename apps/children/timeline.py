@@ -134,14 +134,14 @@ def _assessment_events(a: Assessment) -> list[Event]:
                 )
             )
     if a.held_on:
-        out.append(
-            Event(
-                a.held_on,
-                f"{name} held",
-                f"By a {a.get_clinician_role_display().lower()}",
-                "assessment",
-            )
-        )
+        if a.before_records:
+            who = f"By {a.held_by_provider}, before" if a.held_by_provider else "Before"
+            detail = f"{who} our records began (recorded from the records the LA holds)"
+        elif a.clinician_role:
+            detail = f"By a {a.get_clinician_role_display().lower()}"
+        else:
+            detail = ""
+        out.append(Event(a.held_on, f"{name} held", detail, "assessment"))
     if a.report_returned_on:
         out.append(Event(a.report_returned_on, f"{name} report returned", "", "assessment"))
     if a.declined_on:
@@ -153,7 +153,9 @@ def _assessment_events(a: Assessment) -> list[Event]:
                 "assessment",
             )
         )
-    if a.not_required_reason:
+    if a.not_required_reason and not a.before_records:
+        # (An assessment from before our records is held, not "not required": it only
+        # counts in no timeliness measure, which its "held" entry says.)
         out.append(
             Event(
                 a.due_date,

@@ -314,10 +314,14 @@ def assessment_before_records(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=AssessmentBeforeRecordsForm,
         title="Record the last health assessment before our records",
         caption=child.full_name,
+        # "Before our records" means before this service held the child's record (the
+        # import), not before the first imported episode: a review held after that episode
+        # but before the import is exactly what starts the cycle here.
         intro=f"The child's period of care began before our records (the first episode on "
-        f"record starts {period.start_date:%d/%m/%Y}). Record the last statutory health "
-        "assessment held before then, from the records you hold: the next review is due 6 "
-        "months after it if the child was under 5 that day, otherwise 12 months after.",
+        f"record starts {period.start_date:%d/%m/%Y}) and no health assessment is recorded "
+        "here. Record the most recent statutory health assessment the child had, from the "
+        "records you hold: the next review is due 6 months after it if the child was under 5 "
+        "that day, otherwise 12 months after.",
         run=lambda data: assessment_before_records_record(
             child=child, recorded_by=request.user, **data
         ),

@@ -27,10 +27,10 @@ def _has_nul(request: HttpRequest) -> bool:
         "\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values
     ):
         return True
-    if request.method == "POST" and request.content_type in {
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    }:
+    # Only urlencoded forms: reading a multipart body here would receive a whole upload
+    # before the view could refuse it for its size; Django's and DRF's form fields refuse NUL
+    # in multipart text fields themselves.
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
         return any(
             "\x00" in key or "\x00" in value
             for key, values in request.POST.lists()
@@ -70,3 +70,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_down:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler404: JSON under /api/, the service's 404 page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

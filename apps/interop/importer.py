@@ -317,6 +317,9 @@ def import_903(
     plan.check()
     if report.errors:
         return report
+    if progress:
+        # Reading and checking are done, outside any transaction: only the writing holds one.
+        progress("writing", 0, 0, len(plan.planned))
     try:
         with transaction.atomic():
             from apps.assessments.tasks import recompute_deferred

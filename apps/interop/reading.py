@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
+from apps.core.validators import EARLIEST_CARE_DATE, EARLIEST_DATE_OF_BIRTH
 from apps.core.working_days import date_of_age
 from apps.interop import codes
 
@@ -255,7 +256,15 @@ def read_file(
 # Field checks --------------------------------------------------------------------------------
 
 
-def _date(e: _Errors, record: dict, column: str, *, required: bool, today: date) -> date | None:
+def _date(
+    e: _Errors,
+    record: dict,
+    column: str,
+    *,
+    required: bool,
+    today: date,
+    earliest: date | None = None,
+) -> date | None:
     value = record[column]
     if not value:
         if required:
@@ -269,7 +278,16 @@ def _date(e: _Errors, record: dict, column: str, *, required: bool, today: date)
     if parsed > today:
         e.add(column, f"{value} is in the future")
         return None
+    if earliest is not None and parsed < earliest:
+        e.add(column, f"{value} is before {codes.format_date(earliest)}")
+        return None
     return parsed
+
+
+def _date_of_birth(e: _Errors, record: dict, column: str, *, today: date) -> date | None:
+    # The Child model refuses dates of birth before 1900 (apps.core.validators): said here,
+    # as a row error naming the column, rather than failing when the import is written.
+    return _date(e, record, column, required=True, today=today, earliest=EARLIEST_DATE_OF_BIRTH)
 
 
 def _code(e: _Errors, record: dict, column: str, allowed: set[str], *, required: bool) -> str:
@@ -331,7 +349,7 @@ def check_header(record: dict, line: int, errors: list[RowError], today: date) -
     e = _Errors(errors, codes.HEADER, line, record["CHILD"])
     child = _child(e, record)
     sex = _sex(e, record)
-    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    date_of_birth = _date_of_birth(e, record, "DOB", today=today)
     ethnicity = _code(e, record, "ETHNIC", codes.ETHNIC_CODES, required=True)
     upn = record["UPN"].upper()
     if upn and not codes.UPN_PATTERN.match(upn):
@@ -357,7 +375,8 @@ def check_episode(
 ) -> EpisodeRow | None:
     e = _Errors(errors, codes.EPISODES, line, record["CHILD"])
     child = _child(e, record)
-    start = _date(e, record, "DECOM", required=True, today=today)
+    # A period of care starts no earlier than the working-day calendar (validate_care_date).
+    start = _date(e, record, "DECOM", required=True, today=today, earliest=EARLIEST_CARE_DATE)
     rne = _code(e, record, "RNE", codes.RNE_CODES, required=True)
     legal_status = _code(e, record, "LS", codes.LEGAL_STATUS_CODES, required=True)
     category_of_need = _code(e, record, "CIN", codes.CIN_CODES, required=False)
@@ -414,7 +433,7 @@ def check_uasc(record: dict, line: int, errors: list[RowError], today: date) -> 
     e = _Errors(errors, codes.UASC, line, record["CHILD"])
     child = _child(e, record)
     sex = _sex(e, record)
-    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    date_of_birth = _date_of_birth(e, record, "DOB", today=today)
     ceased_on = _date(e, record, "DUC", required=False, today=today)
     if ceased_on and date_of_birth:
         if ceased_on < date_of_birth:
@@ -477,7 +496,7 @@ def check_ad1(record: dict, line: int, errors: list[RowError], today: date) -> A
 
     e = _Errors(errors, codes.AD1, line, record["CHILD"])
     child = _child(e, record)
-    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    date_of_birth = _date_of_birth(e, record, "DOB", today=today)
     decision_on = _date(e, record, "DATE_INT", required=True, today=today)
     matched_on = _date(e, record, "DATE_MATCH", required=True, today=today)
     foster_carers = _flag(e, record, "FOSTER_CARE")
@@ -508,7 +527,7 @@ def check_placed_adoption(
 ) -> PlacedAdoptionRow | None:
     e = _Errors(errors, codes.PLACED_ADOPTION, line, record["CHILD"])
     child = _child(e, record)
-    date_of_birth = _date(e, record, "DOB", required=True, today=today)
+    date_of_birth = _date_of_birth(e, record, "DOB", today=today)
     decision_on = _date(e, record, "DATE_PLACED", required=True, today=today)
     ceased_on = _date(e, record, "DATE_PLACED_CEASED", required=False, today=today)
     reason = _code(

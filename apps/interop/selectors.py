@@ -550,3 +550,23 @@ def current_collection_year(today: date | None = None) -> CollectionYear:
     """The collection year in progress (the 2026-27 return from 1 April 2026)."""
     today = today or local_today()
     return CollectionYear(today.year + 1 if today >= date(today.year, 4, 1) else today.year)
+
+
+def import_job_for_user(user, job_id):
+    """The user's own import job for their LA, or None: another's job (even in the same LA)
+    is not theirs to know of."""
+    from apps.interop.models import ImportJob
+
+    if user.organisation_id is None:
+        return None
+    return ImportJob.objects.filter(
+        pk=job_id, requested_by=user, local_authority_id=user.organisation_id
+    ).first()
+
+
+def recent_import_jobs(user, limit: int = 5):
+    from apps.interop.models import ImportJob
+
+    return ImportJob.objects.filter(
+        requested_by=user, local_authority_id=user.organisation_id
+    ).order_by("-created_at")[:limit]

@@ -1,20 +1,28 @@
-"""The 903 pages: the export download for the LA's performance managers and the import
-upload for its administrators and performance managers. Anyone else gets 404, as for a
-child they may not see (DOMAIN.md 9)."""
+"""The 903 pages: the export download for the LA's performance managers, and the import
+upload and its jobs for them too. Anyone else gets 404, as for a child they may not see
+(DOMAIN.md 9). LA administrators no longer import (apps.interop.services.IMPORT_ROLES)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import OrganisationKind, Role, User
 from apps.children.selectors import children_visible_to, teams_for_allocation
-from apps.core.services import today
-from apps.interop.importer import import_903
-from apps.interop.reading import ImportFile
-from apps.interop.selectors import CollectionYear, build_export
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+from apps.interop.models import ImportStatus
+from apps.interop.selectors import (
+    CollectionYear,
+    build_export,
+    import_job_for_user,
+    recent_import_jobs,
+)
+from apps.interop.services import (
+    import_job_request,
+    max_upload_bytes,
+    may_import,
+    megabytes,
+)
 
 
 def _local_authority_user(user: User, roles: set[str]) -> bool:
@@ -56,39 +64,63 @@ def export_903(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_903_page(request: HttpRequest) -> HttpResponse:
-    """Upload the Header, Episodes and UASC files. Synchronous: the files are checked in
-    full and applied in one transaction while the request waits, and the report (every
-    rejected row, or what changed) is the response."""
+    """Upload the 903 files: checked cheaply here (size, type, encoding), then imported by a
+    background job whose page shows its progress and report."""
     user = request.user
-    if not _local_authority_user(user, {Role.ADMIN, Role.PERFORMANCE_MANAGER}):
+    if not may_import(user):
         raise Http404
     teams = list(teams_for_allocation(user))
     context = {
         "organisation": user.organisation,
-        "report": None,
-        "problem": "",
+        "problems": [],
         "problem_field": "files",
         "teams": teams,
         "chosen_team": "",
+        "limit": megabytes(max_upload_bytes()),
+        "jobs": recent_import_jobs(user),
     }
-    if request.method == "POST":
-        uploads = request.FILES.getlist("files")
-        chosen = request.POST.get("default_team", "")
-        context["chosen_team"] = chosen
-        default_team = next((t for t in teams if str(t.pk) == chosen), None)
-        if chosen and default_team is None:
-            context["problem"] = "Choose a team of your local authority, or none."
-            context["problem_field"] = "default_team"
-        elif not uploads:
-            context["problem"] = "Choose the 903 CSV files to import."
-        elif sum(f.size for f in uploads) > MAX_UPLOAD_BYTES:
-            context["problem"] = "The files are too large to import here: use manage.py import_903."
-        else:
-            context["report"] = import_903(
-                local_authority=user.organisation,
-                files=[ImportFile(f.name, f, f.size) for f in uploads],
-                imported_by=user,
-                today=today(),
+    if request.method == "GET":
+        return render(request, "interop/import.html", context)
+    chosen = request.POST.get("default_team", "")
+    context["chosen_team"] = chosen
+    default_team = next((t for t in teams if str(t.pk) == chosen), None)
+    if chosen and default_team is None:
+        context["problems"] = ["Choose a team of your local authority, or none."]
+        context["problem_field"] = "default_team"
+    else:
+        try:
+            job = import_job_request(
+                requested_by=user,
+                uploads=request.FILES.getlist("files"),
                 default_team=default_team,
             )
-    return render(request, "interop/import.html", context)
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            context["problems"], context["problem_field"] = messages, field
+        else:
+            return redirect("interop-903-import-job", job_id=job.pk)
+    return render(request, "interop/import.html", context, status=400)
+
+
+def _own_job(request: HttpRequest, job_id):
+    if not may_import(request.user):
+        raise Http404
+    job = import_job_for_user(request.user, job_id)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def import_job_page(request: HttpRequest, job_id) -> HttpResponse:
+    job = _own_job(request, job_id)
+    return render(request, "interop/import_job.html", {"job": job, "statuses": ImportStatus})
+
+
+@login_required
+@require_GET
+def import_job_progress(request: HttpRequest, job_id) -> HttpResponse:
+    """The progress panel alone, polled by htmx while the job runs."""
+    job = _own_job(request, job_id)
+    return render(request, "interop/_import_progress.html", {"job": job, "statuses": ImportStatus})

@@ -4,22 +4,15 @@ service; each is idempotent (the service claims the job with a conditional UPDAT
 import logging
 
 from celery import shared_task
-from django.db import transaction
+
+from apps.core.jobs import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 
 def enqueue_export(job_id) -> None:
-    """Enqueue after the transaction commits, so the worker finds the job. If the broker is
-    down the job stays PENDING and the page says so; the request never fails on Redis."""
-
-    def send() -> None:
-        try:
-            run_export_job.delay(str(job_id))
-        except Exception:  # noqa: BLE001 - a broker outage must not fail a committed write
-            logger.warning("Could not enqueue export job %s", job_id)
-
-    transaction.on_commit(send)
+    """After commit, and never failing the request on a broker outage (apps.core.jobs)."""
+    enqueue_on_commit(run_export_job, job_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -259,6 +259,12 @@ EXPORT_JOB_MAX_ATTEMPTS = 3
 # The beat process touches this file on every tick; compose's health check reads its age.
 BEAT_HEARTBEAT_FILE = env("BEAT_HEARTBEAT_FILE", default="/tmp/celery-beat-heartbeat")
 
+# SSDA903 imports (apps.interop): the most the import page accepts in one upload (the files
+# are stored in the database until the job has run; a large LA's year is a few MB), and how
+# many rejected rows a job's report keeps and shows (the count by table and column is whole).
+SSDA903_MAX_UPLOAD_BYTES = env.int("SSDA903_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+SSDA903_MAX_REPORTED_ERRORS = env.int("SSDA903_MAX_REPORTED_ERRORS", default=200)
+
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
 # The demo's two-factor roles enrol their authenticator app with this code (a real
 # administrator issues a random one per user from the admin).

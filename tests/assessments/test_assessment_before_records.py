@@ -169,3 +169,17 @@ def test_the_assessment_api_shows_it_as_before_our_records(api, cast):
         "Elsewhere NHS Trust",
     )
     assert all(row["held_by_provider"] == "" for row in rows if not row["before_records"])
+
+
+def test_the_timeline_says_who_held_it_and_that_it_was_before_our_records(cast):
+    from apps.children.timeline import child_timeline
+
+    child = _imported_child(cast)
+    _record(child, cast, held_by_provider="Kent Community Health")
+    events = [e for e in child_timeline(child) if e.on == date(2025, 9, 10)]
+    texts = [(e.title, e.detail) for e in events]
+    assert any(
+        title.endswith("held") and detail.startswith("By Kent Community Health, before our records")
+        for title, detail in texts
+    ), texts
+    assert not any("not required" in title for title, _ in texts), texts

@@ -257,3 +257,27 @@ def test_an_admin_made_by_an_admin_gets_only_the_administrators_permissions(cast
     assert apps <= {"accounts", "core", "assessments"}
     assert not made.user_permissions.filter(content_type__model="token").exists()
     assert Organisation.objects.count() >= 2
+
+
+def test_another_organisations_user_history_and_revert_pages_are_not_found(cast, admins):
+    """Found walking the admin: the history pages of django-simple-history looked the user up
+    by id alone, and its revert form moved a Medway user into Kent as an administrator."""
+    _, theirs = admins
+    client = signed_in_client(theirs)
+    nurse = cast.nurse_a
+    nurse.first_name = "Changed"
+    nurse.save()
+    version = nurse.history.order_by("-history_id").first().history_id
+    assert client.get(f"/admin/accounts/user/{nurse.pk}/history/").status_code == 404
+    url = f"/admin/accounts/user/{nurse.pk}/history/{version}/"
+    assert client.get(url).status_code == 404
+    response = client.post(url, _user_form(nurse, organisation=cast.other_la.pk, role="ADMIN"))
+    assert response.status_code == 404
+    nurse.refresh_from_db()
+    assert nurse.organisation == cast.provider_a and nurse.role == Role.LAC_NURSE
+    assert not nurse.is_staff
+    # Their own organisation's history still opens.
+    own = cast.social_worker_other_la
+    assert client.get(f"/admin/accounts/user/{own.pk}/history/").status_code == 200
+    policy_history = f"/admin/accounts/organisation/{cast.our_la.pk}/history/"
+    assert client.get(policy_history).status_code == 404

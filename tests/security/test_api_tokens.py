@@ -25,9 +25,12 @@ def _get(key: str, path: str = "/api/v1/children/"):
 
 def test_a_token_is_stored_as_a_hash_and_shown_once(cast):
     client = signed_in_client(cast.social_worker)
-    made = client.post(
+    posted = client.post(
         "/account/api-tokens/", {"name": "Monthly report", "scope": "read", "days": "90"}
     )
+    # Post, redirect, get: a refresh of the page that shows the token makes no second one.
+    assert posted.status_code == 302 and posted["Location"] == "/account/api-tokens/"
+    made = client.get("/account/api-tokens/")
     assert made.status_code == 200
     assert made["Cache-Control"] == "no-store"
     secret = made.context["secret"]
@@ -145,18 +148,61 @@ def _password_only_client(user) -> Client:
     return client
 
 
+def _secret(response) -> str:
+    import re
+
+    return re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', response.content.decode())[1]
+
+
+def _code_now(secret: str) -> str:
+    import base64
+
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(base64.b32decode(secret.replace(' ', ''))).token():06d}"
+
+
 def test_an_enrolment_code_works_once(cast):
     user = cast.manager
     code = enrolment_code_issue(user=user, issued_by=cast.admin)
     first = _password_only_client(user)
     assert first.post("/account/two-factor/", {"code": code.lower()}).status_code == 302
-    assert b"totp-secret" in first.get("/account/two-factor/").content
-    # Someone else with the password and the same code, later: refused.
+    secret = _secret(first.get("/account/two-factor/"))
+    confirmed = first.post("/account/two-factor/?next=/", {"token": _code_now(secret)})
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/"
+    assert EnrolmentCode.objects.get(user=user).used_at is not None
+    # Someone else with the password and the same code, later: refused, no key shown.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()  # even were the authenticator removed
     second = _password_only_client(user)
     refused = second.post("/account/two-factor/", {"code": code})
     assert refused.status_code == 400
     assert b"totp-secret" not in refused.content
     assert "expired or been used" in refused.content.decode()
+
+
+def test_an_interrupted_enrolment_can_be_finished_with_the_same_code_and_a_new_key(cast):
+    user = cast.designated
+    code = enrolment_code_issue(user=user, issued_by=cast.admin)
+    first = _password_only_client(user)
+    first.post("/account/two-factor/", {"code": code})
+    abandoned = _secret(first.get("/account/two-factor/"))
+    # Signed out before entering a code from the app: the next sign-in starts again.
+    later = _password_only_client(user)
+    page = later.get("/account/two-factor/")
+    assert b"Enrolment code from your administrator" in page.content
+    assert later.post("/account/two-factor/", {"code": code}).status_code == 302
+    fresh = _secret(later.get("/account/two-factor/"))
+    assert fresh != abandoned
+    done = later.post("/account/two-factor/?next=/", {"token": _code_now(fresh)})
+    assert done.status_code == 302
+
+
+def test_an_empty_enrolment_code_names_the_field(cast):
+    response = _password_only_client(cast.manager).post("/account/two-factor/", {})
+    assert response.status_code == 400
+    assert "Enter the enrolment code from your administrator" in response.content.decode()
 
 
 def test_an_expired_or_replaced_enrolment_code_is_refused(cast):

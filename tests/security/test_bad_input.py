@@ -145,3 +145,12 @@ def test_a_duplicate_nhs_number_is_refused_alike_whoever_holds_it(cast, api):
         answers.append(response.json())
     assert answers[0] == answers[1]
     assert cast.other_la.name not in str(answers[1])
+
+
+def test_an_unknown_api_address_is_a_json_404(cast):
+    response = signed_in_client(cast.social_worker).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+    page = signed_in_client(cast.social_worker).get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -292,7 +292,11 @@ def exceptions_seen():
 
 
 def test_fuzz_the_api_as_each_role(cast, children, wsgi_app, exceptions_seen):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+    # The schema is for signed-in users and token holders (not public): fetch it with a token.
+    reader = _write_token(cast.social_worker)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/", wsgi_app, headers={"Authorization": f"Token {reader}"}
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 40, "the schema lists the API's operations"
     all_children = {c.pk: c for c in Child.objects.filter(pk__in=[c.pk for c in children.values()])}
