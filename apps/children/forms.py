@@ -16,6 +16,18 @@ def _yes_no_unknown(value: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
+def _yes_no_unknown_field(label: str, **extra) -> forms.TypedChoiceField:
+    """An optional yes / no / not known question, cleaned to True, False or None."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_YES_NO_UNKNOWN,
+        coerce=_yes_no_unknown,
+        empty_value=None,
+        required=False,
+        **extra,
+    )
+
+
 def _category_of_need_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Category of need",
@@ -125,14 +137,7 @@ class NewChildForm(PlacementFields):
         required=False,
         help_text="From the school; UN1 to UN5 when the child has none (UN1: under school age)",
     )
-    is_mother = forms.TypedChoiceField(
-        label="Is she a mother?",
-        choices=_YES_NO_UNKNOWN,
-        coerce=_yes_no_unknown,
-        empty_value=None,
-        required=False,
-        help_text="For a girl (SSDA903 MOTHER)",
-    )
+    is_mother = _yes_no_unknown_field("Is she a mother?", help_text="For a girl (SSDA903 MOTHER)")
     category_of_need = _category_of_need_field()
 
 
@@ -233,35 +238,12 @@ class AnnualOutcomeForm(GovukForm):
     looked after throughout."""
 
     year_ending = forms.TypedChoiceField(label="Year to 31 March", coerce=int, choices=[])
-    convicted = forms.TypedChoiceField(
-        label="Convicted of an offence in the year?",
-        choices=_YES_NO_UNKNOWN,
-        coerce=_yes_no_unknown,
-        empty_value=None,
-        required=False,
-        help_text="Asked from the 10th birthday",
+    convicted = _yes_no_unknown_field(
+        "Convicted of an offence in the year?", help_text="Asked from the 10th birthday"
     )
-    substance_misuse = forms.TypedChoiceField(
-        label="Substance misuse problem identified?",
-        choices=_YES_NO_UNKNOWN,
-        coerce=_yes_no_unknown,
-        empty_value=None,
-        required=False,
-    )
-    intervention_received = forms.TypedChoiceField(
-        label="Intervention received for it?",
-        choices=_YES_NO_UNKNOWN,
-        coerce=_yes_no_unknown,
-        empty_value=None,
-        required=False,
-    )
-    intervention_offered = forms.TypedChoiceField(
-        label="Intervention offered and refused?",
-        choices=_YES_NO_UNKNOWN,
-        coerce=_yes_no_unknown,
-        empty_value=None,
-        required=False,
-    )
+    substance_misuse = _yes_no_unknown_field("Substance misuse problem identified?")
+    intervention_received = _yes_no_unknown_field("Intervention received for it?")
+    intervention_offered = _yes_no_unknown_field("Intervention offered and refused?")
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
