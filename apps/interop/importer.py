@@ -433,28 +433,7 @@ class _Plan:
                     "is recorded here, or leave it blank",
                     row.child,
                 )
-        seen_uasc: dict[str, int] = {}
-        for row in self.uasc:
-            if row.child in seen_uasc:
-                self._error(
-                    codes.UASC,
-                    row.row,
-                    "CHILD",
-                    f"Child {row.child} is already on row {seen_uasc[row.child]}",
-                    row.child,
-                )
-                continue
-            seen_uasc[row.child] = row.row
-            sex, date_of_birth = self._identity(row.child)
-            if sex is None:
-                self._error(
-                    codes.UASC,
-                    row.row,
-                    "CHILD",
-                    f"Child {row.child} is not in the Header file or our records",
-                    row.child,
-                )
-                continue
+        for row, sex, date_of_birth in self._rows_of_known_children(codes.UASC, self.uasc):
             if row.sex != sex:
                 self._error(
                     codes.UASC, row.row, "SEX", "Differs from the Header / our record", row.child
@@ -624,28 +603,8 @@ class _Plan:
         return {"moved_in_on": min(moves), "adoption_order_on": period.end}
 
     def _check_oc2(self) -> None:
-        seen: dict[str, int] = {}
-        for row in self.oc2:
-            if row.child in seen:
-                self._error(
-                    codes.OC2,
-                    row.row,
-                    "CHILD",
-                    f"Child {row.child} is already on row {seen[row.child]}",
-                    row.child,
-                )
-                continue
-            seen[row.child] = row.row
-            _sex, date_of_birth = self._identity(row.child)
-            if date_of_birth is None:
-                self._error(
-                    codes.OC2,
-                    row.row,
-                    "CHILD",
-                    f"Child {row.child} is not in the Header file or our records",
-                    row.child,
-                )
-            elif row.date_of_birth != date_of_birth:
+        for row, _sex, date_of_birth in self._rows_of_known_children(codes.OC2, self.oc2):
+            if row.date_of_birth != date_of_birth:
                 self._error(
                     codes.OC2,
                     row.row,
@@ -653,6 +612,33 @@ class _Plan:
                     f"Differs from the Header / our record ({date_of_birth:%d/%m/%Y})",
                     row.child,
                 )
+
+    def _rows_of_known_children(self, table: str, rows):
+        """(row, sex, date of birth) for the first row of each child the Header or our
+        records know; a second row for a child, or an unknown child, is a row error."""
+        seen: dict[str, int] = {}
+        for row in rows:
+            if row.child in seen:
+                self._error(
+                    table,
+                    row.row,
+                    "CHILD",
+                    f"Child {row.child} is already on row {seen[row.child]}",
+                    row.child,
+                )
+                continue
+            seen[row.child] = row.row
+            sex, date_of_birth = self._identity(row.child)
+            if date_of_birth is None:
+                self._error(
+                    table,
+                    row.row,
+                    "CHILD",
+                    f"Child {row.child} is not in the Header file or our records",
+                    row.child,
+                )
+                continue
+            yield row, sex, date_of_birth
 
     def _identity(self, reference: str) -> tuple[str | None, date | None]:
         header = self.header_by_child.get(reference)
