@@ -85,8 +85,8 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
-    our_la = OrganisationFactory(code="886", name="Kent County Council")
-    other_la = OrganisationFactory(code="887", name="Medway Council")
+    our_la = OrganisationFactory(code="886", name="Kent County Council", ons_code="E10000016")
+    other_la = OrganisationFactory(code="887", name="Medway Council", ons_code="E06000035")
     elsewhere = OrganisationFactory(code="845", name="East Sussex County Council")
     provider_a = OrganisationFactory(code="RYY", name="Provider A", kind=OrganisationKind.PROVIDER)
     provider_b = OrganisationFactory(code="NQV", name="Provider B", kind=OrganisationKind.PROVIDER)

@@ -29,7 +29,7 @@ class OrganisationAdmin(OrganisationScopedAdmin):
             return []
         # The areas decide which other LAs' children a commissioner's staff see: only a
         # platform operator changes them.
-        return ["kind", "code", "areas"]
+        return ["kind", "code", "ons_code", "areas"]
 
     def has_add_permission(self, request):
         return request.user.is_superuser

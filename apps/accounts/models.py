@@ -1,6 +1,7 @@
 """Organisations, teams, users and their roles (DOMAIN.md section 9)."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +17,20 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     # For a local authority: the DfE three-digit LA code used in SSDA903 returns.
     code = models.CharField(max_length=20, unique=True)
+    # For a local authority: its ONS (GSS) code, e.g. E10000016 for Kent. The DfE's validator
+    # compares a placement's authority, found from its postcode, with it (SSDA903 PL_LA).
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        blank=True,
+        help_text="The local authority's ONS (GSS) code, for example E10000016",
+        validators=[
+            RegexValidator(
+                r"^[ENSW][0-9]{8}$",
+                "Enter an ONS code: a letter E, N, S or W and 8 digits, like E10000016",
+            )
+        ],
+    )
     # For providers and commissioners: the local authority areas they serve. A commissioner's
     # designated professionals see our LA's children and other LAs' children placed in these
     # areas; a provider's areas decide which out-of-area referrals reach it.

@@ -7,9 +7,11 @@ from apps.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, Role, Te
 
 
 @transaction.atomic
-def organisation_upsert(*, code: str, kind: str, name: str, email: str = "") -> Organisation:
+def organisation_upsert(
+    *, code: str, kind: str, name: str, email: str = "", ons_code: str = ""
+) -> Organisation:
     organisation, _ = Organisation.objects.update_or_create(
-        code=code, defaults={"kind": kind, "name": name, "email": email}
+        code=code, defaults={"kind": kind, "name": name, "email": email, "ons_code": ons_code}
     )
     organisation.full_clean()
     return organisation

@@ -261,7 +261,10 @@ def load_organisations(password: str, enrolment_code: str = "DEMO2FAX") -> dict[
     orgs: dict[str, Organisation] = {}
     for la in spec["local_authorities"]:
         orgs[la["code"]] = organisation_upsert(
-            code=la["code"], kind=OrganisationKind.LOCAL_AUTHORITY, name=la["name"]
+            code=la["code"],
+            kind=OrganisationKind.LOCAL_AUTHORITY,
+            name=la["name"],
+            ons_code=la.get("ons_code", ""),
         )
         for team in la["teams"]:
             team_upsert(organisation=orgs[la["code"]], name=team)

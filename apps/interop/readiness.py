@@ -6,11 +6,13 @@ Pure: no ORM. ``apps.interop.selectors.readiness_of`` builds the facts (the chil
 the export, with the period of care and placement each episode comes from).
 
 What the validator derives and we do not hold: PL_LA, PL_LOCATION and PL_DISTANCE come from
-the placement and home postcodes through the ONS postcode directory; here a full postcode in
-the right form stands for them (rules 169, 179, 392a), and a postcode in the right form
-that the directory does not list is found only by the validator (392c). Rule 218 does not
-apply to placements outside England (PL_LA CON/NIR/SCO/WAL/NUK); here a postcode area
-wholly in Scotland, Wales or Northern Ireland stands for that.
+the placement and home postcodes through the ONS postcode directory. The selector looks both
+postcodes up in the same directory (apps.interop.postcodes) and gives each episode its
+``Place``: then a postcode the directory does not list is named (169, 179, 392a, 392c), the
+council's own provision placed outside its area is named (1015), and a placement outside
+England is known by its PL_LA (218). Without the directory (``place`` None) a full postcode
+in the right form stands for the derived fields and a postcode area wholly in Scotland,
+Wales or Northern Ireland for a placement outside England.
 """
 
 from dataclasses import dataclass
@@ -18,12 +20,16 @@ from datetime import date
 
 from apps.core.working_days import date_of_age
 from apps.interop import codes
+from apps.interop.postcodes import Derived
 
 SHORT_BREAK_STATUSES = {"V3", "V4"}
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
 # Placement types that need no Ofsted URN (DfE rule 218, 2025/26).
 URN_EXEMPT_PLACEMENTS = {"P1", "P3", "R1", "R2", "R5", *TEMPORARY, "Z11", "Z12", "Z13", "Z14"}
 PLACEMENT_CHANGE_RNE = codes.PLACEMENT_CHANGE_RNE
+# Rule 1015 (2025/26): the council's own provision (PR1) is in its own area, except these.
+OWN_PROVISION_ANYWHERE = {"A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6", "K3"}
+OUTSIDE_ENGLAND_LA = {"CON", "NIR", "SCO", "WAL", "NUK"}
 # Postcode areas wholly outside England (Northern Ireland, Scotland, Wales).
 OUTSIDE_ENGLAND_AREAS = {
     "BT",
@@ -40,6 +46,17 @@ OC2_OTHER_ITEMS = ["CONVICTED", "HEALTH_CHECK", "INTERVENTION_RECEIVED", "INTERV
 
 
 @dataclass(frozen=True)
+class Place:
+    """What the ONS postcode directory says of an episode's postcodes: whether each is
+    listed, the fields the validator derives from them, and the placement's area by name."""
+
+    placement_listed: bool
+    home_listed: bool
+    derived: Derived
+    area_name: str = ""
+
+
+@dataclass(frozen=True)
 class Episode:
     """One episode row of the export (DfE columns) and where it comes from."""
 
@@ -48,6 +65,7 @@ class Episode:
     period_start: date
     placement_id: int | None
     placement_start: date | None
+    place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,7 @@ class ChildReturn:
     oc2: dict[str, str] | None
     is_uasc: bool
     date_of_birth: date
+    local_authority: str = ""  # the responsible LA's ONS code ("" when not recorded)
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,9 @@ def _placement_problems(child: ChildReturn, year_start: date) -> list[Problem]:
         placement_postcode, home_postcode = row["PL_POST"], row["HOME_POST"]
         # 392a and 392b are not applied to UASC (as the validator reads the Header).
         distance_rules = () if child.is_uasc else ("392a",)
+        place = episode.place
+        full_placement = bool(codes.POSTCODE_PATTERN.match(placement_postcode))
+        full_home = bool(codes.POSTCODE_PATTERN.match(home_postcode))
         if not placement_postcode:
             add(
                 episode,
@@ -177,13 +199,22 @@ def _placement_problems(child: ChildReturn, year_start: date) -> list[Problem]:
                 "has no placement postcode: the DfE finds the placement's local authority, "
                 "location and distance from it.",
             )
-        elif not codes.POSTCODE_PATTERN.match(placement_postcode):
+        elif not full_placement:
             add(
                 episode,
                 ("169", "179", *distance_rules, "392c"),
                 "placement_postcode",
                 f"has only the postcode district {placement_postcode}: give the full "
                 "placement postcode.",
+            )
+        elif place is not None and not place.placement_listed:
+            add(
+                episode,
+                ("169", "179", *distance_rules, "392c"),
+                "placement_postcode",
+                f"has a placement postcode, {placement_postcode}, that is not in the ONS "
+                "postcode directory: check it (the DfE finds the placement's local "
+                "authority, location and distance from it).",
             )
         if not home_postcode and not child.is_uasc:
             add(
@@ -193,15 +224,43 @@ def _placement_problems(child: ChildReturn, year_start: date) -> list[Problem]:
                 "has no home postcode (where the child lived before): needed for the "
                 "distance of the placement.",
             )
-        elif home_postcode and not codes.POSTCODE_PATTERN.match(home_postcode):
+        elif home_postcode and not full_home:
             add(
                 episode,
                 ("392c", *distance_rules),
                 "home_postcode",
                 f"has a home postcode that is not a full postcode ({home_postcode}).",
             )
+        elif home_postcode and place is not None and not place.home_listed:
+            add(
+                episode,
+                ("392c", *distance_rules),
+                "home_postcode",
+                f"has a home postcode, {home_postcode}, that is not in the ONS postcode "
+                "directory: check it.",
+            )
+        if place is not None:
+            derived_la = place.derived.local_authority
+            outside_england = derived_la in OUTSIDE_ENGLAND_LA
+            if (
+                child.local_authority
+                and place.placement_listed
+                and row["PLACE_PROVIDER"] == "PR1"
+                and row["PLACE"] not in OWN_PROVISION_ANYWHERE
+                and derived_la != child.local_authority
+            ):
+                where = place.area_name or derived_la or "another area"
+                add(
+                    episode,
+                    ("1015",),
+                    "place_provider",
+                    "is recorded as the council's own provision (PR1), but its postcode "
+                    f"{placement_postcode} is in {where}, outside the council's area: check "
+                    "the provider or the postcode.",
+                )
+        else:
+            outside_england = _area(placement_postcode) in OUTSIDE_ENGLAND_AREAS
         ends_in_year = not row["DEC"] or codes.parse_date(row["DEC"]) >= year_start
-        outside_england = _area(placement_postcode) in OUTSIDE_ENGLAND_AREAS
         if (
             ends_in_year
             and not row["URN"]

@@ -500,7 +500,10 @@ def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, l
     from apps.interop import readiness
 
     export = build_export(children, year)
-    by_reference = {c.la_child_id: c for c in children.filter(periods_of_care__isnull=False)}
+    by_reference = {
+        c.la_child_id: c
+        for c in children.filter(periods_of_care__isnull=False).select_related("responsible_la")
+    }
     columns = codes.COLUMNS
     episodes: dict[str, list[dict]] = defaultdict(list)
     sources: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
@@ -523,6 +526,7 @@ def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, l
     for row in export.tables[codes.HEADER]:
         reference = row[0]
         child = by_reference[reference]
+        local_authority = child.responsible_la.ons_code
         facts = readiness.ChildReturn(
             reference=reference,
             header=dict(zip(columns[codes.HEADER], row, strict=True)),
@@ -533,6 +537,7 @@ def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, l
                     period_start=period_starts[period_id],
                     placement_id=placement_id,
                     placement_start=placement_starts.get(placement_id),
+                    place=_place(episode["PL_POST"], episode["HOME_POST"], local_authority),
                 )
                 for episode, (period_id, placement_id) in zip(
                     episodes[reference], sources[reference], strict=True
@@ -541,9 +546,27 @@ def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, l
             oc2=oc2.get(reference),
             is_uasc=reference in uasc,
             date_of_birth=child.date_of_birth,
+            local_authority=local_authority,
         )
         result[child.pk] = readiness.problems(facts, year_start=year.start, year_end=year.end)
     return result
+
+
+def _place(placement_postcode: str, home_postcode: str, local_authority: str):
+    """The ONS postcode directory's facts for one episode's postcodes (None when the
+    directory is not installed)."""
+    from apps.interop import postcodes, readiness
+
+    found = postcodes.directory()
+    if found is None:
+        return None
+    placement, home, derived = found.derive(placement_postcode, home_postcode, local_authority)
+    return readiness.Place(
+        placement_listed=placement is not None,
+        home_listed=home is not None,
+        derived=derived,
+        area_name=found.name(derived.local_authority),
+    )
 
 
 def current_collection_year(today: date | None = None) -> CollectionYear:

@@ -22,6 +22,10 @@ GAPS = {
     "no_category_of_need": "504",
     "no_outcomes": "191",
     "no_convictions": "543",
+    # A full postcode the ONS postcode directory does not list (a typing slip).
+    "unlisted_postcode": "392c",
+    # A children's home recorded as the council's own provision, with a Medway postcode.
+    "own_provision_elsewhere": "1015",
 }
 FIRST_NAMES = ["Amy", "Ben", "Cara", "Dan", "Ella", "Finn", "Gita", "Hugo", "Isla", "Jack"]
 LAST_NAMES = ["Hill", "Khan", "Lee", "Moss", "Nash", "Owen", "Patel", "Reid", "Shaw", "Todd"]
@@ -136,6 +140,10 @@ def _one(client, rng, index, gap, team_id, used_upns, postcodes) -> Recorded:
             values["placement_postcode"] = ""
         if gap == "district_only":
             values["postcode_district"] = values.pop("placement_postcode").split()[0]
+        if gap == "unlisted_postcode":
+            values["placement_postcode"] = "CT1 0AA"
+        if gap == "own_provision_elsewhere":
+            values.update(place="K2", place_provider="PR1", placement_postcode="ME4 4TR")
         _ok(
             client.post(
                 "/api/v1/placements/",

@@ -224,3 +224,99 @@ def test_no_sdq_from_4_to_16_is_rule_186_and_at_4_or_17_in_the_year_197b():
     assert (
         _found(_child(oc2=_oc2(SDQ_SCORE=""), born=date(2022, 6, 1))) == []
     )  # under 4 on 31 March
+
+
+# With the ONS postcode directory's facts for each episode (apps.interop.postcodes).
+KENT, MEDWAY = "E10000016", "E06000035"
+
+
+def _placed(derived_la=KENT, placement_listed=True, home_listed=True, name="", **values):
+    from dataclasses import replace
+
+    from apps.interop.postcodes import Derived
+    from apps.interop.readiness import Place
+
+    location = None if not placement_listed else ("IN" if derived_la == KENT else "OUT")
+    place = Place(
+        placement_listed,
+        home_listed,
+        Derived(derived_la if placement_listed else None, location, 12.3),
+        name,
+    )
+    return replace(_episode(**values), place=place)
+
+
+def _kent_child(episodes, **kwargs):
+    from dataclasses import replace
+
+    return replace(_child(episodes, **kwargs), local_authority=KENT)
+
+
+def test_a_listed_placement_postcode_in_our_area_is_ready():
+    assert _found(_kent_child([_placed()])) == []
+
+
+def test_a_full_placement_postcode_not_in_the_directory_is_rule_392c_with_the_derived_items():
+    [problem] = problems(
+        _kent_child([_placed(placement_listed=False, PL_POST="CT1 0AA")]),
+        year_start=START,
+        year_end=END,
+    )
+    assert problem.rules == ("169", "179", "392a", "392c")
+    assert problem.field == "placement.placement_postcode"
+    assert "CT1 0AA, that is not in the ONS postcode directory" in problem.message
+
+
+def test_a_full_home_postcode_not_in_the_directory_is_rule_392c():
+    assert _found(_kent_child([_placed(home_listed=False, HOME_POST="ME1 0ZZ")])) == [
+        (("392c", "392a"), "placement.home_postcode")
+    ]
+
+
+def test_a_uasc_childs_unlisted_postcode_is_not_asked_for_the_distance():
+    assert _found(
+        _kent_child([_placed(placement_listed=False, PL_POST="CT1 0AA")], is_uasc=True)
+    ) == [(("169", "179", "392c"), "placement.placement_postcode")]
+
+
+def test_the_councils_own_provision_placed_in_another_area_is_rule_1015_in_words():
+    episode = _placed(derived_la=MEDWAY, name="Medway", PLACE="K2", PLACE_PROVIDER="PR1",
+                      PL_POST="ME4 4TR")
+    [problem] = problems(_kent_child([episode]), year_start=START, year_end=END)
+    assert problem.rules == ("1015",)
+    assert problem.field == "placement.place_provider"
+    assert problem.message == (
+        "Placement from 3 May 2025 is recorded as the council's own provision (PR1), but its "
+        "postcode ME4 4TR is in Medway, outside the council's area: check the provider or "
+        "the postcode."
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"PLACE": "U4", "PLACE_PROVIDER": "PR1"},  # fostering is placed anywhere
+        {"PLACE": "K3", "PLACE_PROVIDER": "PR1"},
+        {"PLACE": "K2", "PLACE_PROVIDER": "PR4"},  # not the council's own provision
+        {"PLACE": "K2", "PLACE_PROVIDER": "PR1", "LS": "V3"},  # short breaks are not checked
+    ],
+)
+def test_rule_1015_leaves_alone_what_the_validator_does_not_check(values):
+    assert _found(_kent_child([_placed(derived_la=MEDWAY, **values)])) == []
+
+
+def test_rule_1015_needs_the_las_ons_code():
+    episode = _placed(derived_la=MEDWAY, PLACE="K2", PLACE_PROVIDER="PR1")
+    assert _found(_child([episode])) == []  # the LA's ONS code is not recorded
+
+
+@pytest.mark.parametrize("country", ["SCO", "WAL", "NIR"])
+def test_no_urn_is_not_asked_where_the_directory_puts_the_placement_outside_england(country):
+    assert _found(_kent_child([_placed(derived_la=country, URN="", PL_POST="EH1 1YZ")])) == []
+
+
+def test_an_english_postcode_in_a_welsh_looking_area_still_needs_the_urn():
+    # With the directory, the PL_LA it derives decides, not the postcode's letters.
+    assert _found(_kent_child([_placed(derived_la=KENT, URN="", PL_POST="CF10 1AA")])) == [
+        (("218",), "placement.urn")
+    ]
