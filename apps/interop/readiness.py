@@ -7,7 +7,7 @@ the export, with the period of care and placement each episode comes from).
 
 What the validator derives and we do not hold: PL_LA, PL_LOCATION and PL_DISTANCE come from
 the placement and home postcodes through the ONS postcode directory. The selector looks both
-postcodes up in the same directory (apps.interop.postcodes) and gives each episode its
+postcodes up in the same directory (apps.core.postcodes) and gives each episode its
 ``Place``: then a postcode the directory does not list is named (169, 179, 392a, 392c), the
 council's own provision placed outside its area is named (1015), and a placement outside
 England is known by its PL_LA (218). Without the directory (``place`` None) a full postcode
@@ -20,7 +20,7 @@ from datetime import date
 
 from apps.core.working_days import date_of_age
 from apps.interop import codes
-from apps.interop.postcodes import Derived
+from apps.core.postcodes import Derived
 
 SHORT_BREAK_STATUSES = {"V3", "V4"}
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}

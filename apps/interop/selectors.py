@@ -555,7 +555,8 @@ def readiness_of(children: QuerySet[Child], year: CollectionYear) -> dict[int, l
 def _place(placement_postcode: str, home_postcode: str, local_authority: str):
     """The ONS postcode directory's facts for one episode's postcodes (None when the
     directory is not installed)."""
-    from apps.interop import postcodes, readiness
+    from apps.core import postcodes
+    from apps.interop import readiness
 
     found = postcodes.directory()
     if found is None:

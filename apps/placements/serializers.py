@@ -8,10 +8,10 @@ from apps.placements.models import Placement, ReasonPlaceChange
 
 
 def _area_field(**kwargs) -> serializers.SlugRelatedField:
+    kwargs.setdefault("help_text", "DfE code of the local authority area where the child lives")
     return serializers.SlugRelatedField(
         slug_field="code",
         queryset=Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY),
-        help_text="DfE code of the local authority area where the child lives",
         **kwargs,
     )
 
@@ -56,7 +56,12 @@ class PlacementStartSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Blank for a temporary placement (T0 to T4), required otherwise",
     )
-    area = _area_field()
+    area = _area_field(
+        required=False,
+        allow_null=True,
+        help_text="DfE code of the local authority area where the child lives; when left "
+        "out, found from the full placement postcode (ONS postcode directory)",
+    )
     postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
     carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     home_postcode = serializers.CharField(

@@ -9,6 +9,7 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.children.models import Child
 from apps.children.services import _lock_child, _on_clock_inputs_changed
+from apps.core import postcodes
 from apps.core.codes import TEMPORARY_PLACEMENTS
 from apps.core.services import (
     apply_changes,
@@ -38,6 +39,47 @@ def _check_area(area: Organisation | None) -> None:
         raise ValidationError({"area": "Choose the local authority area where the child lives."})
 
 
+def area_of_postcode(placement_postcode: str) -> tuple[str, Organisation | None]:
+    """Where the ONS postcode directory puts a placement postcode, as the DfE's SSDA903
+    validator finds it (PL_LA): the area's name, and our local authority with that ONS code
+    (None when we hold none). ("", None) when the directory or the postcode is not known."""
+    directory = postcodes.directory()
+    point = directory.lookup(placement_postcode) if directory and placement_postcode else None
+    if point is None or not point.district:
+        return "", None
+    code = directory.upper_tier(point.district) or point.district
+    name = directory.name(code) or postcodes.COUNTRY_NAMES.get(code[:1], code)
+    area = Organisation.objects.filter(
+        kind=OrganisationKind.LOCAL_AUTHORITY, ons_code=code
+    ).first()
+    return name, area
+
+
+def _area_from_postcode(area: Organisation | None, placement_postcode: str) -> Organisation:
+    """The placement's area: as given, or found from the full placement postcode when not
+    given; a given area that the postcode contradicts is refused, naming both."""
+    name, found = area_of_postcode(normalise_postcode(placement_postcode))
+    if area is None:
+        if found is not None:
+            return found
+        if name:
+            raise ValidationError(
+                {
+                    "area": f"The placement postcode is in {name}, which is not set up here: "
+                    "choose the local authority area where the child lives."
+                }
+            )
+        _check_area(None)
+    if found is not None and area is not None and found.pk != area.pk:
+        raise ValidationError(
+            {
+                "area": f"The placement postcode {normalise_postcode(placement_postcode)} is "
+                f"in {found.name}, not {area.name}: choose {found.name}, or check the postcode."
+            }
+        )
+    return area
+
+
 def _normalise_postcode_district(value: str) -> str:
     return (value or "").replace(" ", "").upper()
 
@@ -55,7 +97,7 @@ def placement_start(
     start_date: date,
     place: str,
     place_provider: str,
-    area: Organisation,
+    area: Organisation | None = None,
     started_by: User,
     postcode_district: str = "",
     carer_name: str = "",
@@ -67,7 +109,8 @@ def placement_start(
 ) -> Placement:
     """Record a new placement in the child's open period of care. The SSDA903 items are
     optional: full home and placement postcodes, the Ofsted URN, whether the carer(s) stay
-    the same (a change of placement type only) and why the previous placement ended."""
+    the same (a change of placement type only) and why the previous placement ended. With
+    no ``area``, the area is found from the full placement postcode (ONS directory)."""
     child = _lock_child(child)
     period = child.periods_of_care.filter(end_date__isnull=True).first()
     if period is None:
@@ -81,6 +124,7 @@ def placement_start(
                 "start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."
             }
         )
+    area = _area_from_postcode(area, placement_postcode)
     _check_area(area)
     _check_provider(place, place_provider)
     previous = (
@@ -186,6 +230,8 @@ def placement_update(
         return placement
     if "area" in changed:
         _check_area(placement.area)
+    if {"area", "placement_postcode"} & set(changed):
+        _area_from_postcode(placement.area, placement.placement_postcode)
     if {"place", "place_provider"} & set(changed):
         _check_provider(placement.place, placement.place_provider)
     if "start_date" in changed:

@@ -1,12 +1,12 @@
-"""Where a postcode is (apps.interop.postcodes): the fields the DfE's validator derives from
+"""Where a postcode is (apps.core.postcodes): the fields the DfE's validator derives from
 the placement and home postcodes, from the same ONS postcode directory it reads."""
 
 import math
 
 import pytest
 
-from apps.interop import postcodes
-from apps.interop.postcodes import Derived, Point, derive, distance_in_miles
+from apps.core import postcodes
+from apps.core.postcodes import Derived, Point, derive, distance_in_miles
 
 KENT, MEDWAY = "E10000016", "E06000035"
 CANTERBURY = Point("CT1 2EH", 615146.0, 157812.0, "E07000106")

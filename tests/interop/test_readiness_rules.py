@@ -226,14 +226,14 @@ def test_no_sdq_from_4_to_16_is_rule_186_and_at_4_or_17_in_the_year_197b():
     )  # under 4 on 31 March
 
 
-# With the ONS postcode directory's facts for each episode (apps.interop.postcodes).
+# With the ONS postcode directory's facts for each episode (apps.core.postcodes).
 KENT, MEDWAY = "E10000016", "E06000035"
 
 
 def _placed(derived_la=KENT, placement_listed=True, home_listed=True, name="", **values):
     from dataclasses import replace
 
-    from apps.interop.postcodes import Derived
+    from apps.core.postcodes import Derived
     from apps.interop.readiness import Place
 
     location = None if not placement_listed else ("IN" if derived_la == KENT else "OUT")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 # The upper-tier codes the validator writes for placements outside England.
 COUNTRY_CODES = {"S": "SCO", "N": "NIR", "W": "WAL"}
+COUNTRY_NAMES = {"S": "Scotland", "N": "Northern Ireland", "W": "Wales"}
 METRES_PER_MILE = 1609.3  # the validator's formula: metres / 1000 / 1.6093
 
 
