@@ -18,9 +18,9 @@ Wales or Northern Ireland for a placement outside England.
 from dataclasses import dataclass
 from datetime import date
 
+from apps.core.postcodes import Derived
 from apps.core.working_days import date_of_age
 from apps.interop import codes
-from apps.core.postcodes import Derived
 
 SHORT_BREAK_STATUSES = {"V3", "V4"}
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
