@@ -18,6 +18,7 @@ from apps.assessments.api import (
     OutOfAreaReferralViewSet,
     SdqRecordViewSet,
 )
+from apps.assessments.proposals_api import BreachProposalViewSet
 from apps.children.api import ChildViewSet, PeriodOfCareViewSet
 from apps.core.views import health
 from apps.placements.api import PlacementViewSet
@@ -36,6 +37,7 @@ router.register("sdq-records", SdqRecordViewSet, basename="sdq-record")
 router.register("immunisations", ImmunisationViewSet, basename="immunisation")
 router.register("health-histories", HealthHistoryViewSet, basename="health-history")
 router.register("out-of-area-referrals", OutOfAreaReferralViewSet, basename="out-of-area-referral")
+router.register("breach-proposals", BreachProposalViewSet, basename="breach-proposal")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.assessments.models import (
@@ -23,7 +22,7 @@ from apps.assessments.models import (
 from apps.assessments.models.assessment import MEDICAL_PRACTITIONER_ROLES
 from apps.assessments.recompute import mark_clocks_stale, recompute_children
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
-from apps.assessments.rules.policy import BreachReason, Party
+from apps.assessments.rules.policy import BreachReason
 from apps.assessments.rules.status import BREACH_STATUSES
 from apps.children.models import Child
 from apps.core.services import (
@@ -401,24 +400,18 @@ def breach_override(
     overridden_by: User,
     expected_version: int | None = None,
 ) -> Assessment:
-    """A team manager or designated professional overrides the party and reason, with a
-    note; the author and the previous values stay in history."""
+    """A team manager or designated professional changes who a breach is charged to, with
+    a note; the author and the previous values stay in history. Charging the other agency
+    is a proposal that agency answers (apps.assessments.proposal_services); the assessment
+    is returned either way."""
+    from apps.assessments.proposal_services import attribution_change
+
     assessment = _lock(assessment, expected_version)
     if assessment.status not in BREACH_STATUSES and not assessment.report_breached:
         raise ValidationError({"party": "This assessment is not in breach."})
-    if party not in {Party.LA, Party.HEALTH}:
-        raise ValidationError({"party": "Choose the local authority or health."})
-    if reason and reason not in BreachReason.__members__.values():
-        raise ValidationError({"reason": "Choose a reason from the list."})
-    if not note.strip():
-        raise ValidationError({"note": "Explain the override in a note."})
-    assessment.override_party = party
-    assessment.override_reason = reason
-    assessment.override_note = note.strip()
-    assessment.overridden_by = overridden_by
-    assessment.overridden_at = timezone.now()
-    bump_version(assessment)
-    save_with_constraints(assessment)
+    attribution_change(
+        assessment=assessment, party=party, reason=reason, note=note, changed_by=overridden_by
+    )
     return assessment
 
 

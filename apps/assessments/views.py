@@ -268,7 +268,7 @@ def assessment_override(request: HttpRequest, pk: int) -> HttpResponse:
         run=lambda d: services.breach_override(
             assessment=assessment, overridden_by=request.user, **d
         ),
-        message="Override recorded. The previous attribution is kept in the history.",
+        message="Saved. Charging the other agency is a proposal it agrees or disputes: until then the breach stays where it was.",
     )
 
 

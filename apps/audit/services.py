@@ -15,6 +15,7 @@ LOGGED_PREFIXES = (
     "/children",
     "/assessments",
     "/breaches",
+    "/breach-proposals",
     "/performance",
     "/interop",
     "/adoption",

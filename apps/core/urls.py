@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from apps.accounts import views as account_views
+from apps.assessments import proposal_views
 from apps.assessments import views as assessment_views
 from apps.audit import views as audit_views
 from apps.children import views as child_views
@@ -96,6 +97,13 @@ urlpatterns = [
         name="assessment-override",
     ),
     path("breaches/", assessment_views.breach_list, name="breach-list"),
+    path("breach-proposals/", proposal_views.proposal_list, name="breach-proposals"),
+    path("breach-proposals/<int:pk>/", proposal_views.proposal_detail, name="breach-proposal"),
+    path(
+        "breach-proposals/<int:pk>/withdraw/",
+        proposal_views.proposal_withdraw,
+        name="breach-proposal-withdraw",
+    ),
     path("referrals/<int:pk>/record/", assessment_views.referral_record, name="referral-record"),
     path("audit/", audit_views.access_log, name="access-log"),
     path("workload/", assessment_views.provider_workload_page, name="provider-workload"),

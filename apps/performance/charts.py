@@ -23,8 +23,18 @@ ZONE_AMBER = "#fff7bf"
 ZONE_RED = "#f4cdc6"
 LINE = "#0b0c0c"
 TARGET = "#1d70b8"
-PARTY_COLOURS = {"LA": "#1d70b8", "HEALTH": "#f47738", "NOT_ATTRIBUTED": "#505a5f"}
-PARTY_LABELS = {"LA": "Local authority", "HEALTH": "Health", "NOT_ATTRIBUTED": "Not yet attributed"}
+PARTY_COLOURS = {
+    "LA": "#1d70b8",
+    "HEALTH": "#f47738",
+    "DISPUTED": "#912b88",
+    "NOT_ATTRIBUTED": "#505a5f",
+}
+PARTY_LABELS = {
+    "LA": "Local authority",
+    "HEALTH": "Health",
+    "NOT_ATTRIBUTED": "Not yet attributed",
+    "DISPUTED": "Disputed",
+}
 
 WIDTH, HEIGHT = 640, 280
 # The GOV.UK Frontend type, as in the page around the chart.

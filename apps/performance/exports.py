@@ -164,6 +164,7 @@ def breach_table(report: BreachReport) -> Table:
         "Breaches health",
         "No reason given",
         "Not yet attributed",
+        "Disputed",
     ]
 
     def rows() -> Iterator[list]:
@@ -189,6 +190,7 @@ def breach_table(report: BreachReport) -> Table:
                     row.breaches_health,
                     row.no_reason,
                     row.not_attributed,
+                    row.disputed,
                 ]
 
     return Table("Breaches", headers, rows())

@@ -188,6 +188,9 @@ class BreachRowOut(serializers.Serializer):
     breaches_health = serializers.IntegerField()
     no_reason = serializers.IntegerField(help_text="Of the health breaches: no reason given")
     not_attributed = serializers.IntegerField()
+    disputed = serializers.IntegerField(
+        help_text="Breaches one agency has proposed to charge to the other, not yet agreed"
+    )
 
 
 class RhaBandOut(serializers.Serializer):

@@ -381,6 +381,7 @@ def _party_counts(*rows) -> dict[str, int]:
         "LA": sum(r.breaches_la for r in rows),
         "HEALTH": sum(r.breaches_health for r in rows),
         "NOT_ATTRIBUTED": sum(r.not_attributed for r in rows),
+        "DISPUTED": sum(r.disputed for r in rows),
     }
 
 

@@ -243,10 +243,18 @@ def test_override_breach_is_for_the_manager_on_la_breaches_and_designated_on_hea
     assert response.status_code == expected, response.content
     iha.refresh_from_db()
     if expected == 200:
-        assert (iha.override_party, iha.overridden_by) == (other, getattr(cast, role))
-        assert response.json()["breach"]["party"] == other
+        # Charging the other agency is a proposal that agency answers (issue 13): the
+        # breach stays where it was until it is agreed.
+        proposal = iha.breach_proposals.get()
+        assert (proposal.party, proposal.proposed_by, proposal.state) == (
+            other,
+            getattr(cast, role),
+            "PROPOSED",
+        )
+        assert response.json()["breach"]["party"] == party
     else:
-        assert (iha.override_party, iha.overridden_by) == ("", None)
+        assert not iha.breach_proposals.exists()
+    assert (iha.override_party, iha.overridden_by) == ("", None)
 
 
 def test_manager_cannot_override_a_health_breach_nor_designated_an_la_one(api, cast, state_of):

@@ -78,6 +78,17 @@ def post(client, assessment, step: str, body: dict):
     return client.post(f"/api/v1/assessments/{assessment.pk}/{step}/", body, format="json")
 
 
+def agreed(client, assessment):
+    """The other agency agrees the open proposal on ``assessment`` (issue 13): an override
+    that charges the other agency takes effect only then."""
+    proposal = assessment.breach_proposals.get(state="PROPOSED")
+    response = client.post(
+        f"/api/v1/breach-proposals/{proposal.pk}/answer/", {"agree": True}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    return client.get(f"/api/v1/assessments/{assessment.pk}/")
+
+
 # Steps out of order --------------------------------------------------------------------------
 
 
@@ -252,6 +263,8 @@ def test_override_with_a_note_keeps_the_author_and_the_previous_values_in_histor
         {"party": "HEALTH", "reason": "CLINICAL_CAPACITY", "note": "No clinic slots in January"},
     )
     assert response.status_code == 200
+    assert response.json()["breach"]["party"] == "LA"  # proposed, not yet agreed
+    response = agreed(api(cast.designated), iha)
     breach = response.json()["breach"]
     assert (breach["party"], breach["reason"], breach["overridden"]) == (
         "HEALTH",
@@ -281,7 +294,8 @@ def test_override_shows_who_overrode_and_when_in_the_detail_and_the_list(api, ca
             "override-breach",
             {"party": "HEALTH", "reason": "CLINICAL_CAPACITY", "note": "No clinic slots"},
         )
-    assert response.status_code == 200
+        assert response.status_code == 200
+        response = agreed(api(cast.designated), iha)  # the override takes effect now
     reader = api(cast.performance_manager)
     detail = reader.get(f"/api/v1/assessments/{iha.pk}/").json()["breach"]
     listed = next(
@@ -303,6 +317,7 @@ def test_override_author_without_a_full_name_is_shown_by_username(api, cast, com
         iha = held(cast, requested(cast, new_iha(cast)), date(2026, 1, 23))
     response = post(api(cast.designated), iha, "override-breach", {"party": "LA", "note": "Moved"})
     assert response.status_code == 200, response.json()
+    response = agreed(api(cast.manager), iha)
     assert response.json()["breach"]["overridden_by"] == {
         "username": "designated",
         "display_name": "designated",
@@ -332,9 +347,9 @@ def test_override_authors_are_not_fetched_one_query_per_assessment(api, cast, co
                     date(2026, 1, 23),
                 )
             # A different author each time, so a per-row fetch would show in the count.
-            services.breach_override(
+            services.breach_override(  # the manager's own side: takes effect at once
                 assessment=iha,
-                party="HEALTH",
+                party="LA",
                 reason="",
                 note="Reviewed",
                 overridden_by=UserFactory(role=Role.TEAM_MANAGER, organisation=cast.our_la),

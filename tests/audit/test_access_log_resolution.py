@@ -10,10 +10,12 @@ from datetime import date
 
 import pytest
 from django.urls import get_resolver, resolve
+from django.utils import timezone
 
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.assessments.models import (
     Assessment,
+    BreachProposal,
     DentalCheck,
     HealthHistory,
     ImmunisationRecord,
@@ -86,11 +88,20 @@ def records(cast):
         started_by=worker,
     )
     case = AdoptionCase.objects.create(child=child, adoption_plan_on=date(2026, 1, 5))
+    iha = Assessment.objects.get(child=child, kind="IHA")
     return {
+        BreachProposal: BreachProposal.objects.create(
+            assessment=iha,
+            from_party="LA",
+            party="HEALTH",
+            note="n",
+            proposed_by=cast.manager,
+            proposed_at=timezone.now(),
+        ),
         Child: child,
         PeriodOfCare: period,
         Placement: placement,
-        Assessment: Assessment.objects.get(child=child, kind="IHA"),
+        Assessment: iha,
         DentalCheck: DentalCheck.objects.create(child=child, checked_on=date(2026, 1, 10)),
         SdqRecord: SdqRecord.objects.create(
             child=child, completed_on=date(2026, 1, 10), total_score=12, informant="CARER"

@@ -7,6 +7,7 @@ from apps.assessments.models.assessment import (
     HealthClockKind,
 )
 from apps.assessments.models.policy import LocalAuthorityPolicy
+from apps.assessments.models.proposals import BreachProposal
 from apps.assessments.models.records import (
     DentalCheck,
     HealthHistory,
@@ -21,6 +22,7 @@ __all__ = [
     "Appointment",
     "Assessment",
     "AssessmentKind",
+    "BreachProposal",
     "ClinicianRole",
     "DentalCheck",
     "HealthClock",

@@ -17,7 +17,11 @@ Definitions:
 - "No reason given": a breach charged to health with no reason (DOMAIN.md 5). These are
   part of the health column and shown beside it, as in the Kent tables.
 - A breach with no party yet (UNDETERMINED, or not yet swept) is counted as "not yet
-  attributed", so rows always balance: within + LA + health + not attributed = requiring.
+  attributed".
+- A breach one agency has proposed to charge to the other, not yet agreed (the proposal
+  waits for an answer or was disputed: apps.assessments.rules.proposals), is counted as
+  "disputed", not in either agency's column. Rows always balance:
+  within + LA + health + disputed + not attributed = requiring.
 
 ONE aggregate query, grouped by kind, age band and quarter.
 """
@@ -28,13 +32,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind, User
-from apps.assessments.models import Assessment
+from apps.assessments.models import Assessment, BreachProposal
 from apps.assessments.recompute import policy_lookup
 from apps.assessments.rules.policy import Party
+from apps.assessments.rules.proposals import OPEN_STATES
 from apps.children.selectors import children_visible_to
 from apps.performance.measures import age_expression
 from apps.performance.rules import (
@@ -55,6 +72,7 @@ BREACH_COLUMNS = {
     "breaches_la": "Breaches: LA",
     "breaches_health": "Breaches: health",
     "no_reason": "Health: no reason given",
+    "disputed": "Disputed",
     "not_attributed": "Not yet attributed",
 }
 
@@ -86,6 +104,7 @@ class BreachRow:
     breaches_health: int
     no_reason: int
     not_attributed: int
+    disputed: int = 0
 
     @property
     def compliance_pct(self) -> int | None:
@@ -152,6 +171,9 @@ def _assessments(
     ).annotate(
         party=_effective("party"),
         reason=_effective("reason"),
+        in_dispute=Exists(
+            BreachProposal.objects.filter(assessment=OuterRef("pk"), state__in=OPEN_STATES)
+        ),
         band=Case(
             When(kind="IHA", then=Value("")),
             When(age_at_due__lt=5, then=Value("0-5")),
@@ -166,10 +188,11 @@ _WITHIN = Q(held_on__isnull=False, held_on__lte=F("due_date"))
 _COLUMN_FILTERS = {
     "requiring": Q(),
     "within": _WITHIN,
-    "breaches_la": ~_WITHIN & Q(party=Party.LA),
-    "breaches_health": ~_WITHIN & Q(party=Party.HEALTH),
-    "no_reason": ~_WITHIN & Q(party=Party.HEALTH, reason=""),
-    "not_attributed": ~_WITHIN & ~Q(party__in=[Party.LA, Party.HEALTH]),
+    "breaches_la": ~_WITHIN & Q(party=Party.LA, in_dispute=False),
+    "breaches_health": ~_WITHIN & Q(party=Party.HEALTH, in_dispute=False),
+    "no_reason": ~_WITHIN & Q(party=Party.HEALTH, reason="", in_dispute=False),
+    "disputed": ~_WITHIN & Q(in_dispute=True),
+    "not_attributed": ~_WITHIN & ~Q(party__in=[Party.LA, Party.HEALTH]) & Q(in_dispute=False),
 }
 
 
