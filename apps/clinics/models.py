@@ -33,6 +33,9 @@ DEFAULT_WHAT_TO_BRING = (
 )
 
 
+CLINIC_KIND_CHOICES = [(k.value, CLINIC_KIND_LABELS[k]) for k in ClinicKind]
+
+
 class ClinicPolicy(models.Model):
     """A provider's booking settings: the Defaults of issue 15, one record per provider (a
     provider without one uses the shipped defaults)."""
@@ -79,9 +82,7 @@ class ClinicSession(TimestampedModel):
         related_name="clinic_sessions",
         limit_choices_to={"kind": "PROVIDER"},
     )
-    kind = models.CharField(
-        max_length=8, choices=[(k.value, CLINIC_KIND_LABELS[k]) for k in ClinicKind]
-    )
+    kind = models.CharField(max_length=8, choices=CLINIC_KIND_CHOICES)
     date = models.DateField()
     start_time = models.TimeField()
     end_time = models.TimeField()

@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
         "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
         "ReasonPlaceChangeEnum": "apps.placements.models.ReasonPlaceChange",
+        "ClinicKindEnum": "apps.clinics.models.CLINIC_KIND_CHOICES",
     },
 }
 
