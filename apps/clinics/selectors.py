@@ -216,6 +216,28 @@ class ProviderForecast:
         return [w for w in self.weeks if w.short]
 
     @property
+    def chart(self) -> dict:
+        """Bar geometry for the page's SVG chart (heights out of 160 pixels)."""
+        peak = max([1] + [max(w.demand, w.free_slots) for w in self.weeks])
+        bars = []
+        for index, week in enumerate(self.weeks):
+            demand_h = round(160 * week.demand / peak)
+            supply_h = round(160 * week.free_slots / peak)
+            x = 10 + index * 44
+            bars.append(
+                {
+                    "week": week,
+                    "x": x,
+                    "x2": x + 18,
+                    "demand_h": demand_h,
+                    "demand_y": 165 - demand_h,
+                    "supply_h": supply_h,
+                    "supply_y": 165 - supply_h,
+                }
+            )
+        return {"width": 20 + 44 * len(self.weeks), "bars": bars}
+
+    @property
     def breach_rows(self) -> list[tuple[forecast.WeekForecast, forecast.Due, Assessment | None]]:
         return [(w, d, self.children.get(d.key)) for w in self.short_weeks for d in w.breaches]
 

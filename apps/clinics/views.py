@@ -318,9 +318,13 @@ def day_list(request: HttpRequest) -> HttpResponse:
     clinicians = selectors.clinicians_of(request.user)
     clinician_id = request.GET.get("clinician", "")
     clinician = clinicians.filter(pk=clinician_id).first() if clinician_id.isdigit() else None
+    day = _date_param(request, "date", today())
     if clinician is None and request.user in clinicians:
         clinician = request.user
-    day = _date_param(request, "date", today())
+    if clinician is None:
+        # The health admin: the first clinician holding a clinic that day.
+        holding = selectors.sessions_of(request.user).filter(date=day).values("clinician")
+        clinician = clinicians.filter(pk__in=holding).first()
     rows = selectors.day_list(request.user, clinician, day) if clinician else []
     return render(
         request,
@@ -359,7 +363,6 @@ def _forecast_context(request: HttpRequest):
 @login_required
 def capacity(request: HttpRequest) -> HttpResponse:
     providers, chosen, weeks, results = _forecast_context(request)
-    peak = max([1] + [max(w.demand, w.free_slots) for r in results for w in r.weeks])
     return render(
         request,
         "clinics/capacity.html",
@@ -368,7 +371,6 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "provider_id": request.GET.get("provider", ""),
             "weeks": weeks,
             "results": results,
-            "peak": peak,
         },
     )
 
