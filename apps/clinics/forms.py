@@ -94,3 +94,11 @@ class CancelSessionForm(GovukForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class InvitationForm(GovukForm):
+    carer_email = forms.EmailField(
+        label="Carer's email address",
+        required=False,
+        help_text="Leave blank to send the letter by post: the social worker's copy is emailed either way.",
+    )

@@ -168,6 +168,9 @@ class Booking(models.Model):
     )
     release_reason = models.CharField(max_length=20, choices=ReleaseReason.choices, blank=True)
     release_note = models.CharField(max_length=500, blank=True)
+    # Where the invitation and reminder go besides the social worker (the carer's address is
+    # not held elsewhere in the record).
+    carer_email = models.EmailField(blank=True)
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()

@@ -373,3 +373,21 @@ def clinic_session_cancel(*, session: ClinicSession, reason: str, by: User) -> l
     bump_version(session)
     save_with_constraints(session)
     return to_rebook
+
+
+@transaction.atomic
+def booking_send_invitation(*, booking: Booking, carer_email: str, by: User) -> Booking:
+    """Send the invitation (to the carer where an address is given, and to the social worker)
+    after commit; the task claims it, so a repeated message sends once."""
+    from apps.clinics.tasks import send_invitation
+    from apps.core.outbox import outbox_enqueue
+
+    booking = _live_booking(booking)
+    booking.carer_email = carer_email.strip()
+    booking.full_clean(validate_constraints=False)
+    booking.invitation_sent_at = None
+    booking.save(update_fields=["carer_email", "invitation_sent_at"])
+    # Through the outbox: saved with the change, published after commit, relayed if Redis
+    # is down.
+    outbox_enqueue(send_invitation.name, booking.pk)
+    return booking

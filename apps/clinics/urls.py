@@ -7,6 +7,8 @@ from rest_framework.routers import SimpleRouter
 from apps.clinics import api, views
 
 urlpatterns = [
+    path("clinics/assessments/<int:pk>/letter.pdf", views.letter_pdf, name="clinic-letter"),
+    path("clinics/assessments/<int:pk>/invite/", views.invite, name="clinic-invite"),
     path("clinics/", views.diary, name="clinic-diary"),
     path("clinics/new/", views.clinic_new, name="clinic-new"),
     path("clinics/to-book/", views.to_book, name="clinic-to-book"),

@@ -422,3 +422,42 @@ def capacity_line(request: HttpRequest) -> HttpResponse:
         request.user, today()
     )
     return render(request, "clinics/_capacity_line.html", {"short": short})
+
+
+@login_required
+@about(Assessment)
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invitation letter, with the social worker's copy, printable for post."""
+    from apps.clinics.letters import invitation_pdf
+
+    booking = _live_booking(_health_assessment(request, pk))
+    response = HttpResponse(invitation_pdf(booking), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="invitation-{pk}.pdf"'
+    return response
+
+
+@login_required
+@about(Assessment)
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _health_assessment(request, pk)
+    booking = _live_booking(assessment)
+
+    def run(data):
+        return services.booking_send_invitation(
+            booking=booking, carer_email=data["carer_email"], by=request.user
+        )
+
+    return form_page(
+        request,
+        form_class=forms.InvitationForm,
+        initial={"carer_email": booking.carer_email},
+        title=f"Send {assessment.child.full_name}'s invitation",
+        caption=_slot_label(booking.slot),
+        intro="The email says when and where, what to bring and how to rearrange: nothing clinical. "
+        "The social worker's copy has the letter attached.",
+        run=run,
+        success_url=reverse("assessment-detail", args=[assessment.pk]),
+        success_message="Invitation sent.",
+        back_url=reverse("assessment-detail", args=[assessment.pk]),
+        submit_label="Send invitation",
+    )
