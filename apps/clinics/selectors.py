@@ -45,6 +45,13 @@ def _open() -> Q:
     return Q(held_on__isnull=True, declined_on__isnull=True, not_required_reason="")
 
 
+def _in_care() -> QuerySet:
+    """The child has an open period of care (a child who left care needs no appointment)."""
+    from apps.children.models import PeriodOfCare
+
+    return PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
+
+
 def requests_to_book(user: User) -> QuerySet[Assessment]:
     """The health admin's list of requests to book: open requests to the user's provider with
     no appointment booked, earliest deadline first; a request whose last appointment health
@@ -58,13 +65,12 @@ def requests_to_book(user: User) -> QuerySet[Assessment]:
     return (
         assessments_visible_to(user)
         .filter(_open(), provider_id=user.organisation_id, request_sent_on__isnull=False)
-        .filter(~Exists(booked), child__periods_of_care__end_date__isnull=True)
+        .filter(~Exists(booked), Exists(_in_care()))
         .annotate(
             last_outcome=Subquery(last.values("outcome")[:1]),
             last_cancelled_by=Subquery(last.values("cancelled_by")[:1]),
         )
         .select_related("child")
-        .distinct()
         .order_by("due_date", "id")
     )
 
@@ -252,13 +258,11 @@ def capacity(user: User, *, providers: list[Organisation], today: date, weeks: i
     booked = Appointment.objects.filter(assessment=OuterRef("pk"), outcome="BOOKED")
     due_rows = (
         Assessment.objects.filter(_open(), due_date__lt=horizon)
-        .filter(child__periods_of_care__end_date__isnull=True)
-        .filter(~Exists(booked))
+        .filter(Exists(_in_care()), ~Exists(booked))
         .annotate(for_provider=F("provider_id"))
         .annotate(serving=_serving_provider())
         .filter(Q(provider_id__in=ids) | Q(provider__isnull=True, serving__in=ids))
         .values_list("pk", "kind", "due_date", "provider_id", "serving")
-        .distinct()
     )
     slot_rows = (
         free_slots(Slot.objects.filter(session__provider_id__in=ids))
