@@ -311,7 +311,11 @@ def capacity(user: User, *, providers: list[Organisation], today: date, weeks: i
         results.append(ProviderForecast(provider, result, {}))
     named = {d.key for r in results for w in r.weeks for d in w.breaches}
     visible = {
-        a.pk: a for a in assessments_visible_to(user).filter(pk__in=named).select_related("child")
+        a.pk: a
+        for a in assessments_visible_to(user)
+        .filter(pk__in=named)
+        .select_related("child")
+        .only("pk", "kind", "due_date", "child__first_name", "child__last_name")
     }
     for r in results:
         r.children = visible
