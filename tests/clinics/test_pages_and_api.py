@@ -267,6 +267,11 @@ def test_capacity_page_csv_and_home_line(cast, paediatrician, admin_client):
     )
     assert 'hx-get="/clinics/capacity/line/"' in admin_client.get("/").content.decode()
     assert signed_in_client(cast.social_worker).get("/clinics/capacity/").status_code == 404
+    # The designated nurse reads the forecast of the providers serving the commissioner's area.
+    designated = signed_in_client(cast.designated)
+    assert "Clinic capacity is short" in designated.get("/clinics/capacity/line/").content.decode()
+    assert designated.get("/clinics/capacity/").status_code == 200
+    assert "capacity/line" not in signed_in_client(cast.social_worker).get("/").content.decode()
 
 
 def test_capacity_api(cast, paediatrician, api):
