@@ -15,6 +15,7 @@ class LetterDetails:
     child_first_name: str
     child_name: str
     carer_name: str
+    salutation: str
     social_worker: str
     date: str
     time: str
@@ -42,6 +43,7 @@ def letter_details(booking: Booking) -> LetterDetails:
         carer_name=(
             placement.carer_name if placement and placement.carer_name else "the child's carer"
         ),
+        salutation=placement.carer_name if placement and placement.carer_name else "carer",
         social_worker=(worker.get_full_name() or worker.username)
         if worker
         else "the child's social worker",
