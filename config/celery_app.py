@@ -46,6 +46,12 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),
     },
+    # At 07:00 each morning: remind the carer and social worker of each clinic appointment
+    # whose reminder day (Default 3 working days before) has come.
+    "clinic-reminders": {
+        "task": "apps.clinics.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 

@@ -22,6 +22,7 @@ LOGGED_PREFIXES = (
     "/audit",
     "/api/v1/",
     "/referrals",
+    "/clinics",
     # The whole admin: records about children, and every change an organisation's
     # administrator makes to users, teams, organisations and policies.
     "/admin/",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.performance",
     "apps.interop",
     "apps.audit",
+    "apps.clinics",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "BreachPartyEnum": "apps.assessments.models.assessment.PARTY_CHOICES",
         "AssessmentKindEnum": "apps.assessments.models.assessment.AssessmentKind",
         "ReasonPlaceChangeEnum": "apps.placements.models.ReasonPlaceChange",
+        "ClinicKindEnum": "apps.clinics.models.CLINIC_KIND_CHOICES",
     },
 }
 
@@ -272,6 +274,10 @@ DEMO_ENROLMENT_CODE = env("DEMO_ENROLMENT_CODE", default="DEMO2FAX")
 # Absolute address of the app, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lac-health@localhost")
+# GOV.UK Notify sends the clinic invitations and reminders when a key is set (SMTP otherwise).
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_INVITATION_TEMPLATE_ID = env("NOTIFY_INVITATION_TEMPLATE_ID", default="")
+NOTIFY_REMINDER_TEMPLATE_ID = env("NOTIFY_REMINDER_TEMPLATE_ID", default="")
 
 LOGGING = {
     "version": 1,

@@ -36,6 +36,14 @@ pytestmark = pytest.mark.django_db
 # Routes whose id is not a child's record, each with the reason.
 NOT_ABOUT_A_CHILD = {
     "api-token-revoke": "the signed-in user's own API token",
+    # A clinic session or slot is the provider's diary record; the pages and endpoints that
+    # book a child name the child's assessment instead (clinic-book, clinic-reschedule).
+    "clinic-session": "a clinic session of the provider's diary",
+    "clinic-session-cancel": "a clinic session of the provider's diary",
+    "clinic-session-api-detail": "a clinic session of the provider's diary",
+    "clinic-session-api-cancel": "a clinic session of the provider's diary",
+    "clinic-session-api-bulk-book": "a clinic session of the provider's diary",
+    "clinic-slot-api-detail": "a slot of a clinic session",
 }
 
 
