@@ -26,6 +26,7 @@ from apps.children.models import Child, PeriodOfCare
 from apps.children.services import child_create, period_of_care_start
 from apps.placements.models import Placement
 from apps.placements.services import placement_start
+from apps.writeups.models import PlanAction, Report
 from tests.factories import UserFactory
 from tests.helpers import signed_in_client
 
@@ -86,11 +87,25 @@ def records(cast):
         started_by=worker,
     )
     case = AdoptionCase.objects.create(child=child, adoption_plan_on=date(2026, 1, 5))
+    iha = Assessment.objects.get(child=child, kind="IHA")
     return {
         Child: child,
         PeriodOfCare: period,
         Placement: placement,
-        Assessment: Assessment.objects.get(child=child, kind="IHA"),
+        Assessment: iha,
+        # Issue 14: the write-up's report and health plan actions.
+        Report: Report.objects.create(
+            assessment=iha, source="UPLOADED", pdf=b"%PDF-1.7", filename="r.pdf", created_by=worker
+        ),
+        PlanAction: PlanAction.objects.create(
+            assessment=iha,
+            need="n",
+            action="a",
+            owner_kind="CARER",
+            owner_name="Carer",
+            due_date=date(2026, 3, 1),
+            created_by=worker,
+        ),
         DentalCheck: DentalCheck.objects.create(child=child, checked_on=date(2026, 1, 10)),
         SdqRecord: SdqRecord.objects.create(
             child=child, completed_on=date(2026, 1, 10), total_score=12, informant="CARER"
