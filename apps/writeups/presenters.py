@@ -74,7 +74,14 @@ def write_up_view(write_up) -> dict:
         "child": child,
         "sections": sections,
         "growth": growth,
-        "sdq": computed.get("sdq"),
+        "sdq": {
+            **computed["sdq"],
+            "completed_on": date.fromisoformat(computed["sdq"]["completed_on"]).strftime(
+                "%d/%m/%Y"
+            ),
+        }
+        if computed.get("sdq")
+        else None,
         "immunisation_status": immunisation.get("status", ""),
         "catch_up_needed": immunisation.get("catch_up_needed", False),
         "doses": doses,

@@ -42,6 +42,8 @@ def awaiting_write_up_for(user: User) -> QuerySet[Assessment]:
         Assessment.objects.filter(
             provider_id=user.organisation_id,
             held_on__isnull=False,
+            # A report already returned (before write-ups, or from elsewhere) is not awaited.
+            report_returned_on__isnull=True,
             child__in=children_visible_to(user),
             before_records=False,
         )
