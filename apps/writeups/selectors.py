@@ -58,6 +58,19 @@ def write_up_due(assessment: Assessment) -> date:
     return write_up_due_on(assessment.held_on, calendar_for())
 
 
+def write_ups_at_risk_for(user: User, today: date) -> list[Assessment]:
+    """Held assessments still awaiting write-up after 5 working days: an at-risk item."""
+    return [a for a in awaiting_write_up_for(user) if today > write_up_due(a)]
+
+
+def overdue_actions_for_children(children: QuerySet[Child], today: date) -> int:
+    """Open actions past their due date among ``children`` (for a manager's dashboard:
+    pass ``children_visible_to(manager)``)."""
+    return PlanAction.objects.filter(
+        assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
+    ).count()
+
+
 @dataclass(frozen=True)
 class UnreadReport:
     report: Report

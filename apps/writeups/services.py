@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import TEAM_ROLES, Role, User
 from apps.assessments.models import Assessment, SdqRecord
 from apps.assessments.models.records import sdq_band
-from apps.assessments.services import assessment_return_report
+from apps.assessments.services import assessment_return_report, immunisation_record
 from apps.children.selectors import children_visible_to
 from apps.core.services import bump_version, check_not_future, save_with_constraints, today
 from apps.core.working_days import age_on
@@ -246,6 +246,17 @@ def write_up_sign_off(
     write_up.last_saved_by = signed_by
     bump_version(write_up)
     save_with_constraints(write_up)
+    immunised = write_up.sections.get("immunisations") or {}
+    if immunised.get("state") == COMPLETED:
+        # The child's record takes the status the write-up found, so the record, the
+        # report and a later health history say the same thing (DOMAIN.md 4).
+        immunisation_record(
+            child=assessment.child,
+            checked_on=assessment.held_on,
+            status=write_up.computed["immunisations"]["status"],
+            recorded_by=signed_by,
+            note=f"From the {assessment.get_kind_display().lower()} write-up",
+        )
     from apps.writeups.report_pdf import write_up_pdf
 
     report = Report(

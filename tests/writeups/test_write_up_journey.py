@@ -379,3 +379,80 @@ def test_the_api_saves_a_section_signs_off_and_acknowledges(cast, iha, api):
         format="json",
     )
     assert response.status_code == 200 and response.json()["status"] == "DONE"
+
+
+def test_sign_off_records_the_immunisation_status_on_the_childs_record(cast, iha):
+    _complete_everything(cast, iha)
+    services.write_up_save_section(
+        assessment=iha,
+        section="immunisations",
+        data={"state": "completed", "source": "GP record"},
+        saved_by=cast.nurse_a,
+    )
+    _sign(cast, iha)
+    record = iha.child.immunisation_records.get(checked_on=HELD)
+    # Nothing recorded as given at 13: the Green Book says treat as unimmunised.
+    assert record.status == "UNKNOWN"
+    assert WriteUp.objects.get(assessment=iha).computed["immunisations"]["catch_up_needed"]
+
+
+def test_an_uploaded_report_must_be_a_pdf_within_the_size_limit(cast, iha):
+    with pytest.raises(ValidationError) as error:
+        services.report_upload(
+            assessment=iha, content=b"GIF89a", filename="r.pdf", uploaded_by=cast.nurse_a
+        )
+    assert error.value.message_dict == {"file": ["The report must be a PDF."]}
+    with pytest.raises(ValidationError) as error:
+        services.report_upload(
+            assessment=iha,
+            content=b"%PDF-" + b"0" * services.MAX_UPLOAD_BYTES,
+            filename="r.pdf",
+            uploaded_by=cast.nurse_a,
+        )
+    assert "10 MB" in error.value.message_dict["file"][0]
+    with pytest.raises(PermissionDenied):
+        services.report_upload(
+            assessment=iha, content=b"%PDF-1.7", filename="r.pdf", uploaded_by=cast.social_worker
+        )
+    report = services.report_upload(
+        assessment=iha, content=b"%PDF-1.7 ok", filename="elsewhere.pdf", uploaded_by=cast.nurse_a
+    )
+    assert report.source == "UPLOADED"
+    assert list(selectors.awaiting_write_up_for(cast.nurse_a)) == []
+    services.report_return(report=report, returned_by=cast.health_admin_a)
+    iha.refresh_from_db()
+    assert iha.report_returned_on == TODAY
+
+
+def test_the_upload_page_refuses_a_file_that_is_not_a_pdf(cast, iha):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = signed_in_client(cast.nurse_a).post(
+        f"/assessments/{iha.pk}/report/upload/",
+        {"file": SimpleUploadedFile("report.pdf", b"not a pdf", content_type="application/pdf")},
+    )
+    assert response.status_code == 400
+    assert "The report must be a PDF." in response.content.decode()
+
+
+def test_a_write_up_is_at_risk_after_5_working_days_and_overdue_actions_count(cast, iha):
+    assert selectors.write_ups_at_risk_for(cast.nurse_a, date(2026, 1, 21)) == []
+    assert selectors.write_ups_at_risk_for(cast.nurse_a, date(2026, 1, 22)) == [iha]
+    services.plan_action_add(
+        assessment=iha,
+        need="n",
+        action="a",
+        owner_kind="CARER",
+        owner_name="Carer",
+        due_date=date(2026, 1, 20),
+        created_by=cast.nurse_a,
+    )
+    from apps.children.selectors import children_visible_to
+
+    assert selectors.overdue_actions_for_children(children_visible_to(cast.manager), TODAY) == 1
+    assert (
+        selectors.overdue_actions_for_children(
+            children_visible_to(cast.social_worker_team_b), TODAY
+        )
+        == 0
+    )
