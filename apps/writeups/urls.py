@@ -6,6 +6,11 @@ from django.urls import path
 from apps.writeups import api, views
 
 urlpatterns = [
+    path(
+        "children/<int:child_id>/care-leaver-health-history.pdf",
+        views.care_leaver_health_history,
+        name="writeup-care-leaver-health-history",
+    ),
     path("assessments/write-ups/", views.my_items, name="writeup-my-items"),
     path("assessments/<int:pk>/write-up/", views.edit, name="writeup-edit"),
     path(

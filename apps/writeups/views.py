@@ -12,8 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.assessments.models import Assessment
 from apps.audit.records import about
+from apps.children.models import Child
 from apps.children.selectors import children_visible_to
 from apps.core.services import today
 from apps.writeups import forms, selectors, services
@@ -401,6 +403,21 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@about(Child)
+def care_leaver_health_history(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The care leaver's health history from the write-ups, for the provider's clinicians
+    to give to the young person."""
+    child = get_object_or_404(children_visible_to(request.user), pk=child_id)
+    if request.user.role != Role.LAC_NURSE:
+        raise Http404("The provider's clinicians issue the health history.")
+    from apps.writeups.health_history import care_leaver_health_history_pdf
+
+    response = HttpResponse(care_leaver_health_history_pdf(child), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="health-history-{child.pk}.pdf"'
+    return response
 
 
 @login_required

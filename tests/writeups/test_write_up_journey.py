@@ -456,3 +456,43 @@ def test_a_write_up_is_at_risk_after_5_working_days_and_overdue_actions_count(ca
         )
         == 0
     )
+
+
+def test_the_care_leavers_health_history_agrees_with_the_record(cast, iha):
+    from apps.assessments.models import DentalCheck
+
+    DentalCheck.objects.create(child=iha.child, checked_on=date(2025, 11, 3), practice="High St")
+    _complete_everything(cast, iha)
+    services.write_up_save_section(
+        assessment=iha,
+        section="gp",
+        data={"state": "completed", "registered": "yes", "practice": "Riverside Surgery"},
+        saved_by=cast.nurse_a,
+    )
+    services.plan_action_add(
+        assessment=iha,
+        need="HPV not given",
+        action="arrange the HPV catch-up",
+        owner_kind="GP",
+        owner_name="Riverside Surgery",
+        due_date=date(2026, 3, 1),
+        created_by=cast.nurse_a,
+    )
+    _sign(cast, iha)
+    assert (
+        signed_in_client(cast.social_worker)
+        .get(f"/children/{iha.child_id}/care-leaver-health-history.pdf")
+        .status_code
+        == 404
+    )
+    response = signed_in_client(cast.nurse_a).get(
+        f"/children/{iha.child_id}/care-leaver-health-history.pdf"
+    )
+    assert response.status_code == 200, (response.status_code, response.content[-1500:])
+    reader = PdfReader(BytesIO(response.content))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Your last dental check was on 3 November 2025 at High St" in text
+    assert "Riverside Surgery" in text
+    assert "Your GP: arrange the HPV catch-up, by 1 March 2026" in text
+    assert "Dr A Paediatrician, Paediatrician, Provider A" in text

@@ -2,6 +2,7 @@
 
 from django import template
 
+from apps.accounts.models import Role
 from apps.assessments.models import Assessment
 from apps.writeups import services
 from apps.writeups.views import child_panel_context
@@ -30,6 +31,7 @@ def writeup_panel(context, child):
         }
         for r in reports
     ]
+    panel["may_issue_history"] = user.role == Role.LAC_NURSE
     panel["request"] = context["request"]
     panel["child"] = child
     return panel
