@@ -5,7 +5,9 @@ from django import forms
 from apps.accounts.models import TEAM_ROLES, User
 from apps.assessments.models.assessment import ClinicianRole
 from apps.core.forms import DateInput, GovukForm
+from apps.core.working_days import age_on
 from apps.writeups.rules.actions import OWNER_LABELS, OwnerKind
+from apps.writeups.rules.growth import HEAD_CIRCUMFERENCE_UNDER_YEARS
 from apps.writeups.rules.immunisations import RECORD_LABELS, DoseState, dose_state, doses_for
 from apps.writeups.rules.sections import COMPLETED, NOT_ASSESSED, Section
 
@@ -58,6 +60,13 @@ class SectionForm(GovukForm):
         self.section = section
         fields = {}
         for spec in section.fields:
+            if (
+                spec.name == "head_circumference_cm"
+                and date_of_birth
+                and held_on
+                and age_on(date_of_birth, held_on) >= HEAD_CIRCUMFERENCE_UNDER_YEARS
+            ):
+                continue  # asked under 2 only
             fields[spec.name] = _field(spec)
         self.dose_names = []
         if section.key == "immunisations" and date_of_birth and held_on:

@@ -284,6 +284,20 @@ def addendum_add(*, assessment: Assessment, text: str, author: User, section: st
         raise ValidationError({"section": "Choose a section of the write-up."})
     addendum = Addendum(write_up=write_up, text=text.strip(), author=author, section=section)
     save_with_constraints(addendum)
+    # The report carries its addenda (the signed text above them unchanged), so whoever
+    # opens it later reads the correction too.
+    report = (
+        Report.objects.select_for_update()
+        .filter(assessment=assessment, source=ReportSource.GENERATED)
+        .first()
+    )
+    if report is not None:
+        from apps.writeups.report_pdf import write_up_pdf
+
+        write_up.assessment = assessment
+        report.pdf = write_up_pdf(write_up)
+        bump_version(report)
+        save_with_constraints(report)
     return addendum
 
 

@@ -167,6 +167,11 @@ def test_after_sign_off_the_write_up_is_read_only_and_corrections_are_addenda(ca
     assert addendum.author == cast.nurse_a and addendum.created_at is not None
     write_up.refresh_from_db()
     assert write_up.sections["growth"]["weight_kg"] == "45"  # the signed text is unchanged
+    report = Report.objects.get(assessment=iha)
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(bytes(report.pdf))).pages).split()
+    )
+    assert "Addenda after sign-off" in text and "Weight was 45.5 kg" in text
 
 
 def test_sign_off_makes_a_tagged_pdf_with_a_real_creation_date(cast, iha):
@@ -296,6 +301,8 @@ def test_a_section_page_saves_a_draft_and_shows_errors_naming_the_field(cast, ih
     assert WriteUp.objects.get(assessment=iha).sections["growth"]["weight_kg"] == "45"
     page = client.get(f"/assessments/{iha.pk}/write-up/").content.decode()
     assert "In progress" in page
+    growth = client.get(f"/assessments/{iha.pk}/write-up/sections/growth/").content.decode()
+    assert "id_height_cm" in growth and "id_head_circumference_cm" not in growth  # 13 years old
 
 
 def test_the_child_page_lists_the_report_and_the_social_worker_marks_it_read(cast, iha):
