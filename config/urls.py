@@ -25,7 +25,7 @@ from apps.placements.api import PlacementViewSet
 
 APP_URL_MODULES = [
     import_module(f"apps.{name}.urls")
-    for name in ("performance", "interop", "adoption", "audit", "clinics")
+    for name in ("performance", "interop", "adoption", "audit", "clinics", "writeups")
 ]
 
 router = DefaultRouter()

@@ -47,3 +47,10 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/de
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
     || echo "Could not install Chromium: browser tests will skip outside CI" >&2
 fi
+
+# Pango for WeasyPrint, which renders the assessment reports as tagged PDFs (issue 14).
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  echo "Installing Pango for the PDF reports"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null) \
+    || echo "Could not install Pango: report PDFs cannot be made" >&2
+fi

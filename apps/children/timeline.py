@@ -83,6 +83,11 @@ def child_timeline(child: Child) -> list[Event]:
         events.append(
             Event(history.provided_on, "Health history given to the young person", "", "record")
         )
+    from apps.writeups.selectors import child_report_events
+
+    events.extend(
+        Event(on, title, detail, "assessment") for on, title, detail in child_report_events(child)
+    )
     return sorted(events, key=lambda e: e.on, reverse=True)
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.interop",
     "apps.audit",
     "apps.clinics",
+    "apps.writeups",
 ]
 
 MIDDLEWARE = [

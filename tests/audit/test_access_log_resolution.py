@@ -28,6 +28,7 @@ from apps.children.models import Child, PeriodOfCare
 from apps.children.services import child_create, period_of_care_start
 from apps.placements.models import Placement
 from apps.placements.services import placement_start
+from apps.writeups.models import PlanAction, Report
 from tests.factories import UserFactory
 from tests.helpers import signed_in_client
 
@@ -110,6 +111,19 @@ def records(cast):
         PeriodOfCare: period,
         Placement: placement,
         Assessment: iha,
+        # Issue 14: the write-up's report and health plan actions.
+        Report: Report.objects.create(
+            assessment=iha, source="UPLOADED", pdf=b"%PDF-1.7", filename="r.pdf", created_by=worker
+        ),
+        PlanAction: PlanAction.objects.create(
+            assessment=iha,
+            need="n",
+            action="a",
+            owner_kind="CARER",
+            owner_name="Carer",
+            due_date=date(2026, 3, 1),
+            created_by=worker,
+        ),
         DentalCheck: DentalCheck.objects.create(child=child, checked_on=date(2026, 1, 10)),
         SdqRecord: SdqRecord.objects.create(
             child=child, completed_on=date(2026, 1, 10), total_score=12, informant="CARER"

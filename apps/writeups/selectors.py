@@ -1,0 +1,182 @@
+"""Reads: each user's items for the worklists (write-ups in draft, unread reports, open
+actions they own), a child's reports and overdue actions, the previous plan to review."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from apps.accounts.models import TEAM_ROLES, Role, User
+from apps.assessments.models import Assessment
+from apps.children.models import Child
+from apps.children.selectors import children_visible_to
+from apps.core.working_days import calendar_for
+from apps.writeups.models import PlanAction, Report, ReportReading, WriteUp
+from apps.writeups.rules.actions import ActionStatus
+from apps.writeups.rules.loop import READ_DUE_WORKING_DAYS, write_up_due_on
+
+
+def write_ups_in_draft_for(user: User) -> QuerySet[WriteUp]:
+    """Drafts of the user's provider's assessments (a colleague may finish one), oldest
+    held first."""
+    if user.role != Role.LAC_NURSE or user.organisation_id is None:
+        return WriteUp.objects.none()
+    return (
+        WriteUp.objects.filter(
+            signed_off_at__isnull=True,
+            assessment__provider_id=user.organisation_id,
+            assessment__child__in=children_visible_to(user),
+        )
+        .select_related("assessment__child")
+        .order_by("assessment__held_on", "id")
+    )
+
+
+def awaiting_write_up_for(user: User) -> QuerySet[Assessment]:
+    """Held assessments of the user's provider with no signed-off write-up."""
+    if user.role != Role.LAC_NURSE or user.organisation_id is None:
+        return Assessment.objects.none()
+    signed = WriteUp.objects.filter(assessment=OuterRef("pk"), signed_off_at__isnull=False)
+    uploaded = Report.objects.filter(assessment=OuterRef("pk"))
+    return (
+        Assessment.objects.filter(
+            provider_id=user.organisation_id,
+            held_on__isnull=False,
+            # A report already returned (before write-ups, or from elsewhere) is not awaited.
+            report_returned_on__isnull=True,
+            child__in=children_visible_to(user),
+            before_records=False,
+        )
+        .exclude(Exists(signed))
+        .exclude(Exists(uploaded))
+        .select_related("child")
+        .order_by("held_on", "id")
+    )
+
+
+def write_up_due(assessment: Assessment) -> date:
+    return write_up_due_on(assessment.held_on, calendar_for())
+
+
+def write_ups_at_risk_for(user: User, today: date) -> list[Assessment]:
+    """Held assessments still awaiting write-up after 5 working days: an at-risk item."""
+    return [a for a in awaiting_write_up_for(user) if today > write_up_due(a)]
+
+
+def overdue_actions_for_children(children: QuerySet[Child], today: date) -> int:
+    """Open actions past their due date among ``children`` (for a manager's dashboard:
+    pass ``children_visible_to(manager)``)."""
+    return PlanAction.objects.filter(
+        assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
+    ).count()
+
+
+@dataclass(frozen=True)
+class UnreadReport:
+    report: Report
+    read_by: date
+    late: bool
+
+
+def unread_reports_for(user: User, today: date) -> list[UnreadReport]:
+    """Returned reports of the user's children that nobody in the child's team has marked
+    read; late once the 5th working day after return has passed."""
+    if user.role not in TEAM_ROLES:
+        return []
+    read = ReportReading.objects.filter(report=OuterRef("pk"))
+    reports = (
+        Report.objects.filter(
+            returned_on__isnull=False, assessment__child__in=children_visible_to(user)
+        )
+        .exclude(Exists(read))
+        .select_related("assessment__child")
+        .order_by("returned_on", "id")
+    )
+    calendar = calendar_for()
+    items = []
+    for report in reports:
+        read_by = calendar.add_working_days(report.returned_on, READ_DUE_WORKING_DAYS)
+        items.append(UnreadReport(report, read_by, today > read_by))
+    return items
+
+
+def open_actions_for(user: User) -> QuerySet[PlanAction]:
+    """Open actions the user owns, soonest due first."""
+    return (
+        PlanAction.objects.filter(owner_user=user, status=ActionStatus.OPEN)
+        .select_related("assessment__child")
+        .order_by("due_date", "id")
+    )
+
+
+def child_reports(child: Child) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(assessment__child=child)
+        .select_related("assessment")
+        .prefetch_related("readings__reader")
+        .defer("pdf")
+        .order_by("-assessment__held_on", "-id")
+    )
+
+
+def child_actions(child: Child) -> QuerySet[PlanAction]:
+    return (
+        PlanAction.objects.filter(assessment__child=child)
+        .select_related("owner_user", "assessment")
+        .order_by("status", "due_date", "id")
+    )
+
+
+def child_overdue_action_count(child: Child, today: date) -> int:
+    return PlanAction.objects.filter(
+        assessment__child=child, status=ActionStatus.OPEN, due_date__lt=today
+    ).count()
+
+
+def previous_plan_actions(assessment: Assessment) -> QuerySet[PlanAction]:
+    """The actions of the plan this review follows, to review at the RHA."""
+    if assessment.previous_id is None:
+        return PlanAction.objects.none()
+    return (
+        PlanAction.objects.filter(assessment_id=assessment.previous_id)
+        .select_related("owner_user")
+        .order_by("status", "due_date", "id")
+    )
+
+
+def visible_report(user: User, pk: int) -> Report | None:
+    return (
+        Report.objects.filter(pk=pk, assessment__child__in=children_visible_to(user))
+        .select_related("assessment__child")
+        .first()
+    )
+
+
+def child_report_events(child: Child) -> list[tuple[date, str, str]]:
+    """For the child's timeline: each write-up signed off and each report read (the return
+    itself is already on the timeline from the assessment's returned date)."""
+    from django.utils import timezone
+
+    events = []
+    for write_up in WriteUp.objects.filter(
+        assessment__child=child, signed_off_at__isnull=False
+    ).select_related("assessment"):
+        events.append(
+            (
+                timezone.localdate(write_up.signed_off_at),
+                f"{write_up.assessment.get_kind_display()} write-up signed off",
+                f"{write_up.signer_name}, {write_up.get_signer_role_display()}",
+            )
+        )
+    readings = ReportReading.objects.filter(report__assessment__child=child).select_related(
+        "reader", "report__assessment"
+    )
+    for reading in readings:
+        events.append(
+            (
+                timezone.localdate(reading.read_at),
+                f"{reading.report.assessment.get_kind_display()} report read",
+                reading.reader.get_full_name() or reading.reader.username,
+            )
+        )
+    return events

@@ -1,0 +1,37 @@
+"""The child page's panel of reports and health plan actions (one include there)."""
+
+from django import template
+
+from apps.accounts.models import Role
+from apps.assessments.models import Assessment
+from apps.writeups import services
+from apps.writeups.views import child_panel_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("writeups/_child_panel.html", takes_context=True)
+def writeup_panel(context, child):
+    user = context["request"].user
+    panel = child_panel_context(child, user)
+    reports = panel["writeup_reports"]
+    reported = {r.assessment_id for r in reports}
+    held = Assessment.objects.filter(
+        child=child, held_on__isnull=False, before_records=False
+    ).exclude(pk__in=reported)
+    panel["to_write_up"] = [a for a in held if services.may_write_up(user, a)]
+    panel["rows"] = [
+        {
+            "report": r,
+            "may_return": r.returned_on is None and services.may_return(user, r),
+            "may_read": r.returned_on is not None
+            and services.may_acknowledge(user, r)
+            and not any(reading.reader_id == user.pk for reading in r.readings.all()),
+            "may_write_up": services.may_write_up(user, r.assessment),
+        }
+        for r in reports
+    ]
+    panel["may_issue_history"] = user.role == Role.LAC_NURSE
+    panel["request"] = context["request"]
+    panel["child"] = child
+    return panel
