@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "apps.assessments"
     label = "assessments"
+
+    def ready(self) -> None:
+        from apps.assessments import access_relations
+
+        access_relations.register()
