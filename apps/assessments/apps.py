@@ -6,6 +6,7 @@ class AssessmentsConfig(AppConfig):
     label = "assessments"
 
     def ready(self) -> None:
-        from apps.assessments import access_relations
+        from apps.assessments import access_relations, care_hooks
 
         access_relations.register()
+        care_hooks.register_all()
