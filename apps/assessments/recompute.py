@@ -7,7 +7,7 @@ history-tracked: the events that drive them are, and each is recomputable."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from django.apps import apps
@@ -173,13 +173,17 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
         spec.facts_field: dates(apps.get_model(spec.record[0]), spec.record[1])
         for spec in CLOCK_KINDS.values()
     }
+    named = {f.name for f in fields(ChildFacts)}
     facts = {
         child_id: ChildFacts(
             date_of_birth=child["date_of_birth"],
             periods=periods[child_id],
             assessments=assessments[child_id],
             placement_starts=placements[child_id],
-            **{name: by_child[child_id] for name, by_child in completions.items()},
+            **{n: by_child[child_id] for n, by_child in completions.items() if n in named},
+            other_completions={
+                n: by_child[child_id] for n, by_child in completions.items() if n not in named
+            },
         )
         for child_id, child in children.items()
     }

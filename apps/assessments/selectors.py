@@ -2,25 +2,11 @@
 
 from django.db.models import Prefetch, QuerySet
 
-from apps.access import Capability, may
 from apps.accounts.models import User
 from apps.assessments import access_relations
 from apps.assessments.models import Appointment, Assessment, HealthClock
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
-
-# Each workflow step's capability (the steps themselves are in workflow.py).
-STEP_CAPABILITIES = {
-    "request": Capability.ASSESSMENT_REQUEST,
-    "request-complete": Capability.ASSESSMENT_REQUEST_COMPLETE,
-    "book": Capability.ASSESSMENT_BOOK,
-    "record-outcome": Capability.ASSESSMENT_RECORD_OUTCOME,
-    "complete": Capability.ASSESSMENT_COMPLETE,
-    "return-report": Capability.ASSESSMENT_RETURN_REPORT,
-    "decline": Capability.ASSESSMENT_DECLINE,
-    "health-reason": Capability.ASSESSMENT_HEALTH_REASON,
-    "override-breach": Capability.ASSESSMENT_OVERRIDE_BREACH,
-}
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:
@@ -31,17 +17,6 @@ def assessments_with_details(queryset: QuerySet[Assessment]) -> QuerySet[Assessm
     return queryset.select_related("child", "provider", "overridden_by").prefetch_related(
         Prefetch("appointments", queryset=Appointment.objects.order_by("appointment_date", "id"))
     )
-
-
-def user_is_provider_staff(user: User, assessment: Assessment) -> bool:
-    return access_relations.provider_staff(user, assessment)
-
-
-def user_can(user: User, action: str, assessment: Assessment) -> bool:
-    """Who may take each workflow step (DOMAIN.md 9), from the capability table. The caller
-    has already checked that the user may see the child (else 404)."""
-    capability = STEP_CAPABILITIES.get(action)
-    return capability is not None and may(user, capability, assessment)
 
 
 def child_can_receive_health_records(user: User, child: Child) -> bool:

@@ -154,7 +154,7 @@ UNCHARGED_BREACH = lambda: Q(  # noqa: E731
 
 @dataclass(frozen=True)
 class Step:
-    name: str  # the API path segment and the key of selectors.user_can
+    name: str  # the API path segment of the step
     capability: Capability
     label: str  # the next-step link on the assessment page
     title: str | Callable[..., str]

@@ -87,6 +87,8 @@ class ChildFacts:
     sdq_completed: list[date]
     placement_starts: list[date]
     health_history_provided: list[date]
+    # The completions of any further clock kind of the registry, by its facts_field.
+    other_completions: dict[str, list[date]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

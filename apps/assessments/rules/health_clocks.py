@@ -42,7 +42,10 @@ class ClockContext:
         return self.periods[-1] if self.periods and self.periods[-1].end is None else None
 
     def completions(self, kind: ClockKind) -> list[date]:
-        return getattr(self.facts, CLOCK_KINDS[kind].facts_field)
+        name = CLOCK_KINDS[kind].facts_field
+        if hasattr(self.facts, name):
+            return getattr(self.facts, name)
+        return self.facts.other_completions.get(name, [])
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class ClockKindSpec:
     kind: ClockKind
     label: str
     # The record whose dates complete the clock: (app_label.Model, date field), loaded by
-    # the recompute into ChildFacts.<facts_field>.
+    # the recompute into ChildFacts.<facts_field> (or its other_completions for a new kind).
     record: tuple[str, str]
     facts_field: str
     day_zero: str
