@@ -56,6 +56,12 @@ class Capability(StrEnum):
     REPORTS_VIEW = "reports.view"  # scorecard, breach list
     PROVIDER_WORKLOAD_VIEW = "provider-workload.view"
     ACCESS_LOG_VIEW = "access-log.view"
+    # The SSDA903 return: import and export of the LA's own tables.
+    RETURNS_903 = "returns-903"
+    # Moving children between the LA's teams.
+    CHILDREN_ALLOCATE = "children.allocate"
+    # The adoption medical adviser's worklist and work items.
+    ADOPTION_ADVISER_WORK = "adoption.adviser-work"
 
 
 class Relation(StrEnum):
@@ -67,6 +73,7 @@ class Relation(StrEnum):
     BREACH_LA_OR_UNDETERMINED = "breach-la-or-undetermined"  # and the child's team
     BREACH_HEALTH_OR_UNDETERMINED = "breach-health-or-undetermined"
     HAS_ORGANISATION = "has-organisation"
+    LA_STAFF = "la-staff"  # a user of a local authority
 
 
 @dataclass(frozen=True)
@@ -120,11 +127,22 @@ TABLE: dict[Capability, Grant] = {
     Capability.REPORTS_VIEW: Grant(_grant(REPORTING, Relation.ANY), superuser=Relation.ANY),
     Capability.PROVIDER_WORKLOAD_VIEW: Grant(_grant(HEALTH_PROVIDER, Relation.HAS_ORGANISATION)),
     Capability.ACCESS_LOG_VIEW: Grant({AUDITOR: (Relation.ANY,)}, superuser=Relation.ANY),
+    Capability.RETURNS_903: Grant(
+        {PERFORMANCE_MANAGER: (Relation.LA_STAFF,)},
+        note="LA administrators no longer import (DOMAIN.md 9).",
+    ),
+    Capability.CHILDREN_ALLOCATE: Grant(
+        _grant((TEAM_MANAGER, ADMIN), Relation.LA_STAFF), superuser=Relation.ANY
+    ),
+    Capability.ADOPTION_ADVISER_WORK: Grant({MEDICAL_ADVISER: (Relation.ANY,)}),
 }
 
 _RELATIONS: dict[Relation, Callable[[Any, Any], bool]] = {
     Relation.ANY: lambda user, record: True,
     Relation.HAS_ORGANISATION: lambda user, record: user.organisation_id is not None,
+    Relation.LA_STAFF: lambda user, record: (
+        user.organisation is not None and user.organisation.kind == "LA"
+    ),
 }
 
 
@@ -134,7 +152,7 @@ def register_relation(relation: Relation, predicate: Callable[[Any, Any], bool])
 
 
 # Relations that are about the user alone (the others are about a record).
-_USER_ONLY = {Relation.ANY, Relation.HAS_ORGANISATION}
+_USER_ONLY = {Relation.ANY, Relation.HAS_ORGANISATION, Relation.LA_STAFF}
 
 
 def _holds(user, relations: tuple[Relation, ...], record) -> bool:
@@ -148,7 +166,7 @@ def may(user, capability: Capability, record=None) -> bool:
     """May ``user`` exercise ``capability`` (on ``record``, if given)? ``record`` is the
     object the relation is about (an Assessment, a Child); the caller has already found
     it through the visible queryset (a record one may not see is a 404, not a no)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     grant = TABLE[capability]
     if user.is_superuser and grant.superuser is not None:

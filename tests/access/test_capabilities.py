@@ -97,3 +97,25 @@ def test_nobody_signed_out_holds_anything():
 
     assert not any(may(AnonymousUser(), c) for c in Capability)
     assert not may(None, Capability.REPORTS_VIEW)
+
+
+def test_903_returns_allocation_and_adoption_work_are_as_before(cast):
+    adviser = UserFactory(
+        username="adviser", role=Role.MEDICAL_ADVISER, organisation=cast.provider_a
+    )
+    inactive = UserFactory(
+        username="pm.gone", role=Role.PERFORMANCE_MANAGER, organisation=cast.our_la
+    )
+    inactive.is_active = False
+    for user in [*_everyone(cast), adviser, inactive]:
+        la_user = user.organisation is not None and user.organisation.kind == "LA"
+        assert may(user, Capability.RETURNS_903) == (
+            user.is_active and user.role == Role.PERFORMANCE_MANAGER and la_user
+        ), user
+        assert may(user, Capability.CHILDREN_ALLOCATE) == (
+            user.is_active
+            and (user.is_superuser or (user.role in {Role.TEAM_MANAGER, Role.ADMIN} and la_user))
+        ), user
+        assert may(user, Capability.ADOPTION_ADVISER_WORK) == (
+            user.is_active and user.role == Role.MEDICAL_ADVISER
+        ), user
