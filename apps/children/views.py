@@ -184,7 +184,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and periods[0].reason_new_episode != "S"
             and not any(a.held_on or a.declined_on for a in assessments),
             "can_record_health": child_can_receive_health_records(request.user, child),
-            "is_nurse": request.user.role == "LAC_NURSE",
+            # With can_record_health: the nurse's clinical records (dental, history).
+            "is_nurse": may(request.user, Capability.CLINICAL_RECORD_WRITE, child),
             "readiness": readiness,
         },
     )
