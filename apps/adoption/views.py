@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from apps.accounts.models import Role
+from apps.access import Capability, may
 from apps.adoption import forms, selectors, services
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.adoption.rules import ADOPTER_FIELDS, ADOPTER_LABELS, MILESTONE_FIELDS, NOTES
@@ -35,7 +35,7 @@ def _case_of(child: Child) -> AdoptionCase | None:
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     """The medical adviser's open work items, overdue first."""
-    if request.user.role != Role.MEDICAL_ADVISER:
+    if not may(request.user, Capability.ADOPTION_ADVISER_WORK):
         raise Http404("The adoption worklist is the medical adviser's.")
     items = selectors.medical_adviser_worklist(request.user)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,7 +98,7 @@ def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_record": selectors.user_can_record_milestones(request.user, child),
             "can_request": case is not None
             and selectors.user_can_request_work_item(request.user, child),
-            "is_adviser": request.user.role == Role.MEDICAL_ADVISER,
+            "is_adviser": may(request.user, Capability.ADOPTION_ADVISER_WORK),
         },
     )
 

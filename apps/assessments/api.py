@@ -8,8 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.models import Role
-from apps.assessments import selectors, services
+from apps.access import Capability, may
+from apps.access.filters import VisibleChildFilterSet
+from apps.assessments import selectors, services, workflow
 from apps.assessments.models import (
     Appointment,
     Assessment,
@@ -22,31 +23,22 @@ from apps.assessments.models import (
 from apps.assessments.rules.status import BREACH_STATUSES
 from apps.assessments.serializers import (
     AssessmentSerializer,
-    BookInput,
-    CompleteInput,
-    DeclineInput,
     DentalCheckSerializer,
     HealthClockSerializer,
     HealthHistorySerializer,
-    HealthReasonInput,
     ImmunisationRecordSerializer,
-    OutcomeInput,
     OutOfAreaReferralSerializer,
-    OverrideInput,
     ReferralEscalateInput,
     ReferralQaInput,
     ReferralRecordInput,
-    RequestCompleteInput,
-    RequestInput,
-    ReturnReportInput,
     SdqRecordSerializer,
 )
 from apps.children.models import Child
-from apps.children.selectors import children_visible_to, user_can_edit_case
+from apps.children.selectors import children_visible_to
 from apps.core.api import require, split_version
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(VisibleChildFilterSet):
     provider = django_filters.CharFilter(field_name="provider__code")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
@@ -61,13 +53,48 @@ class AssessmentFilter(django_filters.FilterSet):
         return queryset.filter(breached) if value else queryset.exclude(breached)
 
 
-def _action_schema(input_serializer):
-    return extend_schema(request=input_serializer, responses=AssessmentSerializer)
+def _step_action(step: workflow.Step):
+    """The POST sub-resource of one workflow step, from its registry entry."""
+
+    def run(self, request: Request, pk=None) -> Response:
+        assessment = self.get_object()
+        require(step.allowed(request.user, assessment))
+        serializer = step.serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data, version = (
+            split_version(serializer)
+            if "version" in serializer.fields
+            else (dict(serializer.validated_data), None)
+        )
+        appointment = None
+        if step.on_appointment:
+            appointment = Appointment.objects.filter(
+                pk=data.pop("appointment"), assessment=assessment
+            ).first()
+            if appointment is None:
+                raise serializers.ValidationError(
+                    {"appointment": ["No such appointment for this assessment."]}
+                )
+        step.run(
+            assessment=assessment,
+            user=request.user,
+            data=step.api_data(data),
+            appointment=appointment,
+            version=version,
+        )
+        fresh = self.get_queryset().get(pk=assessment.pk)
+        return Response(AssessmentSerializer(fresh).data)
+
+    run.__name__ = step.api_name
+    run.__doc__ = step.help or None
+    decorated = action(detail=True, methods=["post"], url_path=step.name)(run)
+    return extend_schema(request=step.serializer, responses=AssessmentSerializer)(decorated)
 
 
 class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """IHAs and RHAs with deadlines, status and breach attribution. Workflow steps are POST
-    sub-resources; a step out of order is a 400 naming the field."""
+    sub-resources, one per step of the workflow registry (workflow.py); a step out of order
+    is a 400 naming the field."""
 
     # The access log finds the child of the record this view's pk names.
     access_record_model = Assessment
@@ -82,130 +109,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             selectors.assessments_visible_to(self.request.user)
         )
 
-    def _step(self, request: Request, step: str, input_class, run) -> Response:
-        assessment = self.get_object()
-        require(selectors.user_can(request.user, step, assessment))
-        serializer = input_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data, version = (
-            split_version(serializer)
-            if "version" in input_class().fields
-            else (dict(serializer.validated_data), None)
-        )
-        run(assessment, data, version)
-        fresh = self.get_queryset().get(pk=assessment.pk)
-        return Response(AssessmentSerializer(fresh).data)
 
-    @_action_schema(RequestInput)
-    @action(detail=True, methods=["post"], url_path="request")
-    def send_request(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "request",
-            RequestInput,
-            lambda a, d, v: services.assessment_request(
-                assessment=a, requested_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(RequestCompleteInput)
-    @action(detail=True, methods=["post"], url_path="request-complete")
-    def request_complete(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "request-complete",
-            RequestCompleteInput,
-            lambda a, d, v: services.assessment_request_complete(
-                assessment=a, recorded_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(BookInput)
-    @action(detail=True, methods=["post"])
-    def book(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "book",
-            BookInput,
-            lambda a, d, v: services.appointment_book(assessment=a, booked_by=request.user, **d),
-        )
-
-    @_action_schema(OutcomeInput)
-    @action(detail=True, methods=["post"], url_path="record-outcome")
-    def record_outcome(self, request: Request, pk=None) -> Response:
-        def run(assessment, data, version):
-            appointment = Appointment.objects.filter(
-                pk=data.pop("appointment"), assessment=assessment
-            ).first()
-            if appointment is None:
-                raise serializers.ValidationError(
-                    {"appointment": ["No such appointment for this assessment."]}
-                )
-            services.appointment_record_outcome(
-                appointment=appointment, recorded_by=request.user, **data
-            )
-
-        return self._step(request, "record-outcome", OutcomeInput, run)
-
-    @_action_schema(CompleteInput)
-    @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "complete",
-            CompleteInput,
-            lambda a, d, v: services.assessment_complete(
-                assessment=a, completed_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(ReturnReportInput)
-    @action(detail=True, methods=["post"], url_path="return-report")
-    def return_report(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "return-report",
-            ReturnReportInput,
-            lambda a, d, v: services.assessment_return_report(
-                assessment=a, returned_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(DeclineInput)
-    @action(detail=True, methods=["post"])
-    def decline(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "decline",
-            DeclineInput,
-            lambda a, d, v: services.assessment_decline(
-                assessment=a, recorded_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(HealthReasonInput)
-    @action(detail=True, methods=["post"], url_path="health-reason")
-    def health_reason(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "health-reason",
-            HealthReasonInput,
-            lambda a, d, v: services.assessment_record_health_reason(
-                assessment=a, recorded_by=request.user, expected_version=v, **d
-            ),
-        )
-
-    @_action_schema(OverrideInput)
-    @action(detail=True, methods=["post"], url_path="override-breach")
-    def override_breach(self, request: Request, pk=None) -> Response:
-        return self._step(
-            request,
-            "override-breach",
-            OverrideInput,
-            lambda a, d, v: services.breach_override(
-                assessment=a, overridden_by=request.user, expected_version=v, **{"reason": "", **d}
-            ),
-        )
+for _step in workflow.STEPS:
+    setattr(AssessmentViewSet, _step.api_name, _step_action(_step))
 
 
 class HealthSummaryView(APIView):
@@ -257,13 +163,25 @@ class ChildRecordViewSet(
     filterset_fields = ["child"]
     model = None
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The child filter chooses from the visible children only (no existence probing).
+        cls.filterset_class = type(
+            f"{cls.__name__}Filter",
+            (VisibleChildFilterSet,),
+            {"Meta": type("Meta", (), {"model": cls.model, "fields": ["child"]})},
+        )
+
     def get_queryset(self):
         return self.model.objects.filter(
             child__in=children_visible_to(self.request.user).values("pk")
         ).order_by("-id")
 
+    # The capability that writes this record (apps/access).
+    write_capability = Capability.CLINICAL_RECORD_WRITE
+
     def may_write(self, user, child) -> bool:
-        return selectors.child_can_receive_health_records(user, child)
+        return may(user, self.write_capability, child)
 
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -280,9 +198,8 @@ class DentalCheckViewSet(ChildRecordViewSet):
     model = DentalCheck
     serializer_class = DentalCheckSerializer
 
-    def may_write(self, user, child) -> bool:
-        # DOMAIN.md 9: dental checks are the LAC nurse's (health admin books and returns).
-        return user.role == Role.LAC_NURSE and super().may_write(user, child)
+    # DOMAIN.md 9: dental checks are the LAC nurse's (health admin books and returns).
+    write_capability = Capability.CLINICAL_RECORD_WRITE
 
     def write(self, user, data):
         return services.dental_check_record(recorded_by=user, **data)
@@ -294,9 +211,8 @@ class SdqRecordViewSet(ChildRecordViewSet):
     model = SdqRecord
     serializer_class = SdqRecordSerializer
 
-    def may_write(self, user, child) -> bool:
-        # DOMAIN.md 9: social workers record SDQ; health staff may too.
-        return user_can_edit_case(user, child) or super().may_write(user, child)
+    # DOMAIN.md 9: social workers record SDQ; health staff may too.
+    write_capability = Capability.SDQ_WRITE
 
     def write(self, user, data):
         data.pop("band", None)
@@ -309,8 +225,7 @@ class ImmunisationViewSet(ChildRecordViewSet):
     model = ImmunisationRecord
     serializer_class = ImmunisationRecordSerializer
 
-    def may_write(self, user, child) -> bool:
-        return user.role == Role.LAC_NURSE and super().may_write(user, child)
+    write_capability = Capability.CLINICAL_RECORD_WRITE
 
     def write(self, user, data):
         return services.immunisation_record(recorded_by=user, **data)
@@ -322,8 +237,7 @@ class HealthHistoryViewSet(ChildRecordViewSet):
     model = HealthHistory
     serializer_class = HealthHistorySerializer
 
-    def may_write(self, user, child) -> bool:
-        return user.role == Role.LAC_NURSE and super().may_write(user, child)
+    write_capability = Capability.CLINICAL_RECORD_WRITE
 
     def write(self, user, data):
         return services.health_history_record(written_by=user, **data)
@@ -341,7 +255,12 @@ class OutOfAreaReferralViewSet(
 
     serializer_class = OutOfAreaReferralSerializer
 
-    filterset_fields = ["child", "qa_outcome"]
+    class Filter(VisibleChildFilterSet):
+        class Meta:
+            model = OutOfAreaReferral
+            fields = ["child", "qa_outcome"]
+
+    filterset_class = Filter
 
     def get_queryset(self):
         from apps.assessments.models import OutOfAreaReferral
@@ -356,7 +275,7 @@ class OutOfAreaReferralViewSet(
 
     def _act(self, request, input_class, run):
         referral = self.get_object()
-        require(selectors.child_can_receive_health_records(request.user, referral.child))
+        require(may(request.user, Capability.OUT_OF_AREA_REFERRAL_WRITE, referral.child))
         serializer = input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         referral = run(referral, dict(serializer.validated_data))

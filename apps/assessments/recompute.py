@@ -7,9 +7,10 @@ history-tracked: the events that drive them are, and each is recomputable."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,11 +18,8 @@ from django.utils import timezone
 from apps.assessments.models import (
     Appointment,
     Assessment,
-    DentalCheck,
     HealthClock,
-    HealthHistory,
     LocalAuthorityPolicy,
-    SdqRecord,
 )
 from apps.assessments.rules.attribution import AppointmentEvent
 from apps.assessments.rules.engine import (
@@ -31,6 +29,7 @@ from apps.assessments.rules.engine import (
     PeriodFacts,
     plan_child,
 )
+from apps.assessments.rules.health_clocks import CLOCK_KINDS
 from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.children.models import Child, PeriodOfCare
 from apps.core.bulk import bulk_update_rows
@@ -97,6 +96,36 @@ def policy_lookup(la_ids: Iterable[int]):
     return policy_on
 
 
+def policy_windows(setting: str, day_zero: str) -> dict[object, Q]:
+    """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
+    (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
+    ``child__responsible_la_id`` and the day-0 column}. Set-based code (the sweep, the
+    worklists) filters with these, one query per distinct value (usually one)."""
+    by_la: dict[int, list[tuple[date, object]]] = defaultdict(list)
+    for la_id, effective_from, value in LocalAuthorityPolicy.objects.order_by(
+        "local_authority_id", "effective_from"
+    ).values_list("local_authority_id", "effective_from", setting):
+        by_la[la_id].append((effective_from, value))
+    default = getattr(DEFAULT_POLICY, setting)
+    parts: dict[object, list[Q]] = defaultdict(list)
+    parts[default].append(~Q(child__responsible_la_id__in=list(by_la)))
+    for la_id, records in by_la.items():
+        la = Q(child__responsible_la_id=la_id)
+        parts[default].append(la & Q(**{f"{day_zero}__lt": records[0][0]}))
+        for index, (effective_from, value) in enumerate(records):
+            window = la & Q(**{f"{day_zero}__gte": effective_from})
+            if index + 1 < len(records):
+                window &= Q(**{f"{day_zero}__lt": records[index + 1][0]})
+            parts[value].append(window)
+    windows = {}
+    for value, qs in parts.items():
+        condition = qs[0]
+        for q in qs[1:]:
+            condition |= q
+        windows[value] = condition
+    return windows
+
+
 def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
     children = {
         c["id"]: c
@@ -138,17 +167,23 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
             out[child_id].append(day)
         return out
 
-    dental, sdq = dates(DentalCheck, "checked_on"), dates(SdqRecord, "completed_on")
-    placements, histories = dates(Placement, "start_date"), dates(HealthHistory, "provided_on")
+    placements = dates(Placement, "start_date")
+    # The records that complete each health clock, as the clock registry declares them.
+    completions = {
+        spec.facts_field: dates(apps.get_model(spec.record[0]), spec.record[1])
+        for spec in CLOCK_KINDS.values()
+    }
+    named = {f.name for f in fields(ChildFacts)}
     facts = {
         child_id: ChildFacts(
             date_of_birth=child["date_of_birth"],
             periods=periods[child_id],
             assessments=assessments[child_id],
-            dental_checks=dental[child_id],
-            sdq_completed=sdq[child_id],
             placement_starts=placements[child_id],
-            health_history_provided=histories[child_id],
+            **{n: by_child[child_id] for n, by_child in completions.items() if n in named},
+            other_completions={
+                n: by_child[child_id] for n, by_child in completions.items() if n not in named
+            },
         )
         for child_id, child in children.items()
     }

@@ -11,16 +11,30 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.assessments.models import Assessment, HealthClock
-from apps.assessments.recompute import policy_lookup, recompute_children
+from apps.assessments.recompute import policy_windows, recompute_children
+
+# The clocks that recur (a completed one is moved on to its next due date by the recompute);
+# the others are one-off (done once completed): from the clock registry.
+from apps.assessments.rules.health_clocks import RECURRING_KINDS
 from apps.assessments.rules.status import ClockStatus, at_risk_cutoff
-from apps.children.models import Child
+from apps.children.models import Child, PeriodOfCare
 from apps.core.selectors import working_day_calendar
 
 CATCH_UP_BATCH = 500
+
+
+def health_clock_day_zero():
+    """Day 0 of a child's health clocks, as the engine takes it: the start of the child's
+    latest period of care (the open one for the dental and SDQ clocks)."""
+    return Subquery(
+        PeriodOfCare.objects.filter(child=OuterRef("child_id"))
+        .order_by("-start_date")
+        .values("start_date")[:1]
+    )
 
 
 @dataclass
@@ -80,12 +94,12 @@ def sweep_clocks(
 
     started = time.perf_counter()
     calendar = working_day_calendar()
-    # The at-risk window is a per-LA setting: one UPDATE per distinct window (usually one).
-    la_ids = list(Child.objects.values_list("responsible_la_id", flat=True).distinct().order_by())
-    policy_on = policy_lookup(la_ids)
-    windows: dict[int, list[int]] = {}
-    for la_id in la_ids:
-        windows.setdefault(policy_on(la_id, today).at_risk_working_days, []).append(la_id)
+    # The at-risk window is a per-LA, effective-dated setting: as in the engine, the policy
+    # in force on each clock's day 0 decides it (not the one in force today). One UPDATE per
+    # distinct window (usually one).
+    windows = policy_windows("at_risk_working_days", "clock_start")
+    clock_windows = policy_windows("at_risk_working_days", "day_zero")
+    clocks = HealthClock.objects.annotate(day_zero=health_clock_day_zero())
 
     with transaction.atomic():
         result.newly_overdue = (
@@ -119,31 +133,29 @@ def sweep_clocks(
             due_date__lt=today,
         ).update(status=ClockStatus.OVERDUE)
         result.health_clocks_overdue += HealthClock.objects.filter(
-            kind__in=["DENTAL", "SDQ"],
+            kind__in=RECURRING_KINDS,
             status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK],
             due_date__lt=today,
         ).update(status=ClockStatus.OVERDUE)
-        for working_days, las in windows.items():
+        for working_days, in_window in windows.items():
             cutoff = at_risk_cutoff(today, calendar, working_days)
             result.newly_at_risk += (
                 _open_assessments()
-                .filter(
-                    status=ClockStatus.PENDING,
-                    due_date__gte=today,
-                    due_date__lte=cutoff,
-                    child__responsible_la_id__in=las,
-                )
+                .filter(in_window, status=ClockStatus.PENDING, due_date__range=(today, cutoff))
                 .update(status=ClockStatus.AT_RISK)
             )
-            result.health_clocks_at_risk += (
-                HealthClock.objects.filter(
-                    status=ClockStatus.PENDING,
-                    due_date__gte=today,
-                    due_date__lte=cutoff,
-                    child__responsible_la_id__in=las,
+        for working_days, in_window in clock_windows.items():
+            cutoff = at_risk_cutoff(today, calendar, working_days)
+            due_soon = (
+                clocks.filter(
+                    in_window, status=ClockStatus.PENDING, due_date__range=(today, cutoff)
                 )
-                .exclude(kind="HEALTH_HISTORY", last_completed_on__isnull=False)
-                .update(status=ClockStatus.AT_RISK)
+                # A one-off clock that is done is done; a recurring one moves on.
+                .exclude(~Q(kind__in=RECURRING_KINDS), last_completed_on__isnull=False)
+                .values("pk")
+            )
+            result.health_clocks_at_risk += HealthClock.objects.filter(pk__in=due_soon).update(
+                status=ClockStatus.AT_RISK
             )
     result.seconds["transitions"] = round(time.perf_counter() - started, 3)
     return result

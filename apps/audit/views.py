@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from apps.accounts.models import Role
+from apps.access import Capability, may
 from apps.audit.models import Outcome
 from apps.audit.selectors import access_events_visible_to
 
@@ -19,7 +19,7 @@ def _date(value: str) -> date | None:
 
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.AUDITOR and not request.user.is_superuser:
+    if not may(request.user, Capability.ACCESS_LOG_VIEW):
         raise Http404
     events = access_events_visible_to(request.user)
     username = request.GET.get("username", "").strip()

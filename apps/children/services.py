@@ -10,6 +10,7 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.children.models import AnnualOutcome, Child, PeriodOfCare
 from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
+from apps.core.hooks import CareRecordChange, care_record_changed
 from apps.core.services import (
     apply_changes,
     bump_version,
@@ -217,10 +218,10 @@ def children_team_allocate(*, children: list[Child], team: Team, changed_by: Use
 
 
 def _on_clock_inputs_changed(child: Child) -> None:
-    """Dates of birth, care and placements drive the health clocks: recompute after commit."""
-    from apps.assessments.services import clocks_changed
-
-    clocks_changed(child.pk)
+    """Dates of birth, care and placements drive the health clocks: the apps that keep
+    clocks hear of it through the care-record hooks (the assessments app recomputes after
+    commit)."""
+    care_record_changed(CareRecordChange.CLOCK_INPUTS, child=child)
 
 
 def _lock_child(child: Child) -> Child:
@@ -263,10 +264,8 @@ def period_of_care_start(
     )
     save_with_constraints(period)
     # Recording entry to care creates the IHA with its deadlines at once, in this
-    # transaction; the rest of the child's clocks follow through the usual recompute.
-    from apps.assessments.recompute import recompute_children
-
-    recompute_children([child.pk])
+    # transaction (the assessments app's hook); the rest follows the usual recompute.
+    care_record_changed(CareRecordChange.ENTERED_CARE, child=child, period=period)
     _on_clock_inputs_changed(child)
     return period
 

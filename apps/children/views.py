@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from apps.accounts.models import OrganisationKind, Role
+from apps.access import Capability, may
 from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
 from apps.audit.records import about
@@ -184,7 +184,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and periods[0].reason_new_episode != "S"
             and not any(a.held_on or a.declined_on for a in assessments),
             "can_record_health": child_can_receive_health_records(request.user, child),
-            "is_nurse": request.user.role == "LAC_NURSE",
+            # With can_record_health: the nurse's clinical records (dental, history).
+            "is_nurse": may(request.user, Capability.CLINICAL_RECORD_WRITE, child),
             "readiness": readiness,
         },
     )
@@ -336,11 +337,7 @@ def children_allocate(request: HttpRequest) -> HttpResponse:
     """Move children of the LA into a team: those an import brought with no team, or a
     team's children chosen here. LA admins and team managers of the LA; anyone else 404."""
     user = request.user
-    if not user.is_superuser and not (
-        user.role in {Role.TEAM_MANAGER, Role.ADMIN}
-        and user.organisation is not None
-        and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
-    ):
+    if not may(user, Capability.CHILDREN_ALLOCATE):
         raise Http404
     allowed = selectors.children_to_allocate(user).select_related("team")
     teams = selectors.teams_for_allocation(user)

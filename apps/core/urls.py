@@ -55,47 +55,8 @@ urlpatterns = [
         name="health-history-download",
     ),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
-    path(
-        "assessments/<int:pk>/request/",
-        assessment_views.assessment_request,
-        name="assessment-request",
-    ),
-    path(
-        "assessments/<int:pk>/request-complete/",
-        assessment_views.assessment_request_complete,
-        name="assessment-request-complete",
-    ),
-    path("assessments/<int:pk>/book/", assessment_views.assessment_book, name="assessment-book"),
-    path(
-        "assessments/<int:pk>/appointments/<int:appointment_pk>/outcome/",
-        assessment_views.appointment_outcome,
-        name="appointment-outcome",
-    ),
-    path(
-        "assessments/<int:pk>/complete/",
-        assessment_views.assessment_complete,
-        name="assessment-complete",
-    ),
-    path(
-        "assessments/<int:pk>/return-report/",
-        assessment_views.assessment_return_report,
-        name="assessment-return-report",
-    ),
-    path(
-        "assessments/<int:pk>/decline/",
-        assessment_views.assessment_decline,
-        name="assessment-decline",
-    ),
-    path(
-        "assessments/<int:pk>/health-reason/",
-        assessment_views.assessment_health_reason,
-        name="assessment-health-reason",
-    ),
-    path(
-        "assessments/<int:pk>/override/",
-        assessment_views.assessment_override,
-        name="assessment-override",
-    ),
+    # The workflow steps' pages, one per step of the registry (assessments/workflow.py).
+    *assessment_views.step_urls(),
     path("breaches/", assessment_views.breach_list, name="breach-list"),
     path("breach-proposals/", proposal_views.proposal_list, name="breach-proposals"),
     path("breach-proposals/<int:pk>/", proposal_views.proposal_detail, name="breach-proposal"),

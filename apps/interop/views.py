@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.accounts.models import OrganisationKind, Role, User
+from apps.access import Capability, may
 from apps.children.selectors import children_visible_to, teams_for_allocation
 from apps.interop.models import ImportStatus
 from apps.interop.selectors import (
@@ -25,20 +25,11 @@ from apps.interop.services import (
 )
 
 
-def _local_authority_user(user: User, roles: set[str]) -> bool:
-    return (
-        user.is_active
-        and user.role in roles
-        and user.organisation is not None
-        and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
-    )
-
-
 @login_required
 def export_903(request: HttpRequest) -> HttpResponse:
     """The LA's 903 tables for a collection year, as a zip of CSV files."""
     user = request.user
-    if not _local_authority_user(user, {Role.PERFORMANCE_MANAGER}):
+    if not may(user, Capability.RETURNS_903):
         raise Http404
     latest = CollectionYear.latest_complete()
     years = [CollectionYear(latest.ending + 1 - n) for n in range(4)]

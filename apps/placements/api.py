@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.access.filters import VisibleChildFilterSet
 from apps.children.selectors import user_can_edit_case
 from apps.core.api import require, split_version
 from apps.placements import selectors, services
@@ -17,7 +18,9 @@ from apps.placements.serializers import (
 )
 
 
-class PlacementFilter(django_filters.FilterSet):
+class PlacementFilter(VisibleChildFilterSet):
+    """``child`` chooses from the user's visible children (no existence probing)."""
+
     open = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label="Open")
     area = django_filters.CharFilter(field_name="area__code")
 

@@ -11,6 +11,7 @@ from apps.children.models import Child
 from apps.children.services import _lock_child, _on_clock_inputs_changed
 from apps.core import postcodes
 from apps.core.codes import TEMPORARY_PLACEMENTS
+from apps.core.hooks import CareRecordChange, care_record_changed
 from apps.core.services import (
     apply_changes,
     bump_version,
@@ -167,9 +168,7 @@ def placement_start(
         same_carer=same_carer,
     )
     save_with_constraints(placement)
-    from apps.assessments.services import out_of_area_referral_open
-
-    out_of_area_referral_open(placement=placement)
+    care_record_changed(CareRecordChange.PLACEMENT_STARTED, child=child, placement=placement)
     _on_clock_inputs_changed(child)
     return placement
 

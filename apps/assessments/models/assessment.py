@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.assessments.rules.clocks import NOT_REQUIRED_LABELS, NotRequiredReason
+from apps.assessments.rules.health_clocks import CLOCK_KINDS
 from apps.assessments.rules.policy import BREACH_REASON_LABELS, BreachReason, Party
 from apps.assessments.rules.status import ClockStatus
 from apps.core.models_base import TimestampedModel
@@ -235,10 +236,11 @@ class Appointment(TimestampedModel):
         ]
 
 
-class HealthClockKind(models.TextChoices):
-    DENTAL = "DENTAL", "Dental check"
-    SDQ = "SDQ", "Strengths and difficulties questionnaire"
-    HEALTH_HISTORY = "HEALTH_HISTORY", "Care leaver's health history"
+# The kinds and labels of the per-child clocks, from the clock registry (one place).
+HealthClockKind = models.TextChoices(
+    "HealthClockKind",
+    [(kind.name, (kind.value, spec.label)) for kind, spec in CLOCK_KINDS.items()],
+)
 
 
 class HealthClock(models.Model):

@@ -48,6 +48,10 @@ class LocalAuthorityPolicy(models.Model):
     at_risk_working_days = models.PositiveSmallIntegerField(
         default=DEFAULT_POLICY.at_risk_working_days
     )
+    write_up_working_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_POLICY.write_up_working_days,
+        help_text="An attended assessment not written up after this many working days is at risk",
+    )
     out_of_area_referral_working_days = models.PositiveSmallIntegerField(
         default=DEFAULT_POLICY.out_of_area_referral_working_days
     )

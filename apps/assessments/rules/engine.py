@@ -12,18 +12,16 @@ from datetime import date
 from apps.assessments.rules.attribution import AppointmentEvent, Attribution, attribute_breach
 from apps.assessments.rules.clocks import (
     NotRequiredReason,
-    dental_due,
-    health_history_due,
     iha_deadlines,
     iha_not_required,
     rha_due,
     rha_not_required,
     rha_request_due,
-    sdq_due,
 )
+from apps.assessments.rules.health_clocks import CLOCK_KINDS, ClockContext
 from apps.assessments.rules.policy import Policy
 from apps.assessments.rules.status import BREACH_STATUSES, ClockStatus, clock_status
-from apps.core.working_days import WorkingDayCalendar, date_of_age
+from apps.core.working_days import WorkingDayCalendar
 
 AUTO_NOT_REQUIRED = {
     NotRequiredReason.LEFT_CARE,
@@ -89,6 +87,8 @@ class ChildFacts:
     sdq_completed: list[date]
     placement_starts: list[date]
     health_history_provided: list[date]
+    # The completions of any further clock kind of the registry, by its facts_field.
+    other_completions: dict[str, list[date]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -293,49 +293,20 @@ def _set_rha_clock(rha, previous, periods, dob, calendar, policy_on) -> None:
 def _health_clocks(
     facts, periods, assessments, today, calendar, policy_on
 ) -> dict[str, HealthClockPlan]:
+    """Every clock kind of the registry (health_clocks.CLOCK_KINDS), planned by its own
+    planner; the status is the same rule for all."""
+    context = ClockContext(facts, periods, assessments, today, policy_on)
     plans: dict[str, HealthClockPlan] = {}
-    open_period = periods[-1] if periods and periods[-1].end is None else None
-
-    def status_of(due: date, completed: date | None, policy: Policy) -> str:
-        return clock_status(
-            due=due,
-            completed_on=completed,
+    for kind, spec in CLOCK_KINDS.items():
+        planned = spec.plan(context)
+        if planned is None:
+            continue
+        status = clock_status(
+            due=planned.due_date,
+            completed_on=planned.completed_on,
             today=today,
             calendar=calendar,
-            at_risk_working_days=policy.at_risk_working_days,
+            at_risk_working_days=planned.policy.at_risk_working_days,
         )
-
-    if open_period is not None:
-        policy = policy_on(open_period.start)
-        last_dental = max(facts.dental_checks, default=None)
-        due = dental_due(entry=open_period.start, last_check=last_dental, policy=policy)
-        plans["DENTAL"] = HealthClockPlan("DENTAL", due, last_dental, status_of(due, None, policy))
-        iha = next(a for a in assessments if a.kind == "IHA" and a.period_id == open_period.id)
-        last_sdq = max(facts.sdq_completed, default=None)
-        due = sdq_due(
-            date_of_birth=facts.date_of_birth,
-            iha_due=iha.due_date,
-            last_completed=last_sdq,
-            placement_changes=[d for d in facts.placement_starts if d > open_period.start],
-            policy=policy,
-        )
-        if due is not None:
-            plans["SDQ"] = HealthClockPlan("SDQ", due, last_sdq, status_of(due, None, policy))
-
-    if periods:
-        last = periods[-1]
-        in_care_at_16 = last.end is None and today >= date_of_age(facts.date_of_birth, 16)
-        due = health_history_due(
-            date_of_birth=facts.date_of_birth,
-            left_care_on=last.end,
-            in_care_on_or_after_16=in_care_at_16,
-        )
-        if due is not None:
-            provided = min(
-                (d for d in facts.health_history_provided if d >= last.start), default=None
-            )
-            policy = policy_on(last.start)
-            plans["HEALTH_HISTORY"] = HealthClockPlan(
-                "HEALTH_HISTORY", due, provided, status_of(due, provided, policy)
-            )
+        plans[kind] = HealthClockPlan(kind, planned.due_date, planned.last_completed_on, status)
     return plans

@@ -68,6 +68,9 @@ class Policy:
     declined_excluded_from_kpi: bool = True
     # "At risk": due within this many working days.
     at_risk_working_days: int = 5
+    # Issue 14 (Default 5): an attended assessment not written up after this many working
+    # days is itself at risk.
+    write_up_working_days: int = 5
     # Out-of-area referral to the receiving provider (issue 6 default).
     out_of_area_referral_working_days: int = 5
     # Adoption medical adviser work items (Default 1 calendar month).

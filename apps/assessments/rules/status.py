@@ -1,6 +1,6 @@
 """The status of a clock on a given day (DOMAIN.md 5)."""
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from apps.core.working_days import WorkingDayCalendar
@@ -48,3 +48,17 @@ def clock_status(
     if due <= at_risk_cutoff(today, calendar, at_risk_working_days):
         return ClockStatus.AT_RISK
     return ClockStatus.PENDING
+
+
+def write_up_late(
+    *, attended_on: date, today: date, calendar: WorkingDayCalendar, working_days: int
+) -> bool:
+    """Issue 14: the child attended and the assessment is not written up more than
+    ``working_days`` working days later (on the last of them it is still in time)."""
+    return calendar.working_day_number(attended_on, today) > working_days
+
+
+def write_up_late_before(today: date, calendar: WorkingDayCalendar, working_days: int) -> date:
+    """The write-up of an attendance before this date is late (``write_up_late`` as a
+    cutoff, for a queryset): the (working_days + 1)-th working day on or before today."""
+    return calendar.subtract_working_days(today + timedelta(days=1), working_days + 1)

@@ -16,9 +16,11 @@ and they always go through ``children_visible_to`` (a team manager's list shows 
 team's children, and says how many more are outside their access).
 """
 
-from apps.accounts.models import Organisation, OrganisationKind, Role, User
+from apps.access import Capability, roles_with
+from apps.accounts.models import Organisation, OrganisationKind, User
 
-REPORTING_ROLES = {Role.TEAM_MANAGER, Role.PERFORMANCE_MANAGER, Role.DESIGNATED, Role.AUDITOR}
+# One set with the breach list's viewers: the capability table's (apps/access).
+REPORTING_ROLES = set(roles_with(Capability.REPORTS_VIEW))
 
 
 def user_can_view_performance(user: User | None) -> bool:
