@@ -23,7 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from apps.access import Capability, may
@@ -103,6 +111,11 @@ def annotate_facts(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
         has_booking=Exists(booked),
         booked_for=Subquery(booked.values("appointment_date")[:1]),
         attended_on=Subquery(attended.values("appointment_date")[:1]),
+        # Issue 14: the structured write-up (apps.writeups, reached by its reverse
+        # one-to-one, so this app imports nothing of it) is signed off.
+        write_up_signed=ExpressionWrapper(
+            Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
+        ),
     )
 
 
@@ -136,6 +149,16 @@ BREACHED = Fact(
 )
 OVERDUE = Fact(lambda: Q(status=ClockStatus.OVERDUE), lambda a: a.status == ClockStatus.OVERDUE)
 AWAITING_WRITE_UP = OPEN & ATTENDED
+
+
+def _write_up_signed(assessment: Assessment) -> bool:
+    if hasattr(assessment, "write_up_signed"):
+        return bool(assessment.write_up_signed)
+    write_up = getattr(assessment, "write_up", None)  # None when there is none yet
+    return write_up is not None and write_up.signed_off_at is not None
+
+
+WRITE_UP_SIGNED = Fact(lambda: Q(write_up__signed_off_at__isnull=False), _write_up_signed)
 
 # Worklist-only windows (Q only: the page shows a step whenever it is available).
 REQUEST_WINDOW = lambda: Q(  # noqa: E731
@@ -447,6 +470,12 @@ WORK_ITEMS: list[WorkItem] = [
     ),
     WorkItem("Waiting for health", TEAM, ~NEVER, listed=False),
     # Health staff of the provider.
+    # Held (completed) and the structured write-up not yet signed off: the clinician's.
+    WorkItem(
+        "Write up and sign off the report",
+        NURSE,
+        HELD & ~REPORT_RETURNED & ~WRITE_UP_SIGNED,
+    ),
     WorkItem("Return the report", HEALTH, step("return-report").available, step="return-report"),
     WorkItem("Record attendance", ADMIN, OPEN & BOOKING_DUE, step="record-outcome"),
     WorkItem("Complete the assessment", NURSE, OPEN & BOOKING_DUE, step="complete"),

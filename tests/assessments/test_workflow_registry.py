@@ -197,5 +197,7 @@ def test_the_written_up_assessment_leaves_the_write_up_lists(cast, states):
         clinician_role="PAEDIATRICIAN",
         completed_by=cast.nurse_a,
     )
-    assert actions(cast.nurse_a)[assessment.pk] == "Return the report"
+    # Completed, it leaves "Write up the assessment"; the clinician now writes up and signs
+    # off the structured report (apps.writeups), health admin can return it.
+    assert actions(cast.nurse_a)[assessment.pk] == "Write up and sign off the report"
     assert actions(cast.health_admin_a)[assessment.pk] == "Return the report"

@@ -503,3 +503,22 @@ def test_the_care_leavers_health_history_agrees_with_the_record(cast, iha):
     assert "Riverside Surgery" in text
     assert "Your GP: arrange the HPV catch-up, by 1 March 2026" in text
     assert "Dr A Paediatrician, Paediatrician, Provider A" in text
+
+
+def test_the_nurses_worklist_asks_for_the_write_up_until_it_is_signed_off(cast, iha):
+    """The workflow registry's item for a held assessment whose structured write-up is not
+    signed off; after sign-off the next step is returning the report. The page links the
+    write-up."""
+    from apps.assessments.worklists import action_for, worklist
+
+    def words() -> str:
+        row = worklist(cast.nurse_a, "action").get(pk=iha.pk)
+        return action_for(cast.nurse_a, row)
+
+    assert words() == "Write up and sign off the report"
+    page = signed_in_client(cast.nurse_a).get(f"/assessments/{iha.pk}/")
+    assert f"/assessments/{iha.pk}/write-up/" in page.content.decode()
+    _complete_everything(cast, iha)
+    assert words() == "Write up and sign off the report"  # a draft is not signed off
+    _sign(cast, iha)
+    assert words() == "Return the report"
