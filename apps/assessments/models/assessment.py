@@ -276,7 +276,9 @@ class Appointment(TimestampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["assessment", "appointment_date", "id"]
+        # By the column: "assessment" would follow Assessment's ordering into a join with the
+        # child and a sort by name in every appointment subquery (issue 18).
+        ordering = ["assessment_id", "appointment_date", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
