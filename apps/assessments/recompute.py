@@ -126,23 +126,37 @@ def policy_windows(setting: str, day_zero: str) -> dict[object, Q]:
     return windows
 
 
+def _by_columns(model) -> list[str]:
+    """The model's default order with its leading foreign key by column: ordering by
+    "child" follows the child's own ordering into a join and a sort by name (issue 18); by
+    "child_id" each child's rows keep the same order with no join."""
+    columns = [
+        f"{name}_id" if name in {"child", "assessment"} else name for name in model._meta.ordering
+    ]
+    return columns if "id" in columns else [*columns, "id"]
+
+
 def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
     children = {
         c["id"]: c
-        for c in Child.objects.filter(pk__in=child_ids).values(
-            "id", "date_of_birth", "responsible_la_id", "clocks_stale_since"
-        )
+        for c in Child.objects.filter(pk__in=child_ids)
+        .order_by()
+        .values("id", "date_of_birth", "responsible_la_id", "clocks_stale_since")
     }
     periods = defaultdict(list)
-    for p in PeriodOfCare.objects.filter(child_id__in=child_ids).values(
-        "id", "child_id", "start_date", "end_date", "reason_new_episode"
+    for p in (
+        PeriodOfCare.objects.filter(child_id__in=child_ids)
+        .order_by(*_by_columns(PeriodOfCare))
+        .values("id", "child_id", "start_date", "end_date", "reason_new_episode")
     ):
         periods[p["child_id"]].append(
             PeriodFacts(p["id"], p["start_date"], p["end_date"], p["reason_new_episode"] == "S")
         )
     appointments = defaultdict(list)
-    for a in Appointment.objects.filter(assessment__child_id__in=child_ids).values(
-        "assessment_id", "appointment_date", "outcome", "cancelled_by", "placement_move"
+    for a in (
+        Appointment.objects.filter(assessment__child_id__in=child_ids)
+        .order_by(*_by_columns(Appointment))
+        .values("assessment_id", "appointment_date", "outcome", "cancelled_by", "placement_move")
     ):
         appointments[a["assessment_id"]].append(
             AppointmentEvent(
@@ -151,7 +165,11 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
         )
     loaded = {}
     assessments = defaultdict(list)
-    for row in Assessment.objects.filter(child_id__in=child_ids).values(*_LOADED):
+    for row in (
+        Assessment.objects.filter(child_id__in=child_ids)
+        .order_by(*_by_columns(Assessment))
+        .values(*_LOADED)
+    ):
         loaded[row["id"]] = row
         values = {k: row[k] for k in _LOADED if k not in {"child_id", "period_of_care_id"}}
         facts = AssessmentFacts(
@@ -161,8 +179,10 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
 
     def dates(model, field):
         out = defaultdict(list)
-        for child_id, day in model.objects.filter(child_id__in=child_ids).values_list(
-            "child_id", field
+        for child_id, day in (
+            model.objects.filter(child_id__in=child_ids)
+            .order_by(*_by_columns(model))
+            .values_list("child_id", field)
         ):
             out[child_id].append(day)
         return out
@@ -207,7 +227,8 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
         children, facts, loaded = _facts(child_ids)
         policy_for_la = policy_lookup(c["responsible_la_id"] for c in children.values())
         existing_clocks = {
-            (h.child_id, h.kind): h for h in HealthClock.objects.filter(child_id__in=child_ids)
+            (h.child_id, h.kind): h
+            for h in HealthClock.objects.filter(child_id__in=child_ids).order_by()
         }
         to_create, to_update = [], []
         clocks_create, clocks_update, clocks_delete = [], [], []

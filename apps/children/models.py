@@ -347,3 +347,46 @@ class RetentionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} past retention since {self.retain_until:%d/%m/%Y}"
+
+
+class RelationshipReason(models.TextChoices):
+    PROVIDER_REQUEST = "PROVIDER_REQUEST", "A health assessment was requested from this provider"
+    PLACED_IN_AREA = "PLACED_IN_AREA", "Placed in this area"
+
+
+class ChildRelationship(models.Model):
+    """Why an organisation outside the child's own LA and team may see the child (issue 18;
+    DOMAIN.md 9), as data: a provider the child's assessments were requested from, and the
+    LA area of each placement (the provider and commissioner serving that area see it while
+    the placement is open). Kept by apps.children.relationships in the transaction that
+    changes the facts, and read by the access selector with an index lookup instead of a
+    scan of assessments and placements per child. The team and the responsible LA are
+    columns of the child itself and need no row."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="relationships")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="child_relationships"
+    )
+    reason = models.CharField(max_length=20, choices=RelationshipReason.choices)
+    # From the first request / the placement's start; to the placement's end (open: null).
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # organisation -> children (the access selector) and child -> organisations
+            # (why this user sees this child); only current relationships grant access.
+            models.Index(
+                fields=["organisation", "reason", "child"],
+                condition=Q(ended_on__isnull=True),
+                name="relationship_current_by_org",
+            ),
+            models.Index(
+                fields=["child", "organisation", "reason"],
+                condition=Q(ended_on__isnull=True),
+                name="relationship_current_by_child",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.get_reason_display()} {self.organisation_id}"

@@ -2,37 +2,99 @@
 API, export and admin page that shows a child starts from it, so a change here changes
 access everywhere at once."""
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
 from apps.children.models import Child, PeriodOfCare
 
 
-def _commissioner_scope(user: User) -> Q:
-    """Our LA's children and other LAs' children living in the commissioner's areas."""
+def _relationships_kept() -> bool:
+    """PostgreSQL keeps the child relationships table by triggers (children migration
+    0011); the embedded SQLite default has none and keeps the EXISTS rule."""
+    return connection.vendor == "postgresql"
+
+
+def _current_relationships(reason: str, organisations) -> QuerySet:
+    """Children in a current relationship (apps/children/relationships.py) with one of
+    ``organisations``: an index-only scan of the relationships table."""
+    from apps.children.models import ChildRelationship
+
+    return ChildRelationship.objects.filter(
+        organisation__in=organisations, reason=reason, ended_on__isnull=True
+    ).values("child_id")
+
+
+def commissioner_scope_by_rule(organisation) -> Q:
     from apps.placements.models import Placement
 
-    area_ids = user.organisation.areas.values("pk")
+    area_ids = organisation.areas.values("pk")
     placed_in_area = Placement.objects.filter(
         child=OuterRef("pk"), end_date__isnull=True, area__in=area_ids
     )
     return Q(responsible_la__in=area_ids) | Q(Exists(placed_in_area))
 
 
-def _provider_scope(user: User) -> Q:
-    """Children with a request (an assessment) to the user's provider, and other LAs'
-    children placed in the provider's areas: our health admin may request their assessments
-    on the originating LA's behalf (DOMAIN.md 6)."""
+def commissioner_scope_by_table(organisation) -> Q:
+    from apps.children.models import RelationshipReason
+
+    area_ids = organisation.areas.values("pk")
+    return Q(responsible_la__in=area_ids) | Q(
+        pk__in=_current_relationships(RelationshipReason.PLACED_IN_AREA, area_ids)
+    )
+
+
+def commissioner_scope_for(organisation) -> Q:
+    """Our LA's children and other LAs' children living in the commissioner's areas."""
+    if _relationships_kept():
+        return commissioner_scope_by_table(organisation)
+    return commissioner_scope_by_rule(organisation)
+
+
+def provider_scope_by_rule(organisation) -> Q:
     from apps.assessments.models import Assessment
     from apps.placements.models import Placement
 
-    area_ids = user.organisation.areas.values("pk")
+    area_ids = organisation.areas.values("pk")
     placed_here_by_another_la = Placement.objects.filter(
         child=OuterRef("pk"), end_date__isnull=True, area__in=area_ids
     ).exclude(child__responsible_la__in=area_ids)
-    return Q(
-        Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=user.organisation_id))
-    ) | Q(Exists(placed_here_by_another_la))
+    return Q(Exists(Assessment.objects.filter(child=OuterRef("pk"), provider=organisation))) | Q(
+        Exists(placed_here_by_another_la)
+    )
+
+
+def provider_scope_by_table(organisation) -> Q:
+    from apps.children.models import ChildRelationship, RelationshipReason
+
+    area_ids = organisation.areas.values("pk")
+    # Correlated on the child, so that a page of rows probes the index per row: a provider's
+    # scope is often every child of its areas, too many to gather first.
+    requested = ChildRelationship.objects.filter(
+        child=OuterRef("pk"),
+        organisation=organisation.pk,
+        reason=RelationshipReason.PROVIDER_REQUEST,
+        ended_on__isnull=True,
+    )
+    placed_here = _current_relationships(RelationshipReason.PLACED_IN_AREA, area_ids)
+    return Q(Exists(requested)) | Q(pk__in=placed_here) & ~Q(responsible_la__in=area_ids)
+
+
+def provider_scope_for(organisation) -> Q:
+    """Children with a request (an assessment) to the provider, and other LAs' children
+    placed in the provider's areas: our health admin may request their assessments on the
+    originating LA's behalf (DOMAIN.md 6)."""
+    if _relationships_kept():
+        return provider_scope_by_table(organisation)
+    return provider_scope_by_rule(organisation)
+
+
+def _commissioner_scope(user: User) -> Q:
+    return commissioner_scope_for(user.organisation)
+
+
+def _provider_scope(user: User) -> Q:
+    return provider_scope_for(user.organisation)
 
 
 def child_scope(user: User | None) -> Q | None:

@@ -44,6 +44,9 @@ MEDICAL_PRACTITIONER_ROLES = {
 }
 
 
+OPEN_ASSESSMENT = Q(held_on__isnull=True, declined_on__isnull=True, not_required_reason="")
+
+
 class Assessment(TimestampedModel):
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="assessments"
@@ -180,6 +183,61 @@ class Assessment(TimestampedModel):
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["due_date"]),
             models.Index(fields=["held_on"]),
+            # Issue 18: indexes matching the worklists, breach lists and the sweep, so each
+            # list reads its own rows in due-date order instead of filtering everything the
+            # user may see. "Open" is _open() in worklists.py and _open_assessments() in
+            # sweep.py: not held, not declined, not marked not required.
+            # Health roles: their provider's overdue / due-soon lists and counts.
+            models.Index(
+                fields=["provider", "status", "due_date", "id"], name="assessment_provider_status"
+            ),
+            # Health admin's "book an appointment" and nurse's "complete": open, requested.
+            models.Index(
+                fields=["provider", "due_date", "id"],
+                condition=OPEN_ASSESSMENT & Q(request_sent_on__isnull=False),
+                name="assessment_open_requested",
+            ),
+            # Held, the report not back yet: "return the report" for health roles.
+            models.Index(
+                fields=["provider", "due_date", "id"],
+                condition=Q(held_on__isnull=False, report_returned_on__isnull=True),
+                name="assessment_report_awaited",
+            ),
+            # The team's "send the request" and "complete the request" lists, per child.
+            models.Index(
+                fields=["child", "request_due"],
+                condition=OPEN_ASSESSMENT & Q(request_complete_on__isnull=True),
+                name="assessment_request_to_do",
+            ),
+            models.Index(fields=["child", "report_returned_on"], name="assessment_report_returned"),
+            # Breaches: the designated nurse's and manager's worklists and the breach list.
+            models.Index(
+                fields=["child", "due_date"],
+                condition=Q(status__in=["OVERDUE", "BREACHED"]) | Q(report_breached=True),
+                name="assessment_breach_by_child",
+            ),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status__in=["OVERDUE", "BREACHED"]) | Q(report_breached=True),
+                name="assessment_breach_by_due",
+            ),
+            # The nightly sweep's candidates: open clocks not yet overdue, and held ones whose
+            # report may become late (apps/assessments/sweep.py).
+            models.Index(
+                fields=["due_date"],
+                condition=OPEN_ASSESSMENT & Q(status__in=["PENDING", "AT_RISK"]),
+                name="assessment_sweep_open",
+            ),
+            models.Index(
+                fields=["due_date"],
+                condition=Q(
+                    status="MET",
+                    not_required_reason="",
+                    report_returned_on__isnull=True,
+                    report_breached=False,
+                ),
+                name="assessment_sweep_report_late",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -219,7 +277,9 @@ class Appointment(TimestampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["assessment", "appointment_date", "id"]
+        # By the column: "assessment" would follow Assessment's ordering into a join with the
+        # child and a sort by name in every appointment subquery (issue 18).
+        ordering = ["assessment_id", "appointment_date", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
@@ -259,7 +319,15 @@ class HealthClock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["child", "kind"], name="one_health_clock_per_kind")
         ]
-        indexes = [models.Index(fields=["status", "due_date"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            # The sweep's candidates (issue 18): only pending and at-risk clocks move.
+            models.Index(
+                fields=["due_date"],
+                condition=Q(status__in=["PENDING", "AT_RISK"]),
+                name="healthclock_sweep_open",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for child {self.child_id} due {self.due_date:%d/%m/%Y}"
