@@ -23,6 +23,9 @@ OPEN_PREFIXES = (
     "/static/",
     "/assets/",
     "/healthz",
+    "/accessibility/",
+    "/privacy/",
+    "/cookies/",
 )
 
 

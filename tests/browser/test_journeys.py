@@ -31,7 +31,7 @@ def _fill_new_child(page, first: str, last: str, entry: str) -> None:
     fill_date(page, "#id_date_of_birth", "2016-04-05")
     choose(page, "sex", "2")
     page.fill("#id_nhs_number", "943 476 5919" if first == "Amy" else "")
-    page.fill("#id_entry_date", entry)
+    fill_date(page, "#id_entry_date", entry)
     choose(page, "legal_status", "C1")
     choose(page, "place", "U6")
     choose(page, "place_provider", "PR1")
