@@ -97,9 +97,16 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+# A select's prompt ("Choose", "---------", nothing) is not an answer: radios drop it. A blank
+# value with a meaning ("Not known yet") stays as a radio.
+_PROMPTS = {"", "Choose", "---------"}
+
+
 def _real_choices(field: forms.ChoiceField) -> list:
     return [
-        (value, label) for value, label in field.choices if not (value == "" and label == "Choose")
+        (value, label)
+        for value, label in field.choices
+        if not (value == "" and str(label) in _PROMPTS)
     ]
 
 

@@ -128,3 +128,10 @@ def test_the_error_summary_links_each_error_to_its_first_input():
 
 def test_no_field_is_labelled_optional_by_the_template():
     assert "(optional)" not in _render(ExampleForm())
+
+
+def test_a_blank_prompt_with_no_label_is_not_a_radio():
+    class KindForm(GovukForm):
+        kind = forms.ChoiceField(choices=[("", ""), ("IHA", "Initial"), ("RHA", "Review")])
+
+    assert [value for value, _ in KindForm().fields["kind"].choices] == ["IHA", "RHA"]
