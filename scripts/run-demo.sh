@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export DJANGO_SETTINGS_MODULE=config.settings.local
+# The demo looks like production (issue 16): DEBUG off, so a missing page is the service's
+# 404 page, not Django's list of URLs; WhiteNoise serves the static files (local settings).
+export DEBUG="${DEBUG:-false}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-localhost,127.0.0.1,[::1],${HOST:-127.0.0.1}}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py seed_demo
 echo

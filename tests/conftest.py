@@ -225,6 +225,7 @@ def login():
 
             page.fill("#id_token", current_code(User.objects.get(username=username)))
             page.get_by_role("button", name="Continue").click()
-        page.wait_for_selector("h1:has-text('Your worklist')")
+        # Each role's home page: the worklist, the adoption worklist for the medical adviser.
+        page.wait_for_selector("h1:has-text('Your worklist'), h1:has-text('Adoption')")
 
     return sign_in

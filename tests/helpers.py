@@ -32,3 +32,20 @@ def current_code(user) -> str:
     device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "-id").first()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def fill_date(page, selector: str, iso: str) -> None:
+    """Types an ISO date ("2026-01-12") into a GOV.UK date input's day, month and year."""
+    year, month, day = iso.split("-")
+    page.fill(selector, day)
+    page.fill(f"{selector}_1", month)
+    page.fill(f"{selector}_2", year)
+
+
+def choose(page, name: str, value: str) -> None:
+    """Picks an option of a choice field, shown as radios or as a select."""
+    radio = page.locator(f"input[type=radio][name={name}][value='{value}']")
+    if radio.count():
+        radio.check()
+    else:
+        page.select_option(f"select[name={name}]", value)

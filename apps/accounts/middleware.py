@@ -23,6 +23,9 @@ OPEN_PREFIXES = (
     "/static/",
     "/assets/",
     "/healthz",
+    "/accessibility/",
+    "/privacy/",
+    "/cookies/",
 )
 
 
@@ -53,7 +56,11 @@ class SessionPolicyMiddleware:
             seen_at = session.get(SESSION_SEEN_AT, now)
             idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if now - seen_at > idle or now - auth_at > absolute:
+            if (now - seen_at > idle or now - auth_at > absolute) and request.path != reverse(
+                "logout"
+            ):
+                # Signing out is let through: the timeout warning signs the page out at the
+                # limit and goes on to "You were signed out" (static/js/timeout.js).
                 logout(request)
                 return self._signed_out(request)
             if (

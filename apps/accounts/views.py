@@ -51,6 +51,12 @@ def too_many_failures_from(address: str) -> bool:
 
 
 class PasswordSignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK error wording (issue 16), not Django's "This field is required."
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
     def clean(self):
         try:
             return super().clean()

@@ -1,7 +1,11 @@
+import time
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from apps.assessments.worklists import LISTS, SORTS, action_for, worklist, worklist_counts
 
@@ -12,6 +16,9 @@ PAGE_SIZE = 25
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's home page is its worklist: overdue, due soon, awaiting its action."""
     user = request.user
+    if user.role == "MEDICAL_ADVISER":
+        # The adoption medical adviser's work is adoption health work, not IHAs and RHAs.
+        return redirect("adoption-worklist")
     current = request.GET.get("list") if request.GET.get("list") in LISTS else "action"
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "due"
     kind = request.GET.get("kind") if request.GET.get("kind") in {"IHA", "RHA"} else ""
@@ -33,6 +40,41 @@ def home(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "page": page,
         "rows": rows,
+        "htmx": bool(request.headers.get("HX-Request")),
+        "dashboards": user.role in {"TEAM_MANAGER", "PERFORMANCE_MANAGER", "DESIGNATED", "AUDITOR"},
     }
     template = "core/worklist_table.html" if request.headers.get("HX-Request") else "core/home.html"
     return render(request, template, context)
+
+
+# The footer's pages (issue 16): public, so that they can be read before signing in.
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/cookies.html",
+        {
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "idle_minutes": int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60),
+        },
+    )
+
+
+@login_required
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in" from the timeout warning: the idle clock starts again now."""
+    from apps.accounts.middleware import SESSION_SEEN_AT
+
+    request.session[SESSION_SEEN_AT] = time.time()
+    return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds())})

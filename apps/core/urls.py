@@ -11,6 +11,10 @@ from apps.core import pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    path("cookies/", pages.cookies, name="cookies"),
+    path("account/keep-alive/", pages.keep_alive, name="keep-alive"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("account/two-factor/", account_views.two_factor, name="two-factor"),
     path("account/api-tokens/", account_views.api_tokens, name="api-tokens"),

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # GOV.UK Design System form markup (labels, hints, errors, fieldsets) from a maintained
+    # template pack rather than hand-written field templates (issue 16).
+    "crispy_forms",
+    "crispy_forms_gds",
     "apps.core",
     "apps.accounts",
     "apps.children",
@@ -53,6 +57,9 @@ INSTALLED_APPS = [
     "apps.clinics",
     "apps.writeups",
 ]
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,7 @@ and the reason a plan changed away from adoption, in the DfE's SSDA903 AD1 and
 PlacedAdoption codes: the pure rule, the services, the database constraints behind them, the
 API and the case page. "Today" is frozen on 30 June 2021."""
 
+import re
 from datetime import date
 from itertools import product
 
@@ -612,7 +613,8 @@ def test_the_form_shows_the_recorded_foster_carer_answer(cast):
         .get(f"/adoption/children/{case.child_id}/milestones/")
         .content.decode()
     )
-    assert '<option value="no" selected>No</option>' in page
+    # Three answers are radios (GOV.UK, issue 16); "No" is the one checked.
+    assert re.search(r'value="no"\s*checked', page)
     assert '<option value="M1" selected>One man</option>' in page
 
 

@@ -10,6 +10,7 @@ import time_machine
 from apps.adoption.models import AdoptionWorkItem, WorkItemKind
 from apps.adoption.services import adoption_work_item_request
 from tests.adoption.conftest import make_case
+from tests.helpers import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
@@ -59,14 +60,14 @@ def test_adviser_works_through_the_worklist(frozen, page, cast, advisers, login,
         "link", name="Record as done"
     ).click()
     page.wait_for_selector("h1:has-text('Record as done')")
-    page.fill("#id_completed_on", "2021-05-01")
+    fill_date(page, "#id_completed_on", "2021-05-01")
     page.get_by_role("button", name="Save").click()
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
     assert "cannot be before the request (04/05/2021)" in summary.inner_text()
     screenshot(page, "adoption-02-completion-error")
 
-    page.fill("#id_completed_on", "2021-06-29")
+    fill_date(page, "#id_completed_on", "2021-06-29")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=Work recorded as done.")
     assert page.get_by_test_id("adoption-worklist").locator("tbody tr").count() == 2

@@ -195,8 +195,14 @@ def test_new_child_form_shows_a_govuk_error_summary_naming_each_field(cast):
     body = response.content.decode()
     assert "There is a problem" in body
     assert 'href="#id_first_name"' in body
+    # A date's error links to its first input, the day (GOV.UK date input).
     assert 'href="#id_entry_date"' in body
+    assert '<input type="text" name="entry_date_0"' in body
     assert "govuk-input--error" in body
+    # GOV.UK error wording, not Django's defaults (issue 16).
+    assert "Enter first name" in body
+    assert "Date the child became looked after must be a real date" in body
+    assert "This field is required" not in body
 
 
 def test_service_errors_land_on_their_field(cast):

@@ -33,3 +33,52 @@ def reason_label(reason: str) -> str:
     from apps.assessments.models.assessment import REASON_CHOICES
 
     return dict(REASON_CHOICES).get(reason, "No reason given") if reason else "No reason given"
+
+
+@register.filter
+def error_target(field) -> str:
+    """The id an error summary link goes to: the field's first input. The first radio and
+    the day of a date input carry the field's own id (templates/gds/layout/radio_item.html,
+    apps.core.forms.DateInput), as in govuk-frontend."""
+    return field.auto_id
+
+
+@register.inclusion_tag("govuk/service_navigation_items.html", takes_context=True)
+def service_navigation(context):
+    """The signed-in user's menu (apps.core.navigation), the current page marked."""
+    from django.urls import reverse
+
+    from apps.core.navigation import current_item, menu_for
+
+    request = context.get("request")
+    if request is None:
+        return {"items": []}
+    items = menu_for(getattr(request.user, "role", None))
+    current = current_item(items, request.path)
+    return {
+        "items": [
+            {
+                "label": item.label,
+                "href": reverse(item.url_name),
+                "current": item == current,
+                "active": item == current and request.path != reverse(item.url_name),
+            }
+            for item in items
+        ]
+    }
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """This page's query string with another page number (pagination links)."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def session_idle_seconds() -> int:
+    """The idle limit the timeout warning counts down to (SESSION_IDLE_TIMEOUT)."""
+    from django.conf import settings
+
+    return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
