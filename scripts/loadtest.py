@@ -54,6 +54,11 @@ OPERATIONS = [
 WRITES = {"patch_child", "post_dental_check", "post_sdq_record"}
 
 
+# A request still waiting this long fails in transport (and the run with it); it also bounds
+# the load phase to its duration plus this.
+REQUEST_TIMEOUT = 10.0
+
+
 def log(message: str) -> None:
     print(f"[loadtest] {message}", flush=True)
 
@@ -232,7 +237,7 @@ class Api:
     """One keep-alive-capable connection per client thread."""
 
     def __init__(self, port: int, token: str):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
 
     def call(self, method: str, path: str, body: dict | None = None):
@@ -577,6 +582,7 @@ def main() -> int:
     if not args.database.endswith("_sec"):
         raise SystemExit("the scratch database name must end with _sec")
 
+    run_started = time.monotonic()
     setup = prepare_database(args.server, args.database, args.children, args.fresh)
     log(f"scratch database {args.database} ready in {setup:.1f} s")
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"loadtest-gunicorn-{os.getpid()}.log"
@@ -606,8 +612,14 @@ def main() -> int:
             raise SystemExit("the seeded users see no children")
         before = snapshot(args.server, args.database)
         world.dental_taken |= before["dental_days"]
+        load_started = time.monotonic()
         results, elapsed = run_workload(port, tokens, world, args.duration, args.clients, args.seed)
         problems = report(results, elapsed)
+        if elapsed > args.duration + REQUEST_TIMEOUT:
+            problems.append(
+                f"the load ran {elapsed:.1f} s, over its {args.duration:.0f} s and the "
+                f"{REQUEST_TIMEOUT:.0f} s a last request may take"
+            )
         stop(process)  # every request has finished: the database holds all it will hold
         lost, created = verify(args.server, args.database, before, results)
         acknowledged = sum(1 for r in results if r.operation in WRITES and r.status in {200, 201})
@@ -617,6 +629,10 @@ def main() -> int:
             + f"; lost or unexplained: {len(lost)}"
         )
         problems += lost
+        log(
+            f"phases: database {setup:.1f} s, start {load_started - run_started - setup:.1f} s, "
+            f"load {elapsed:.1f} s, checks {time.monotonic() - load_started - elapsed:.1f} s"
+        )
     finally:
         if process is not None:
             stop(process)

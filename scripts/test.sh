@@ -35,10 +35,29 @@ echo "Tests use database: ${DATABASE_URL:-SQLite (embedded)}; broker for integra
 # In CI, show what passing tests printed: the benchmarks and security tests print figures.
 extra=()
 [ "${CI:-}" = "true" ] && extra=(-rP --show-capture=stdout)
-.venv/bin/python -m pytest "${extra[@]}" "$@"
-status=$?
-if [ $status -eq 5 ]; then
-  echo "pytest collected no tests: failing, since a suite that runs nothing proves nothing" >&2
-  exit 1
+fail_on_nothing() {  # pytest's status 5 is "collected no tests"
+  if [ "$1" -eq 5 ]; then
+    echo "pytest collected no tests: failing, since a suite that runs nothing proves nothing" >&2
+    return 1
+  fi
+  return "$1"
+}
+if [ $# -gt 0 ]; then
+  # A chosen selection runs as asked, in one process.
+  .venv/bin/python -m pytest "${extra[@]}" "$@"
+  fail_on_nothing $?
+  exit $?
 fi
-exit $status
+# The whole suite: in TEST_WORKERS processes (pytest-xdist, a test database each), then the
+# integration tests on their own, since they start Celery workers and Redis servers, time
+# the broker's failures and load the machine (marker `integration`).
+workers=${TEST_WORKERS:-2}
+echo "== tests in $workers processes (all but the integration tests)"
+.venv/bin/python -m pytest "${extra[@]}" -n "$workers" -m "not integration"
+parallel=$?
+echo "== integration tests, serially"
+.venv/bin/python -m pytest "${extra[@]}" -m integration
+serial=$?
+fail_on_nothing $parallel; parallel=$?
+fail_on_nothing $serial; serial=$?
+[ $parallel -eq 0 ] && [ $serial -eq 0 ]

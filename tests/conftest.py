@@ -5,7 +5,7 @@ rather than skipping, when either is unreachable.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
@@ -83,8 +83,7 @@ class Cast:
     outsider: User
 
 
-@pytest.fixture
-def cast(db) -> Cast:
+def _build_cast() -> Cast:
     our_la = OrganisationFactory(code="886", name="Kent County Council", ons_code="E10000016")
     other_la = OrganisationFactory(code="887", name="Medway Council", ons_code="E06000035")
     elsewhere = OrganisationFactory(code="845", name="East Sussex County Council")
@@ -126,6 +125,130 @@ def cast(db) -> Cast:
         admin=user("admin", Role.ADMIN, our_la, is_staff=True),
         outsider=UserFactory(username="outsider"),
     )
+
+
+# The cast is built once per test module, not once per test (issue 12, faster tests): in a
+# transaction opened around the module's tests, inside which each test's own transaction is
+# a savepoint rolled back as usual. Each test gets fresh instances, read back by primary key
+# (three queries), so a test that changes a cast member in memory changes nobody else's.
+# The shared rows exist only while consecutive tests of one module ask for the cast: a test
+# that does not, or that needs real commits (transactional_db, live_server), runs with the
+# module's transaction closed, and a transactional test builds its own cast as before.
+
+CAST_USERS = [f.name for f in fields(Cast) if f.type is User or f.type == "User"]
+CAST_ORGANISATIONS = [f.name for f in fields(Cast) if f.type in (Organisation, "Organisation")]
+CAST_TEAMS = [f.name for f in fields(Cast) if f.type in (Team, "Team")]
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _shares_the_cast(item) -> bool:
+    if "cast" not in getattr(item, "fixturenames", ()):
+        return False
+    if TRANSACTIONAL_FIXTURES & set(item.fixturenames):
+        return False
+    marker = item.get_closest_marker("django_db")
+    return marker is None or not (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    )
+
+
+class _SharedCast:
+    """The open module transaction holding one built cast, and the cast's primary keys."""
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.atomic = None
+        self.pks: dict[str, int] = {}
+
+    def open(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is not None:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            # Test scaffolding, like TestCase's own transactions: durable blocks may open in it.
+            self.atomic._from_testcase = True
+            self.atomic.__enter__()
+            built = _build_cast()
+        self.pks = {name: getattr(built, name).pk for name in CAST_USERS + CAST_ORGANISATIONS}
+        self.pks |= {name: getattr(built, name).pk for name in CAST_TEAMS}
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+    def fresh(self) -> Cast:
+        organisations = Organisation.objects.in_bulk(
+            [self.pks[name] for name in CAST_ORGANISATIONS]
+        )
+        teams = Team.objects.in_bulk([self.pks[name] for name in CAST_TEAMS])
+        users = User.objects.in_bulk([self.pks[name] for name in CAST_USERS])
+        # As the factories left them: each member's organisation and team already loaded.
+        for team in teams.values():
+            team.organisation = organisations[team.organisation_id]
+        for user in users.values():
+            if user.organisation_id is not None:
+                user.organisation = organisations[user.organisation_id]
+            if user.team_id is not None:
+                user.team = teams[user.team_id]
+        members = {name: organisations[self.pks[name]] for name in CAST_ORGANISATIONS}
+        members |= {name: teams[self.pks[name]] for name in CAST_TEAMS}
+        members |= {name: users[self.pks[name]] for name in CAST_USERS}
+        return Cast(**members)
+
+
+_shared_cast: _SharedCast | None = None
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_cast(request):
+    """Opens the module's cast transaction when the module has a test that shares the cast;
+    closes it after the module's last test."""
+    global _shared_cast
+    items = [i for i in request.session.items if getattr(i, "module", None) is request.module]
+    if not any(_shares_the_cast(i) for i in items):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    _shared_cast = _SharedCast(request.getfixturevalue("django_db_blocker"))
+    if _shares_the_cast(request._pyfuncitem):
+        _shared_cast.open()
+    try:
+        yield
+    finally:
+        _shared_cast.close()
+        _shared_cast = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's function fixtures: open the module's cast transaction for a test
+    that shares the cast, close it for one that does not."""
+    if _shared_cast is None:
+        return
+    if _shares_the_cast(item):
+        _shared_cast.open()
+    else:
+        _shared_cast.close()
+
+
+@pytest.fixture
+def cast(request, db) -> Cast:
+    if _shared_cast is not None and _shared_cast.atomic is not None:
+        return _shared_cast.fresh()
+    return _build_cast()
 
 
 @pytest.fixture

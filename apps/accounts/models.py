@@ -55,10 +55,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_local_authority(self) -> bool:
-        return self.kind == OrganisationKind.LOCAL_AUTHORITY
-
 
 class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")

@@ -1,9 +1,17 @@
 """Writes for organisations and users."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.accounts.models import ROLE_ORGANISATION_KINDS, Organisation, Role, Team, User
+
+if TYPE_CHECKING:
+    from apps.accounts.models import IdentitySignIn
+    from apps.accounts.oidc.providers import IdentityProvider
 
 
 @transaction.atomic
@@ -104,14 +112,14 @@ def _grant_admin_permissions(user: User) -> None:
 
 def identity_sign_in_record(
     *,
-    provider,
+    provider: IdentityProvider | None,
     refusal: str = "",
     subject: str = "",
     user: User | None = None,
     multi_factor: bool = False,
     detail: str = "",
     ip_address: str | None = None,
-):
+) -> IdentitySignIn:
     """Record a sign-in through an identity provider (``provider`` an
     apps.accounts.oidc.providers.IdentityProvider, or None when the callback named none)."""
     from apps.accounts.models import IdentitySignIn

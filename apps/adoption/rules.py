@@ -128,6 +128,14 @@ def order_message(rule: OrderRule, later: date, earlier: date | None) -> str:
     )
 
 
+def _day(values: Mapping[str, date | str | bool | None], field: str) -> date | None:
+    """A milestone's date from a mapping that also holds the notes (text)."""
+    value = values.get(field)
+    if value is None or isinstance(value, date):
+        return value
+    raise TypeError(f"{field} holds {value!r}, not a date")
+
+
 def milestone_errors(
     values: Mapping[str, date | str | None], *, date_of_birth: date, today: date
 ) -> dict[str, str]:
@@ -139,7 +147,7 @@ def milestone_errors(
         errors.setdefault(field, message)
 
     for field in MILESTONE_FIELDS:
-        day = values.get(field)
+        day = _day(values, field)
         if day is None:
             continue
         if day > today:
@@ -151,7 +159,7 @@ def milestone_errors(
                 f"({date_of_birth:%d/%m/%Y}).",
             )
     for rule in ORDER_RULES:
-        later, earlier = values.get(rule.later), values.get(rule.earlier)
+        later, earlier = _day(values, rule.later), _day(values, rule.earlier)
         if later is None:
             continue
         if earlier is None:
@@ -159,11 +167,11 @@ def milestone_errors(
                 add(rule.later, order_message(rule, later, None))
         elif later < earlier:
             add(rule.later, order_message(rule, later, earlier))
-    for rule in EXCLUSIVE_RULES:
-        if values.get(rule.field) is not None and values.get(rule.other) is not None:
-            add(rule.field, rule.message)
+    for exclusive in EXCLUSIVE_RULES:
+        if values.get(exclusive.field) is not None and values.get(exclusive.other) is not None:
+            add(exclusive.field, exclusive.message)
     for field, note_field in NOTES.items():
-        has_note = bool((values.get(note_field) or "").strip())
+        has_note = bool(str(values.get(note_field) or "").strip())
         if values.get(field) is not None and not has_note:
             add(note_field, f"Say what happened: {PHRASES[field]} needs a note.")
         elif values.get(field) is None and has_note:
@@ -254,8 +262,8 @@ def adopter_errors(
     - A change of plan away from adoption needs its reason, and a reason needs the change.
     """
     errors: dict[str, str] = {}
-    sex = values.get("adopters_sex") or ""
-    status = values.get("adopters_legal_status") or ""
+    sex = str(values.get("adopters_sex") or "")
+    status = str(values.get("adopters_legal_status") or "")
     foster = values.get("adopted_by_foster_carers")
     recorded = {
         "adopters_sex": sex,
@@ -504,13 +512,13 @@ def days_for(
 ) -> int | None:
     """Days from the measure's start to its end event for one case, or None when either is
     missing (no such milestone, or the end event was outside any period of care)."""
-    end = milestones.get(measure.end)
+    end = _day(milestones, measure.end)
     if end is None:
         return None
     if measure.start == ENTRY_TO_CARE:
         start = entry_to_care(periods, end)
     else:
-        start = milestones.get(measure.start)
+        start = _day(milestones, measure.start)
     if start is None:
         return None
     return (end - start).days
@@ -532,7 +540,7 @@ def measures_for(
     for measure in MEASURES:
         total = count = 0
         for case in cases:
-            end = case.milestones.get(measure.end)
+            end = _day(case.milestones, measure.end)
             if end is None or not (period_start <= end <= period_end):
                 continue
             days = days_for(measure, case.milestones, case.periods)

@@ -91,13 +91,13 @@ def access_event_record(*, request: HttpRequest, spec: Spec, status_code: int) -
     authenticated = bool(user and user.is_authenticated)
     return AccessEvent.objects.create(
         user=user if authenticated else None,
-        username=user.username if authenticated else "",
+        username=getattr(user, "username", "") if authenticated else "",
         role=getattr(user, "role", "") if authenticated else "",
         organisation_id=getattr(user, "organisation_id", None) if authenticated else None,
         action=_action(request, spec),
         outcome=_outcome(status_code, authenticated),
         status_code=status_code,
-        method=request.method[:8],
+        method=(request.method or "")[:8],
         path=request.path[:500],
         query=request.META.get("QUERY_STRING", "")[:500],
         view_name=spec.view_name[:100],

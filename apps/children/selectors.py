@@ -140,10 +140,6 @@ def children_visible_to(user: User | None) -> QuerySet[Child]:
     return Child.objects.filter(scope)
 
 
-def child_get_for_user(*, user: User, child_id: int) -> Child | None:
-    return children_visible_to(user).filter(pk=child_id).first()
-
-
 def user_can_edit_case(user: User, child: Child) -> bool:
     """Case records (the child, care and placements) are written by the child's team."""
     if user.is_superuser:

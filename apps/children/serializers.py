@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.accounts.models import Organisation, Team, User
+from apps.accounts.models import Team, User
 from apps.children.models import UPN_REGEX, AnnualOutcome, CategoryOfNeed, Child, PeriodOfCare
 from apps.core.codes import Ethnicity, LegalStatus, ReasonEpisodeCeased, Sex
 
@@ -145,12 +145,6 @@ class PeriodOfCareUpdateSerializer(serializers.Serializer):
 class PeriodOfCareEndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
     reason_end = serializers.ChoiceField(choices=ReasonEpisodeCeased.choices)
-
-
-def organisation_by_code(kind: str) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="code", queryset=Organisation.objects.filter(kind=kind)
-    )
 
 
 class ChildTeamSerializer(serializers.Serializer):

@@ -10,12 +10,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from apps.core.exceptions import StaleEdit
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The record changed while you were editing it."
-    default_code = "conflict"
-
-
 def validation_error_detail(error: DjangoValidationError) -> dict | list:
     if hasattr(error, "error_dict"):
         return {

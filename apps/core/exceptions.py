@@ -1,6 +1,3 @@
-from django.core.exceptions import ValidationError
-
-
 class StaleEdit(Exception):
     """The record changed since the editor loaded it (optimistic concurrency): HTTP 409."""
 
@@ -10,7 +7,3 @@ class StaleEdit(Exception):
             f"This {model_name} was changed by someone else while you were editing it "
             f"(it is now at version {current_version}). Reload it and make your change again."
         )
-
-
-class WorkflowError(ValidationError):
-    """A step attempted out of order (booking before a request, completing twice)."""

@@ -7,7 +7,7 @@ in every file the service writes: the drill-down exports and the SSDA903 return 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise_formula(value):
+def neutralise_formula[T](value: T) -> T | str:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -31,11 +31,6 @@ def _bank_holidays() -> frozenset[date]:
     return frozenset(gb.keys())
 
 
-def bank_holiday_name(day: date) -> str | None:
-    gb = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
-    return gb.get(day)
-
-
 class OutOfCalendarRange(ValueError):
     pass
 

@@ -88,7 +88,7 @@ class Problem:
     record_id: int | None
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "rules": list(self.rules),
             "field": self.field,

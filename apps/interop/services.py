@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
+from uuid import UUID
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -62,7 +63,7 @@ class Upload(Protocol):
 
 
 def max_upload_bytes() -> int:
-    return settings.SSDA903_MAX_UPLOAD_BYTES
+    return int(settings.SSDA903_MAX_UPLOAD_BYTES)
 
 
 def megabytes(size: int) -> str:
@@ -108,9 +109,10 @@ def import_job_request(
 ) -> ImportJob:
     """Check the upload cheaply, store the files and enqueue the import after commit. The
     rows themselves are checked by the job, which reports every problem it finds."""
-    if not may_import(requested_by):
-        raise ValidationError({"files": "You may not import 903 files."})
     local_authority = requested_by.organisation
+    # may_import needs the requester's organisation; the None test narrows the type.
+    if not may_import(requested_by) or local_authority is None:
+        raise ValidationError({"files": "You may not import 903 files."})
     if default_team is not None and default_team.organisation_id != local_authority.pk:
         raise ValidationError({"default_team": "Choose a team of your local authority, or none."})
     if not uploads:
@@ -155,17 +157,19 @@ class _JobProgress:
 
     READING_SHARE = 80
 
-    def __init__(self, job_id, total_bytes: int) -> None:
+    def __init__(self, job_id: UUID | str, total_bytes: int) -> None:
         self.job_id = job_id
         self.total_bytes = max(total_bytes, 1)
         self.bytes_by_table: dict[str, int] = {}
         self.rows_by_table: dict[str, int] = {}
         self.writing = False
 
-    def _save(self, **values) -> None:
+    def _save(self, **values: object) -> None:
         ImportJob.objects.filter(pk=self.job_id, status=ImportStatus.RUNNING).update(**values)
 
-    def __call__(self, label: str, rows_done: int, bytes_done: int, bytes_total: int | None):
+    def __call__(
+        self, label: str, rows_done: int, bytes_done: int, bytes_total: int | None
+    ) -> None:
         if label == "writing":
             # Only the first call comes before the import's transaction; the later ones come
             # from inside it, where an update would show only once everything is written.
@@ -183,7 +187,7 @@ class _JobProgress:
         )
 
 
-def stored_report(report: ImportReport, *, limit: int) -> dict:
+def stored_report(report: ImportReport, *, limit: int) -> dict[str, object]:
     """What the job keeps of the importer's report: the counts, the first ``limit`` errors
     and the number of errors by table and column, so the page stays small however many rows
     are rejected."""
@@ -215,17 +219,17 @@ def stored_report(report: ImportReport, *, limit: int) -> dict:
     }
 
 
-def _finish(job_id, status: str, **values) -> None:
+def _finish(job_id: UUID | str, status: str, **values: object) -> None:
     """Record the outcome and delete the files: they hold children's data, and the job is
     not run again once it has an outcome."""
     with transaction.atomic():
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
             status=status, finished_at=timezone.now(), **values
         )
-        ImportJobFile.objects.filter(job_id=job_id).delete()
+        ImportJobFile.objects.filter(job__pk=job_id).delete()
 
 
-def import_job_run(*, job_id) -> None:
+def import_job_run(*, job_id: UUID | str) -> None:
     """Run a claimed job. The requester's right to import is checked again now: someone who
     lost it since uploading gets a failed job, and nothing is written."""
     if not claim(

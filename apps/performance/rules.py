@@ -223,10 +223,6 @@ class Window:
         """The part of the window on or before ``as_at`` (may be empty: start > end)."""
         return Window(self.start, min(self.end, as_at))
 
-    @property
-    def is_empty(self) -> bool:
-        return self.start > self.end
-
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
 

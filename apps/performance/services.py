@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from apps.performance.models import ExportFormat, ExportJob, ExportKind, ExportS
 logger = logging.getLogger(__name__)
 
 
-def stale_run_cutoff():
+def stale_run_cutoff() -> datetime:
     """Started before this, a RUNNING job lost its worker (killed, redeployed, out of
     memory): the task's hard time limit ends every live run sooner."""
     return timezone.now() - timedelta(seconds=settings.EXPORT_JOB_STALE_AFTER)
@@ -59,7 +60,7 @@ def export_job_request(
     return job
 
 
-def _claim(job_id) -> bool:
+def _claim(job_id: UUID | str) -> bool:
     """Claim the job with one conditional UPDATE: a second delivery of the same message
     (or a second worker) matches no row and does nothing. A RUNNING job past the stale
     cutoff is claimable too (its worker is gone), while attempts remain."""
@@ -78,7 +79,7 @@ def _claim(job_id) -> bool:
     )
 
 
-def export_jobs_requeue_stale() -> list:
+def export_jobs_requeue_stale() -> list[UUID]:
     """Put back every RUNNING job whose worker died (past the stale cutoff) to PENDING, or
     fail it when it has used all its attempts, and return the ids to send again: those,
     and PENDING jobs older than five minutes whose message was lost (broker down when
@@ -107,7 +108,7 @@ def export_jobs_requeue_stale() -> list:
     )
 
 
-def export_job_run(*, job_id) -> None:
+def export_job_run(*, job_id: UUID | str) -> None:
     """Build the file of a claimed job. Runs with the requester's access as it is now: a
     user who lost access since asking gets a failed job, not the data."""
     if not _claim(job_id):
@@ -143,7 +144,7 @@ def export_job_run(*, job_id) -> None:
     )
 
 
-def _fail(job_id, message: str) -> None:
+def _fail(job_id: UUID | str, message: str) -> None:
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportStatus.FAILED, error=message[:500], finished_at=timezone.now()
     )

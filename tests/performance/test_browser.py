@@ -2,9 +2,11 @@
 behind a figure, a KPI's trend chart and the breach report, with no browser console
 errors (the pages run under the app's Content Security Policy)."""
 
+import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.performance import builders as b
 
@@ -75,20 +77,24 @@ def test_scorecard_breakdown_drilldown_trend_and_breaches(page, cast, data, logi
     page.select_option("#id_breakdown", "team")
     page.check("#id_show_uasc_effect")
     page.get_by_role("button", name="Show scorecard").click()
-    assert page.locator(".app-breakdown-row").count() > 0
-    assert "Including UASC" in page.content()
+    # Playwright's assertions wait for the new page; a count read straight after the click
+    # may read the old one.
+    expect(page).to_have_url(re.compile(r"breakdown=team"))
+    expect(page.locator(".app-breakdown-row").first).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Including UASC")
     screenshot(page, "21-scorecard-by-team")
 
     page.locator("#kpi-IHA_REQUEST_5WD a[aria-label^='6']").click()
-    assert page.locator("table.govuk-table tbody tr").count() == 6
+    expect(page).to_have_url(re.compile(r"/performance/scorecard/IHA_REQUEST_5WD/children/"))
+    expect(page.locator("table.govuk-table tbody tr")).to_have_count(6)
     screenshot(page, "22-children-behind-a-figure")
 
     page.goto("/performance/scorecard/IHA_REQUEST_5WD/?month=2025-07")
-    assert page.locator("svg[role=img]").count() == 1
+    expect(page.locator("svg[role=img]")).to_have_count(1)
     screenshot(page, "23-kpi-trend")
 
     page.goto("/performance/breaches/?year=2025")
-    assert page.locator("svg[role=img]").count() == 2
+    expect(page.locator("svg[role=img]")).to_have_count(2)
     screenshot(page, "24-breach-report")
 
     assert errors == []

@@ -78,7 +78,7 @@ def _is_lost(event: AppointmentEvent) -> bool:
     return event.outcome in (AppointmentOutcome.CANCELLED, AppointmentOutcome.WAS_NOT_BROUGHT)
 
 
-_CANCELLED_BY_WORDS = {
+_CANCELLED_BY_WORDS: dict[str, str] = {
     CancelledBy.HEALTH: "health",
     CancelledBy.CARER: "the carer",
     CancelledBy.YOUNG_PERSON: "the young person",
@@ -126,7 +126,7 @@ def _with_cancellations(
     return words
 
 
-_LA_EVENT_WORDS = {
+_LA_EVENT_WORDS: dict[str, str] = {
     BreachReason.PLACEMENT_MOVE: "a placement move forced re-booking of the appointment of {day}",
     BreachReason.WAS_NOT_BROUGHT: "the child was not brought to the appointment of {day}",
     BreachReason.CARER_OR_YP_CANCELLED: "the {who} cancelled the appointment of {day}",
@@ -236,7 +236,7 @@ def attribute_breach(
             reason,
             f"{in_time}; assessment held on {_fmt(held_on)} but the report was late.",
         )
-    if la_reason is not None:
+    if la_reason is not None and deciding is not None:
         who = "young person" if deciding.cancelled_by == CancelledBy.YOUNG_PERSON else "carer"
         words = _LA_EVENT_WORDS[la_reason].format(day=_fmt(deciding.on), who=who)
         return decided(

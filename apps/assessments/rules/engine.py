@@ -6,6 +6,7 @@ within the at-risk window) is also done by the nightly sweep in set-based SQL, u
 ``provisional_*`` attribution kept current here.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -123,7 +124,13 @@ COMPUTED_FIELDS = [
 ]
 
 
+PolicyOn = Callable[[date], Policy]  # the policy in force on a clock's day 0
+
+
 def _attribution(a: AssessmentFacts, calendar: WorkingDayCalendar, policy: Policy) -> Attribution:
+    if a.clock_start is None or a.request_due is None or a.due_date is None:
+        # Every clock is planned (steps 1 and 2 of plan_child) before it is settled.
+        raise ValueError(f"the {a.kind} clock {a.id} has no dates: plan it before settling it")
     return attribute_breach(
         kind=a.kind,
         clock_start=a.clock_start,
@@ -142,8 +149,12 @@ def _attribution(a: AssessmentFacts, calendar: WorkingDayCalendar, policy: Polic
 
 def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, policy: Policy) -> None:
     """Status, breach attribution and the provisional attribution of one assessment."""
+    attribution = _attribution(a, calendar, policy)
+    due = a.due_date
+    if due is None:
+        raise ValueError(f"the {a.kind} clock {a.id} has no due date: plan it before settling it")
     a.status = clock_status(
-        due=a.due_date,
+        due=due,
         completed_on=a.held_on,
         today=today,
         calendar=calendar,
@@ -151,7 +162,6 @@ def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, polic
         not_required=bool(a.not_required_reason),
         declined=a.declined_on is not None,
     )
-    attribution = _attribution(a, calendar, policy)
     a.provisional_party, a.provisional_reason, a.provisional_rule = (
         attribution.party,
         attribution.reason,
@@ -163,8 +173,8 @@ def _settle(a: AssessmentFacts, today: date, calendar: WorkingDayCalendar, polic
         not a.not_required_reason
         and a.held_on is not None
         and (
-            (a.report_returned_on is None and today > a.due_date)
-            or (a.report_returned_on is not None and a.report_returned_on > a.due_date)
+            (a.report_returned_on is None and today > due)
+            or (a.report_returned_on is not None and a.report_returned_on > due)
         )
     )
     breached = (a.status in BREACH_STATUSES and not a.not_required_reason) or report_late
@@ -184,7 +194,7 @@ def plan_child(
     *,
     today: date,
     calendar: WorkingDayCalendar,
-    policy_on,  # callable: date -> Policy (the policy in force on a clock's day 0)
+    policy_on: PolicyOn,
 ) -> ChildPlan:
     periods = sorted(facts.periods, key=lambda p: p.start)
     dob = facts.date_of_birth
@@ -228,7 +238,7 @@ def plan_child(
                 iha.not_required_reason = reason or ""
 
     # 2. Reviews: each follows the last statutory assessment, while the child is in care.
-    by_id = {a.id: a for a in assessments if a.id is not None}
+    by_id: dict[int | None, AssessmentFacts] = {a.id: a for a in assessments if a.id is not None}
     rhas = sorted(
         (a for a in assessments if a.kind == "RHA"),
         key=lambda a: (a.clock_start or date.min, a.id or 0),
@@ -261,13 +271,14 @@ def plan_child(
             elif (
                 follower.period_id != open_period.id
                 and not follower.closed_by_event
+                and follower.due_date is not None
                 and follower.due_date >= open_period.start
             ):
                 follower.period_id = open_period.id
                 _set_rha_clock(follower, latest, periods, dob, calendar, policy_on)
 
     for a in assessments:
-        _settle(a, today, calendar, policy_on(a.clock_start))
+        _settle(a, today, calendar, policy_on(a.clock_start or date.min))
 
     return ChildPlan(
         assessments=assessments,
@@ -275,23 +286,38 @@ def plan_child(
     )
 
 
-def _set_rha_clock(rha, previous, periods, dob, calendar, policy_on) -> None:
-    rha.clock_start = previous.last_event
-    rha.due_date = rha_due(previous.last_event, dob)
-    policy = policy_on(rha.clock_start)
-    rha.request_due = min(rha_request_due(rha.due_date, calendar, policy), rha.due_date)
+def _set_rha_clock(
+    rha: AssessmentFacts,
+    previous: AssessmentFacts,
+    periods: list[PeriodFacts],
+    dob: date,
+    calendar: WorkingDayCalendar,
+    policy_on: PolicyOn,
+) -> None:
+    start = previous.last_event
+    if start is None:
+        raise ValueError("a review clock starts from a held or refused assessment")
+    rha.clock_start = start
+    rha.due_date = due = rha_due(start, dob)
+    policy = policy_on(start)
+    rha.request_due = min(rha_request_due(due, calendar, policy), due)
     period = next((p for p in periods if p.id == rha.period_id), None)
     if rha.not_required_reason in AUTO_NOT_REQUIRED or not rha.not_required_reason:
         rha.not_required_reason = ""
         if not rha.closed_by_event:
             reason = rha_not_required(
-                due=rha.due_date, date_of_birth=dob, left_care_on=period.end if period else None
+                due=due, date_of_birth=dob, left_care_on=period.end if period else None
             )
             rha.not_required_reason = reason or ""
 
 
 def _health_clocks(
-    facts, periods, assessments, today, calendar, policy_on
+    facts: ChildFacts,
+    periods: list[PeriodFacts],
+    assessments: list[AssessmentFacts],
+    today: date,
+    calendar: WorkingDayCalendar,
+    policy_on: PolicyOn,
 ) -> dict[str, HealthClockPlan]:
     """Every clock kind of the registry (health_clocks.CLOCK_KINDS), planned by its own
     planner; the status is the same rule for all."""
