@@ -50,9 +50,7 @@ def area_of_postcode(placement_postcode: str) -> tuple[str, Organisation | None]
         return "", None
     code = directory.upper_tier(point.district) or point.district
     name = directory.name(code) or postcodes.COUNTRY_NAMES.get(code[:1], code)
-    area = Organisation.objects.filter(
-        kind=OrganisationKind.LOCAL_AUTHORITY, ons_code=code
-    ).first()
+    area = Organisation.objects.filter(kind=OrganisationKind.LOCAL_AUTHORITY, ons_code=code).first()
     return name, area
 
 

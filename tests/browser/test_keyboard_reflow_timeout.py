@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.children.models import Child
@@ -59,7 +60,7 @@ def _type_date(page, field: str, day: date) -> None:
 def test_the_new_child_form_is_completed_with_the_keyboard_alone(page, cast, login):
     login(page, "sw")
     page.goto("/children/new/")
-    entry = date.today() - timedelta(days=3)
+    entry = timezone.localdate() - timedelta(days=3)
     _tab_to(page, "id_first_name")
     page.keyboard.type("Kit")
     page.keyboard.press("Tab")

@@ -280,8 +280,9 @@ def test_a_uasc_childs_unlisted_postcode_is_not_asked_for_the_distance():
 
 
 def test_the_councils_own_provision_placed_in_another_area_is_rule_1015_in_words():
-    episode = _placed(derived_la=MEDWAY, name="Medway", PLACE="K2", PLACE_PROVIDER="PR1",
-                      PL_POST="ME4 4TR")
+    episode = _placed(
+        derived_la=MEDWAY, name="Medway", PLACE="K2", PLACE_PROVIDER="PR1", PL_POST="ME4 4TR"
+    )
     [problem] = problems(_kent_child([episode]), year_start=START, year_end=END)
     assert problem.rules == ("1015",)
     assert problem.field == "placement.place_provider"
