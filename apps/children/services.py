@@ -20,6 +20,7 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.core.services import today as local_today
+from apps.dataquality.checks import no_new_breaches
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -175,7 +176,9 @@ def child_update(
         return child
     _validate_child(child)
     bump_version(child)
-    save_with_constraints(child)
+    # A date of birth moves the 18th birthday and the first day a health record may have.
+    with no_new_breaches(child.pk, field="date_of_birth"):
+        save_with_constraints(child)
     _on_clock_inputs_changed(child)
     return child
 
@@ -302,7 +305,9 @@ def period_of_care_update(
     if overlapping.exists():
         raise ValidationError({"start_date": "Periods of care cannot overlap."})
     bump_version(period)
-    save_with_constraints(period)
+    # Every event of the period's clocks, and its placements, lie on or after its start.
+    with no_new_breaches(child.pk, field="start_date"):
+        save_with_constraints(period)
     _on_clock_inputs_changed(child)
     return period
 
@@ -333,11 +338,13 @@ def period_of_care_end(
     period.end_date = end_date
     period.reason_end = reason_end
     bump_version(period)
-    save_with_constraints(period)
-    if open_placement:
-        open_placement.end_date = end_date
-        bump_version(open_placement)
-        save_with_constraints(open_placement)
+    # Its placements end on or before the day the child left care.
+    with no_new_breaches(period.child_id, field="end_date"):
+        save_with_constraints(period)
+        if open_placement:
+            open_placement.end_date = end_date
+            bump_version(open_placement)
+            save_with_constraints(open_placement)
     _on_clock_inputs_changed(period.child)
     return period
 

@@ -18,6 +18,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
+from apps.dataquality.checks import enforce_placement
 from apps.placements.models import Placement
 
 register_constraint_message(
@@ -75,12 +76,7 @@ def placement_start(
             {"start_date": "The child is not looked after: record the entry to care first."}
         )
     check_not_future("start_date", start_date, "The placement start date")
-    if start_date < period.start_date:
-        raise ValidationError(
-            {
-                "start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."
-            }
-        )
+    enforce_placement(Placement(start_date=start_date), period, {"start_date"})
     _check_area(area)
     _check_provider(place, place_provider)
     previous = (
@@ -190,10 +186,7 @@ def placement_update(
         _check_provider(placement.place, placement.place_provider)
     if "start_date" in changed:
         check_not_future("start_date", placement.start_date, "The placement start date")
-        if placement.start_date < placement.period_of_care.start_date:
-            raise ValidationError(
-                {"start_date": "A placement cannot start before its period of care."}
-            )
+        enforce_placement(placement, placement.period_of_care, {"start_date"})
         if placement.end_date and placement.start_date > placement.end_date:
             raise ValidationError({"start_date": "A placement cannot start after it ends."})
         overlapping = (

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.performance",
     "apps.interop",
     "apps.audit",
+    "apps.dataquality",
 ]
 
 MIDDLEWARE = [
