@@ -20,7 +20,7 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.core.services import today as local_today
-from apps.dataquality.checks import no_new_breaches
+from apps.dataquality.checks import refuse_new_breaches
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -113,6 +113,30 @@ def _earliest_event(child: Child) -> date | None:
     return min(starts) if starts else None
 
 
+def correction_mark(instance: Any, *, by: User, reason: str | None) -> bool:
+    """A correction (issue 13) is kept in history with its author and reason; it shows on
+    the child's timeline as "corrected". ``reason`` None is an update that is not a
+    correction (the internal callers); a correction without a reason is refused."""
+    if reason is None:
+        return False
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are making this correction."})
+    if len(reason) > 100:
+        raise ValidationError({"reason": "The reason must be 100 characters or fewer."})
+    instance._change_reason = reason
+    instance._history_user = by
+    return True
+
+
+def recompute_now(child_id: int) -> None:
+    """A correction recomputes the child's clocks (and breach attribution) in its own
+    transaction, so the page it returns to already shows the result."""
+    from apps.assessments.recompute import recompute_children
+
+    recompute_children([child_id])
+
+
 def _new_reference() -> str:
     return "C" + secrets.token_hex(4).upper()
 
@@ -167,19 +191,28 @@ def child_create(
 
 @transaction.atomic
 def child_update(
-    *, child: Child, updated_by: User, data: dict[str, Any], expected_version: int | None = None
+    *,
+    child: Child,
+    updated_by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
     check_version(child, expected_version)
+    corrected = correction_mark(child, by=updated_by, reason=reason)
     changed = apply_changes(child, data, CHILD_EDITABLE_FIELDS)
     if not changed:
         return child
     _validate_child(child)
     bump_version(child)
     # A date of birth moves the 18th birthday and the first day a health record may have.
-    with no_new_breaches(child.pk, field="date_of_birth"):
-        save_with_constraints(child)
+    if "date_of_birth" in changed:
+        refuse_new_breaches(child.pk, field="date_of_birth", date_of_birth=child.date_of_birth)
+    save_with_constraints(child)
     _on_clock_inputs_changed(child)
+    if corrected:
+        recompute_now(child.pk)
     return child
 
 
@@ -281,11 +314,13 @@ def period_of_care_update(
     updated_by: User,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> PeriodOfCare:
     """Correct a period of care (legal status, or a mistyped date)."""
     _lock_child(period.child)
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     check_version(period, expected_version)
+    corrected = correction_mark(period, by=updated_by, reason=reason)
     if "end_date" in data or "reason_end" in data:
         raise ValidationError({"end_date": "Use the end action to end a period of care."})
     changed = apply_changes(period, data, {"start_date", "legal_status", "category_of_need"})
@@ -306,9 +341,11 @@ def period_of_care_update(
         raise ValidationError({"start_date": "Periods of care cannot overlap."})
     bump_version(period)
     # Every event of the period's clocks, and its placements, lie on or after its start.
-    with no_new_breaches(child.pk, field="start_date"):
-        save_with_constraints(period)
+    refuse_new_breaches(child.pk, field="start_date", period_of_care=period)
+    save_with_constraints(period)
     _on_clock_inputs_changed(child)
+    if corrected:
+        recompute_now(child.pk)
     return period
 
 
@@ -338,13 +375,13 @@ def period_of_care_end(
     period.end_date = end_date
     period.reason_end = reason_end
     bump_version(period)
-    # Its placements end on or before the day the child left care.
-    with no_new_breaches(period.child_id, field="end_date"):
-        save_with_constraints(period)
-        if open_placement:
-            open_placement.end_date = end_date
-            bump_version(open_placement)
-            save_with_constraints(open_placement)
+    # Its placements end on or before the day the child left care: the open one ends with
+    # it, and the others ended before the open one started (checked above).
+    save_with_constraints(period)
+    if open_placement:
+        open_placement.end_date = end_date
+        bump_version(open_placement)
+        save_with_constraints(open_placement)
     _on_clock_inputs_changed(period.child)
     return period
 

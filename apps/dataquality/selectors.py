@@ -3,6 +3,7 @@ loaded in a fixed number of queries for any number of children."""
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -14,7 +15,9 @@ from apps.core.rules.temporal import (
     DatedRecord,
     Period,
     PlacementFacts,
+    Rule,
     child_breaches,
+    counts_by_rule,
 )
 
 
@@ -121,3 +124,65 @@ def breaches_by_child(child_ids: Iterable[int], *, chunk: int = 500) -> dict[int
             if breaches:
                 found[child_id] = breaches
     return dict(sorted(found.items()))
+
+
+RECORD_NAMES = {
+    "appointment": "Appointment",
+    "placement": "Placement",
+    "dental": "Dental check",
+    "sdq": "SDQ",
+    "immunisation": "Immunisation check",
+}
+
+
+def record_name(breach: Breach, assessment_kinds: dict[int, str]) -> str:
+    if breach.record == "assessment":
+        return assessment_kinds.get(breach.record_id, "Assessment")
+    return RECORD_NAMES.get(breach.record, breach.record)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    child_id: int
+    reference: str
+    name: str
+    problems: list[tuple[str, Breach]]  # (record name, breach)
+
+
+@dataclass(frozen=True)
+class DateReport:
+    children_checked: int
+    rows: list[ReportRow]
+    counts: dict[Rule, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def date_report(children) -> DateReport:
+    """The rows already in the database that break the temporal rules, by child, with the
+    rule in words and counts per rule. Reads only: nothing is rewritten."""
+    from apps.assessments.models import Assessment
+
+    ids = list(children.values_list("pk", flat=True))
+    found = breaches_by_child(ids)
+    kinds = dict(Assessment.objects.filter(child_id__in=list(found)).values_list("pk", "kind"))
+    names = {
+        c["pk"]: c
+        for c in children.model.objects.filter(pk__in=list(found)).values(
+            "pk", "la_child_id", "first_name", "last_name"
+        )
+    }
+    rows = [
+        ReportRow(
+            child_id=child_id,
+            reference=names[child_id]["la_child_id"],
+            name=f"{names[child_id]['first_name']} {names[child_id]['last_name']}",
+            problems=[(record_name(b, kinds), b) for b in breaches],
+        )
+        for child_id, breaches in found.items()
+    ]
+    rows.sort(key=lambda row: row.reference)
+    counts = counts_by_rule(b for breaches in found.values() for b in breaches)
+    return DateReport(children_checked=len(ids), rows=rows, counts=counts)
