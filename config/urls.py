@@ -23,7 +23,8 @@ from apps.core.views import health
 from apps.placements.api import PlacementViewSet
 
 APP_URL_MODULES = [
-    import_module(f"apps.{name}.urls") for name in ("performance", "interop", "adoption", "audit")
+    import_module(f"apps.{name}.urls")
+    for name in ("performance", "interop", "adoption", "audit", "dataquality")
 ]
 
 router = DefaultRouter()
