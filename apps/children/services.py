@@ -10,6 +10,7 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.children.models import AnnualOutcome, Child, PeriodOfCare
 from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
+from apps.core.rules.temporal import long_date
 from apps.core.services import (
     apply_changes,
     bump_version,
@@ -332,7 +333,11 @@ def period_of_care_update(
     first_placement = period.placements.order_by("start_date").first()
     if first_placement and period.start_date > first_placement.start_date:
         raise ValidationError(
-            {"start_date": "The period of care cannot start after its first placement."}
+            {
+                "start_date": "The date the child became looked after must be on or before "
+                f"the start of the first placement, {long_date(first_placement.start_date)}: "
+                "correct the placement first."
+            }
         )
     overlapping = child.periods_of_care.exclude(pk=period.pk).filter(
         start_date__lte=period.end_date or date.max, end_date__gte=period.start_date

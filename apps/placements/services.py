@@ -8,7 +8,12 @@ from django.db import transaction
 
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.children.models import Child
-from apps.children.services import _lock_child, _on_clock_inputs_changed
+from apps.children.services import (
+    _lock_child,
+    _on_clock_inputs_changed,
+    correction_mark,
+    recompute_now,
+)
 from apps.core.codes import TEMPORARY_PLACEMENTS
 from apps.core.services import (
     apply_changes,
@@ -146,11 +151,13 @@ def placement_update(
     updated_by: User,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Placement:
     """Correct a placement's details (type, provider, area, carer, a mistyped start)."""
     _lock_child(placement.child)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     check_version(placement, expected_version)
+    corrected = correction_mark(placement, by=updated_by, reason=reason)
     if "end_date" in data:
         raise ValidationError({"end_date": "Use the end action, or start the next placement."})
     if "postcode_district" in data:
@@ -200,6 +207,8 @@ def placement_update(
     bump_version(placement)
     save_with_constraints(placement)
     _on_clock_inputs_changed(placement.child)
+    if corrected:
+        recompute_now(placement.child_id)
     return placement
 
 
