@@ -25,7 +25,15 @@ from apps.placements.api import PlacementViewSet
 
 APP_URL_MODULES = [
     import_module(f"apps.{name}.urls")
-    for name in ("performance", "interop", "adoption", "audit", "clinics", "writeups")
+    for name in (
+        "performance",
+        "interop",
+        "adoption",
+        "audit",
+        "clinics",
+        "writeups",
+        "dataquality",
+    )
 ]
 
 router = DefaultRouter()

@@ -33,6 +33,10 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
+from apps.dataquality.checks import enforce_appointment, enforce_assessment, enforce_record
+
+# The API's names for the assessment's event dates (the temporal rules use the model's).
+EVENT_FIELD_NAMES = {"request_sent_on": "sent_on", "report_returned_on": "returned_on"}
 
 register_constraint_message(
     "one_booked_appointment_per_assessment",
@@ -127,6 +131,7 @@ def assessment_request(
     if request_complete_on is not None:
         _check_complete_date(assessment, request_complete_on)
         assessment.request_complete_on = request_complete_on
+    enforce_assessment(assessment, {"request_sent_on", "request_complete_on"}, EVENT_FIELD_NAMES)
     _save(assessment)
     from apps.assessments.tasks import enqueue_request_notification
 
@@ -164,6 +169,7 @@ def assessment_request_complete(
         )
     _check_complete_date(assessment, complete_on)
     assessment.request_complete_on = complete_on
+    enforce_assessment(assessment, {"request_complete_on"})
     if consent_obtained_on is not None:
         _event_date("consent_obtained_on", consent_obtained_on, assessment, "The consent date")
         assessment.consent_obtained_on = consent_obtained_on
@@ -194,6 +200,9 @@ def appointment_book(
         raise ValidationError(
             {"appointment_date": "The appointment cannot be before the date it was booked."}
         )
+    enforce_appointment(
+        assessment=assessment, booked_on=booked_on, appointment_date=appointment_date
+    )
     if assessment.appointments.filter(outcome=AppointmentOutcome.BOOKED).exists():
         raise ValidationError(
             {"appointment_date": "An appointment is already booked: record its outcome first."}
@@ -290,6 +299,7 @@ def assessment_complete(
     if not clinician_role:
         raise ValidationError({"clinician_role": "Say who carried out the assessment."})
     assessment.held_on = held_on
+    enforce_assessment(assessment, {"held_on"})
     assessment.clinician_role = clinician_role
     assessment.outcome_summary = outcome_summary.strip()
     assessment.not_required_reason = ""
@@ -343,6 +353,7 @@ def assessment_return_report(
             {"returned_on": "The report cannot be returned before the assessment was held."}
         )
     assessment.report_returned_on = returned_on
+    enforce_assessment(assessment, {"report_returned_on"}, EVENT_FIELD_NAMES)
     return _save(assessment)
 
 
@@ -418,8 +429,10 @@ def breach_override(
 # Dental, SDQ, immunisations and health histories -------------------------------------------
 
 
-def _child_event(child: Child, field: str, day: date, label: str) -> Child:
+def _child_event(child: Child, field: str, day: date, label: str, kind: str = "") -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
+    if kind:  # dental, SDQ and immunisation dates: the temporal rules (issue 13)
+        enforce_record(kind=kind, on=day, date_of_birth=child.date_of_birth, field=field)
     check_not_future(field, day, label)
     check_not_before_birth(field, day, child.date_of_birth, label)
     return child
@@ -435,7 +448,7 @@ def dental_check_record(
     treatment_needed: bool = False,
     note: str = "",
 ) -> DentalCheck:
-    child = _child_event(child, "checked_on", checked_on, "The dental check date")
+    child = _child_event(child, "checked_on", checked_on, "The dental check date", "DENTAL")
     check = DentalCheck(
         child=child,
         checked_on=checked_on,
@@ -461,7 +474,7 @@ def sdq_record(
 ) -> SdqRecord:
     """Scores only (the SDQ's questions are licensed). When subscales are given, the total
     must equal the sum of the four difficulty scores."""
-    child = _child_event(child, "completed_on", completed_on, "The SDQ date")
+    child = _child_event(child, "completed_on", completed_on, "The SDQ date", "SDQ")
     if total_score is None and not reason_not_completed:
         raise ValidationError(
             {"total_score": "Give the total difficulties score, or a reason it was not completed."}
@@ -509,7 +522,7 @@ def immunisation_record(
     bbv_testing_offered: bool | None = None,
     note: str = "",
 ) -> ImmunisationRecord:
-    child = _child_event(child, "checked_on", checked_on, "The date checked")
+    child = _child_event(child, "checked_on", checked_on, "The date checked", "IMMUNISATION")
     if not child.is_uasc and any(
         v is not None for v in (uk_schedule_started, tb_screening_done, bbv_testing_offered)
     ):

@@ -26,7 +26,7 @@ from apps.children.serializers import (
     PeriodOfCareStartSerializer,
     PeriodOfCareUpdateSerializer,
 )
-from apps.core.api import require, split_version
+from apps.core.api import correction_reason, require, split_version
 from apps.interop.serializers import ReadinessSerializer
 
 
@@ -102,7 +102,11 @@ class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         serializer.is_valid(raise_exception=True)
         data, version = split_version(serializer)
         child = services.child_update(
-            child=child, updated_by=request.user, data=data, expected_version=version
+            child=child,
+            updated_by=request.user,
+            data=data,
+            expected_version=version,
+            reason=correction_reason(request),
         )
         return Response(ChildSerializer(child).data)
 
@@ -277,7 +281,11 @@ class PeriodOfCareViewSet(
         serializer.is_valid(raise_exception=True)
         data, version = split_version(serializer)
         period = services.period_of_care_update(
-            period=period, updated_by=request.user, data=data, expected_version=version
+            period=period,
+            updated_by=request.user,
+            data=data,
+            expected_version=version,
+            reason=correction_reason(request),
         )
         return Response(PeriodOfCareSerializer(period).data)
 

@@ -11,6 +11,7 @@ from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.children.models import AnnualOutcome, Child, PeriodOfCare
 from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
 from apps.core.hooks import CareRecordChange, care_record_changed
+from apps.core.rules.temporal import long_date
 from apps.core.services import (
     apply_changes,
     bump_version,
@@ -21,6 +22,7 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.core.services import today as local_today
+from apps.dataquality.checks import refuse_new_breaches
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -113,6 +115,30 @@ def _earliest_event(child: Child) -> date | None:
     return min(starts) if starts else None
 
 
+def correction_mark(instance: Any, *, by: User, reason: str | None) -> bool:
+    """A correction (issue 13) is kept in history with its author and reason; it shows on
+    the child's timeline as "corrected". ``reason`` None is an update that is not a
+    correction (the internal callers); a correction without a reason is refused."""
+    if reason is None:
+        return False
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you are making this correction."})
+    if len(reason) > 100:
+        raise ValidationError({"reason": "The reason must be 100 characters or fewer."})
+    instance._change_reason = reason
+    instance._history_user = by
+    return True
+
+
+def recompute_now(child_id: int) -> None:
+    """A correction recomputes the child's clocks (and breach attribution) in its own
+    transaction, so the page it returns to already shows the result."""
+    from apps.assessments.recompute import recompute_children
+
+    recompute_children([child_id])
+
+
 def _new_reference() -> str:
     return "C" + secrets.token_hex(4).upper()
 
@@ -167,17 +193,28 @@ def child_create(
 
 @transaction.atomic
 def child_update(
-    *, child: Child, updated_by: User, data: dict[str, Any], expected_version: int | None = None
+    *,
+    child: Child,
+    updated_by: User,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Child:
     child = Child.objects.select_for_update().get(pk=child.pk)
     check_version(child, expected_version)
+    corrected = correction_mark(child, by=updated_by, reason=reason)
     changed = apply_changes(child, data, CHILD_EDITABLE_FIELDS)
     if not changed:
         return child
     _validate_child(child)
     bump_version(child)
+    # A date of birth moves the 18th birthday and the first day a health record may have.
+    if "date_of_birth" in changed:
+        refuse_new_breaches(child.pk, field="date_of_birth", date_of_birth=child.date_of_birth)
     save_with_constraints(child)
     _on_clock_inputs_changed(child)
+    if corrected:
+        recompute_now(child.pk)
     return child
 
 
@@ -277,11 +314,13 @@ def period_of_care_update(
     updated_by: User,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> PeriodOfCare:
     """Correct a period of care (legal status, or a mistyped date)."""
     _lock_child(period.child)
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     check_version(period, expected_version)
+    corrected = correction_mark(period, by=updated_by, reason=reason)
     if "end_date" in data or "reason_end" in data:
         raise ValidationError({"end_date": "Use the end action to end a period of care."})
     changed = apply_changes(period, data, {"start_date", "legal_status", "category_of_need"})
@@ -293,7 +332,11 @@ def period_of_care_update(
     first_placement = period.placements.order_by("start_date").first()
     if first_placement and period.start_date > first_placement.start_date:
         raise ValidationError(
-            {"start_date": "The period of care cannot start after its first placement."}
+            {
+                "start_date": "The date the child became looked after must be on or before "
+                f"the start of the first placement, {long_date(first_placement.start_date)}: "
+                "correct the placement first."
+            }
         )
     overlapping = child.periods_of_care.exclude(pk=period.pk).filter(
         start_date__lte=period.end_date or date.max, end_date__gte=period.start_date
@@ -301,8 +344,12 @@ def period_of_care_update(
     if overlapping.exists():
         raise ValidationError({"start_date": "Periods of care cannot overlap."})
     bump_version(period)
+    # Every event of the period's clocks, and its placements, lie on or after its start.
+    refuse_new_breaches(child.pk, field="start_date", period_of_care=period)
     save_with_constraints(period)
     _on_clock_inputs_changed(child)
+    if corrected:
+        recompute_now(child.pk)
     return period
 
 
@@ -332,6 +379,8 @@ def period_of_care_end(
     period.end_date = end_date
     period.reason_end = reason_end
     bump_version(period)
+    # Its placements end on or before the day the child left care: the open one ends with
+    # it, and the others ended before the open one started (checked above).
     save_with_constraints(period)
     if open_placement:
         open_placement.end_date = end_date

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
 
+from django.utils import timezone
+
 from apps.assessments.models import (
     Assessment,
     DentalCheck,
@@ -88,7 +90,62 @@ def child_timeline(child: Child) -> list[Event]:
     events.extend(
         Event(on, title, detail, "assessment") for on, title, detail in child_report_events(child)
     )
+    events.extend(correction_events(child))
     return sorted(events, key=lambda e: e.on, reverse=True)
+
+
+_CORRECTED = {"Child": "Child's details corrected"}
+
+
+def correction_events(child: Child) -> list[Event]:
+    """Each correction (issue 13: a change with a reason), on the day it was made, with
+    what changed, the reason and who made it."""
+    histories = [
+        Child.history.filter(id=child.pk),
+        PeriodOfCare.history.filter(child_id=child.pk),
+        Placement.history.filter(child_id=child.pk),
+    ]
+    events = []
+    for history in histories:
+        for record in (
+            history.filter(history_type="~", history_change_reason__isnull=False)
+            .exclude(history_change_reason="")
+            .select_related("history_user")
+        ):
+            fields = ""
+            previous = record.prev_record
+            if previous is not None:
+                fields = ", ".join(
+                    f"{_field_label(record, c.field)} from {_shown(c.old)} to {_shown(c.new)}"
+                    for c in record.diff_against(previous).changes
+                    if c.field not in {"version", "updated_at"}
+                )
+            who = (
+                record.history_user.get_full_name() or record.history_user.username
+                if record.history_user
+                else "System"
+            )
+            name = record.instance._meta.verbose_name.capitalize()
+            events.append(
+                Event(
+                    timezone.localdate(record.history_date),
+                    _CORRECTED.get(name, f"{name} corrected"),
+                    f"{fields[:1].upper()}{fields[1:]}. Reason: "
+                    f"{record.history_change_reason} ({who})".lstrip(". "),
+                    "correction",
+                )
+            )
+    return events
+
+
+def _field_label(record, field: str) -> str:
+    return str(record.instance._meta.get_field(field).verbose_name)
+
+
+def _shown(value) -> str:
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return "blank" if value in (None, "") else str(value)
 
 
 def _assessment_events(a: Assessment) -> list[Event]:

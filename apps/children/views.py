@@ -156,7 +156,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         year = current_collection_year()
         found = readiness_of(Child.objects.filter(pk=child.pk), year)
         if child.pk in found:
-            readiness = {"year": year.label, "problems": found[child.pk]}
+            from apps.children.corrections import readiness_link
+
+            readiness = {
+                "year": year.label,
+                # Each problem links to its field on the record's edit form (issue 19).
+                "problems": [
+                    (problem, readiness_link(child, problem.field, problem.record_id))
+                    for problem in found[child.pk]
+                ],
+            }
     return render(
         request,
         "children/detail.html",

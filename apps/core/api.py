@@ -42,6 +42,15 @@ def require(condition: bool) -> None:
         raise exceptions.PermissionDenied("Your role does not allow this change.")
 
 
+def correction_reason(request) -> str:
+    """The required ``reason`` of a correction (issue 13), as text; the service refuses a
+    blank one with a 400 naming the field."""
+    reason = request.data.get("reason", "")
+    if not isinstance(reason, str):
+        raise exceptions.ValidationError({"reason": ["Give the reason as text."]})
+    return reason
+
+
 def split_version(serializer) -> tuple[dict, int | None]:
     """The validated input without the optimistic-concurrency version, and that version."""
     data = dict(serializer.validated_data)

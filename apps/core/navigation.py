@@ -27,18 +27,27 @@ ADOPTION = MenuItem("Adoption", "adoption-worklist", ("/adoption/",))
 CLINICS = MenuItem("Clinics", "clinic-diary", ("/clinics/",))
 REPORTS = MenuItem("Reports and plans", "writeup-my-items", ("/assessments/write-ups/",))
 ACCESS_LOG = MenuItem("Access log", "access-log", ("/audit/",))
+DATA_QUALITY = MenuItem("Contradictory dates", "data-quality-dates", ("/data-quality/",))
 
 MENUS: dict[str, tuple[MenuItem, ...]] = {
     "SOCIAL_WORKER": (WORKLIST, CHILDREN, REPORTS),
     "TEAM_MANAGER": (WORKLIST, CHILDREN, REPORTS, BREACHES, SCORECARD, BREACH_REPORT),
-    "PERFORMANCE_MANAGER": (WORKLIST, CHILDREN, BREACHES, SCORECARD, BREACH_REPORT, RETURN_903),
+    "PERFORMANCE_MANAGER": (
+        WORKLIST,
+        CHILDREN,
+        BREACHES,
+        SCORECARD,
+        BREACH_REPORT,
+        RETURN_903,
+        DATA_QUALITY,
+    ),
     "HEALTH_ADMIN": (WORKLIST, CHILDREN, CLINICS, WORKLOAD),
     "LAC_NURSE": (WORKLIST, CHILDREN, REPORTS, CLINICS, WORKLOAD),
     # The adoption medical adviser's work is the adoption worklist and its cases: one item.
     "MEDICAL_ADVISER": (ADOPTION,),
     "DESIGNATED": (WORKLIST, CHILDREN, BREACHES, SCORECARD, BREACH_REPORT),
     "AUDITOR": (WORKLIST, CHILDREN, BREACHES, SCORECARD, ACCESS_LOG),
-    "ADMIN": (WORKLIST, CHILDREN),
+    "ADMIN": (WORKLIST, CHILDREN, DATA_QUALITY),
 }
 
 

@@ -6,6 +6,7 @@ from apps.accounts import views as account_views
 from apps.assessments import proposal_views
 from apps.assessments import views as assessment_views
 from apps.audit import views as audit_views
+from apps.children import corrections as child_corrections
 from apps.children import views as child_views
 from apps.core import pages
 
@@ -30,6 +31,17 @@ urlpatterns = [
     path("children/<int:pk>/", child_views.child_detail, name="child-detail"),
     path("children/<int:pk>/placements/new/", child_views.placement_new, name="placement-new"),
     path("children/<int:pk>/entry/new/", child_views.entry_new, name="entry-new"),
+    path("children/<int:pk>/correct/", child_corrections.child_correct, name="child-correct"),
+    path(
+        "children/<int:pk>/periods-of-care/<int:period_pk>/correct/",
+        child_corrections.period_correct,
+        name="period-correct",
+    ),
+    path(
+        "children/<int:pk>/placements/<int:placement_pk>/correct/",
+        child_corrections.placement_correct,
+        name="placement-correct",
+    ),
     path("children/<int:pk>/leave-care/", child_views.leave_care, name="leave-care"),
     path(
         "children/<int:pk>/annual-outcomes/new/",

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from apps.access.filters import VisibleChildFilterSet
 from apps.children.selectors import user_can_edit_case
-from apps.core.api import require, split_version
+from apps.core.api import correction_reason, require, split_version
 from apps.placements import selectors, services
 from apps.placements.models import Placement
 from apps.placements.serializers import (
@@ -60,7 +60,11 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         data, version = split_version(serializer)
         placement = services.placement_update(
-            placement=placement, updated_by=request.user, data=data, expected_version=version
+            placement=placement,
+            updated_by=request.user,
+            data=data,
+            expected_version=version,
+            reason=correction_reason(request),
         )
         return Response(PlacementSerializer(placement).data)
 

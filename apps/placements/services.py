@@ -8,7 +8,12 @@ from django.db import transaction
 
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.children.models import Child
-from apps.children.services import _lock_child, _on_clock_inputs_changed
+from apps.children.services import (
+    _lock_child,
+    _on_clock_inputs_changed,
+    correction_mark,
+    recompute_now,
+)
 from apps.core import postcodes
 from apps.core.codes import TEMPORARY_PLACEMENTS
 from apps.core.hooks import CareRecordChange, care_record_changed
@@ -20,6 +25,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
+from apps.dataquality.checks import enforce_placement
 from apps.placements.models import Placement
 
 register_constraint_message(
@@ -117,12 +123,7 @@ def placement_start(
             {"start_date": "The child is not looked after: record the entry to care first."}
         )
     check_not_future("start_date", start_date, "The placement start date")
-    if start_date < period.start_date:
-        raise ValidationError(
-            {
-                "start_date": f"A placement cannot start before the period of care ({period.start_date:%d/%m/%Y})."
-            }
-        )
+    enforce_placement(Placement(start_date=start_date), period, {"start_date"})
     area = _area_from_postcode(area, placement_postcode)
     _check_area(area)
     _check_provider(place, place_provider)
@@ -191,11 +192,13 @@ def placement_update(
     updated_by: User,
     data: dict[str, Any],
     expected_version: int | None = None,
+    reason: str | None = None,
 ) -> Placement:
     """Correct a placement's details (type, provider, area, carer, a mistyped start)."""
     _lock_child(placement.child)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     check_version(placement, expected_version)
+    corrected = correction_mark(placement, by=updated_by, reason=reason)
     if "end_date" in data:
         raise ValidationError({"end_date": "Use the end action, or start the next placement."})
     if "postcode_district" in data:
@@ -233,10 +236,7 @@ def placement_update(
         _check_provider(placement.place, placement.place_provider)
     if "start_date" in changed:
         check_not_future("start_date", placement.start_date, "The placement start date")
-        if placement.start_date < placement.period_of_care.start_date:
-            raise ValidationError(
-                {"start_date": "A placement cannot start before its period of care."}
-            )
+        enforce_placement(placement, placement.period_of_care, {"start_date"})
         if placement.end_date and placement.start_date > placement.end_date:
             raise ValidationError({"start_date": "A placement cannot start after it ends."})
         overlapping = (
@@ -250,6 +250,8 @@ def placement_update(
     bump_version(placement)
     save_with_constraints(placement)
     _on_clock_inputs_changed(placement.child)
+    if corrected:
+        recompute_now(placement.child_id)
     return placement
 
 

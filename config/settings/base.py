@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.clinics",
     "apps.writeups",
+    "apps.dataquality",
 ]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -116,7 +116,9 @@ def test_child_list_shows_only_visible_children(api, cast, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_child_patch(api, cast, world, role):
     response = _client(api, cast, role).patch(
-        f"/api/v1/children/{world.child.pk}/", {"first_name": "Changed"}, format="json"
+        f"/api/v1/children/{world.child.pk}/",
+        {"first_name": "Changed", "reason": "Typing error"},
+        format="json",
     )
     expected = _write_expectation(role) or 200
     assert response.status_code == expected
@@ -132,6 +134,7 @@ def test_child_put(api, cast, world, role):
         "date_of_birth": "2015-06-01",
         "sex": "2",
         "nhs_number": world.child.nhs_number,
+        "reason": "Typing error",
     }
     response = _client(api, cast, role).put(
         f"/api/v1/children/{world.child.pk}/", body, format="json"
@@ -174,7 +177,9 @@ def test_period_of_care_read(api, cast, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_period_of_care_patch(api, cast, world, role):
     response = _client(api, cast, role).patch(
-        f"/api/v1/periods-of-care/{world.period.pk}/", {"legal_status": "C1"}, format="json"
+        f"/api/v1/periods-of-care/{world.period.pk}/",
+        {"legal_status": "C1", "reason": "Typing error"},
+        format="json",
     )
     assert response.status_code == (_write_expectation(role) or 200)
 
@@ -243,7 +248,9 @@ def test_placement_start(api, cast, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_placement_patch(api, cast, world, role):
     response = _client(api, cast, role).patch(
-        f"/api/v1/placements/{world.placement.pk}/", {"carer_name": "Ms Adebayo"}, format="json"
+        f"/api/v1/placements/{world.placement.pk}/",
+        {"carer_name": "Ms Adebayo", "reason": "Typing error"},
+        format="json",
     )
     assert response.status_code == (_write_expectation(role) or 200)
 

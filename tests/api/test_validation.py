@@ -251,12 +251,16 @@ def test_stale_edit_gets_409_and_changes_nothing(api, cast):
     child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a, first_name="Before")
     client = api(cast.social_worker)
     first = client.patch(
-        f"/api/v1/children/{child.pk}/", {"first_name": "One", "version": 1}, format="json"
+        f"/api/v1/children/{child.pk}/",
+        {"first_name": "One", "version": 1, "reason": "Typing error"},
+        format="json",
     )
     assert first.status_code == 200
     assert first.json()["version"] == 2
     second = client.patch(
-        f"/api/v1/children/{child.pk}/", {"first_name": "Two", "version": 1}, format="json"
+        f"/api/v1/children/{child.pk}/",
+        {"first_name": "Two", "version": 1, "reason": "Typing error"},
+        format="json",
     )
     assert second.status_code == 409
     child.refresh_from_db()

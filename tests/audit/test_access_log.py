@@ -53,10 +53,23 @@ def test_an_anonymous_attempt_is_logged(child):
 def test_api_change_invalid_input_and_stale_edit_are_logged(cast, child, api):
     client = api(cast.social_worker)
     url = f"/api/v1/children/{child.pk}/"
-    assert client.patch(url, {"first_name": "New", "version": 1}, format="json").status_code == 200
-    assert client.patch(url, {"nhs_number": "123"}, format="json").status_code == 400
     assert (
-        client.patch(url, {"first_name": "Again", "version": 1}, format="json").status_code == 409
+        client.patch(
+            url, {"first_name": "New", "version": 1, "reason": "Typing error"}, format="json"
+        ).status_code
+        == 200
+    )
+    assert (
+        client.patch(
+            url, {"nhs_number": "123", "reason": "Typing error"}, format="json"
+        ).status_code
+        == 400
+    )
+    assert (
+        client.patch(
+            url, {"first_name": "Again", "version": 1, "reason": "Typing error"}, format="json"
+        ).status_code
+        == 409
     )
     outcomes = list(
         AccessEvent.objects.filter(path=url)
@@ -112,7 +125,9 @@ def test_a_change_whose_log_entry_cannot_be_written_is_rolled_back(cast, api):
     try:
         with pytest.raises(DatabaseError):
             api(cast.social_worker).patch(
-                f"/api/v1/children/{child.pk}/", {"first_name": "After"}, format="json"
+                f"/api/v1/children/{child.pk}/",
+                {"first_name": "After", "reason": "Typing error"},
+                format="json",
             )
     finally:
         with connection.cursor() as cursor:

@@ -54,7 +54,9 @@ def test_the_kpis_are_seeded_with_the_shipped_defaults():
 def test_the_api_gives_the_figures_of_the_page(cast, api):
     for index, entry in enumerate([date(2019, 1, 7), date(2019, 2, 4), date(2019, 3, 4)]):
         kid = b.child(cast.our_la, team=cast.team_a, uasc=index == 0)
-        b.iha(kid, b.period(kid, entry), complete=entry, held=date(2019, 3, 1))
+        # Held on 1 March, or on the day of entry for the child who entered after it (an
+        # assessment is never held before entry to care: issue 13).
+        b.iha(kid, b.period(kid, entry), complete=entry, held=max(entry, date(2019, 3, 1)))
     response = api(cast.performance_manager).get(
         "/api/v1/scorecard/", {"month": "2019-07", "breakdown": "team"}
     )

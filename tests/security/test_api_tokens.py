@@ -64,7 +64,7 @@ def test_a_read_token_cannot_write_and_a_write_token_can(cast, child_in_team_a):
     path = f"/api/v1/children/{child_in_team_a.pk}/"
     refused = Client().patch(
         path,
-        {"first_name": "Changed"},
+        {"first_name": "Changed", "reason": "Typing error"},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Token {read}",
     )
@@ -74,7 +74,7 @@ def test_a_read_token_cannot_write_and_a_write_token_can(cast, child_in_team_a):
     assert child_in_team_a.first_name != "Changed"
     allowed = Client().patch(
         path,
-        {"first_name": "Changed"},
+        {"first_name": "Changed", "reason": "Typing error"},
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Token {write}",
     )

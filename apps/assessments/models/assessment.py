@@ -144,6 +144,12 @@ class Assessment(TimestampedModel):
                 | Q(held_on__isnull=False) & Q(report_returned_on__gte=F("held_on")),
                 name="assessment_report_after_held",
             ),
+            # Issue 13: a request is complete on or after it was sent.
+            models.CheckConstraint(
+                condition=Q(request_complete_on__isnull=True)
+                | Q(request_complete_on__gte=F("request_sent_on")),
+                name="assessment_complete_not_before_sent",
+            ),
             models.CheckConstraint(
                 condition=Q(held_on__isnull=True) | Q(declined_on__isnull=True),
                 name="assessment_not_both_held_and_declined",
