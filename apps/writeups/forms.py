@@ -90,6 +90,11 @@ class SectionForm(GovukForm):
         self.fields.update(fields)
         self.fields["state"] = state
         self.fields["reason"] = reason
+        for name, field in fields.items():
+            # Fields added after GovukForm's __init__ get its patterns too (the GOV.UK
+            # three-part date input, radios, error wording).
+            self._govuk_pattern(name, field)
+            self._govuk_messages(name, field)
         for field in self.fields.values():
             widget = field.widget
             if "class" not in widget.attrs or "govuk" not in widget.attrs.get("class", ""):

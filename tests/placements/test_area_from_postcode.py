@@ -96,9 +96,15 @@ def test_correcting_the_postcode_to_another_area_is_refused_until_the_area_is_co
 ):
     client = api(cast.social_worker)
     url = f"/api/v1/placements/{current.pk}/"
-    refused = client.patch(url, {"placement_postcode": CHATHAM}, format="json")
+    refused = client.patch(
+        url, {"placement_postcode": CHATHAM, "reason": "Postcode typed wrong"}, format="json"
+    )
     assert refused.status_code == 400
     assert "is in Medway Council, not Kent County Council" in refused.json()["area"][0]
-    both = client.patch(url, {"placement_postcode": CHATHAM, "area": "887"}, format="json")
+    both = client.patch(
+        url,
+        {"placement_postcode": CHATHAM, "area": "887", "reason": "Moved to Medway"},
+        format="json",
+    )
     assert both.status_code == 200, both.json()
     assert both.json()["area"] == "887"
