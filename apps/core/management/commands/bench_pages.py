@@ -214,8 +214,8 @@ class Command(BaseCommand):
         return client
 
     def _pages(self, role: str, user) -> list[tuple[str, str]]:
+        from apps.access import Capability, may
         from apps.accounts.models import Role
-        from apps.assessments.views import BREACH_VIEWERS
         from apps.children.selectors import children_visible_to
         from apps.performance.selectors import reporting_authorities_for
 
@@ -230,7 +230,7 @@ class Command(BaseCommand):
         visible = list(children_visible_to(user).order_by("pk").values_list("pk", flat=True)[:999])
         if visible:
             pages.append(("child page", f"/children/{visible[len(visible) // 2]}/"))
-        if user.role in BREACH_VIEWERS:
+        if may(user, Capability.REPORTS_VIEW):  # as the breach list view checks
             pages.append(("breach list", "/breaches/"))
         pages += [
             ("API children", "/api/v1/children/"),
