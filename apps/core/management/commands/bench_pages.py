@@ -130,7 +130,9 @@ class Command(BaseCommand):
             out(f"reusing {existing} children")
         else:
             started = time.perf_counter()
-            ScorecardBench(stdout=self.stdout, stderr=self.stderr)._build(count)
+            # django-stubs want a TextIO; the OutputWrapper is a TextIOBase that writes to one.
+            bench = ScorecardBench(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
+            bench._build(count)
             # Bulk inserts bypass the services that keep who may see a child.
             relationships_rebuild()
             out(f"built {count} children in {time.perf_counter() - started:.0f} s")
