@@ -179,7 +179,8 @@ def proposal_withdraw(
     ):
         raise PermissionDenied("Only the proposing side withdraws an open proposal.")
     proposal.state = ProposalState.WITHDRAWN
-    proposal._change_reason = f"Withdrawn by {withdrawn_by}"
+    # simple_history reads the instance's _change_reason (not in its model type).
+    proposal._change_reason = f"Withdrawn by {withdrawn_by}"  # type: ignore[attr-defined]
     bump_version(proposal)
     save_with_constraints(proposal)
     return proposal

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -96,7 +97,7 @@ def policy_lookup(la_ids: Iterable[int]):
     return policy_on
 
 
-def policy_windows(setting: str, day_zero: str) -> dict[object, Q]:
+def policy_windows(setting: str, day_zero: str) -> dict[Any, Q]:  # Any: the setting's type
     """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
     (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
     ``child__responsible_la_id`` and the day-0 column}. Set-based code (the sweep, the

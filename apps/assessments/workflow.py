@@ -123,6 +123,11 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _booked_by_today(assessment: Assessment) -> bool:
+    booked_for = _booked_for(assessment)
+    return booked_for is not None and booked_for <= _today()
+
+
 OPEN = Fact(
     lambda: Q(held_on__isnull=True, declined_on__isnull=True, not_required_reason=""),
     lambda a: a.held_on is None and a.declined_on is None and not a.not_required_reason,
@@ -134,7 +139,7 @@ REQUEST_COMPLETE = Fact(
 BOOKED = Fact(lambda: Q(has_booking=True), _has_booking)
 BOOKING_DUE = Fact(
     lambda: Q(has_booking=True, booked_for__lte=_today()),
-    lambda a: _has_booking(a) and _booked_for(a) is not None and _booked_for(a) <= _today(),
+    lambda a: _has_booking(a) and _booked_by_today(a),
 )
 # Issue 14: the child attended and the assessment is not yet written up (held_on is the
 # write-up's date): "held, awaiting write-up".

@@ -8,6 +8,7 @@ synthetic populations). ``relationship_differences`` compares the table with the
 replaced (manage.py check_child_relationships)."""
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db.models import Min
 
@@ -15,7 +16,7 @@ from apps.children.models import Child, ChildRelationship, RelationshipReason
 
 BATCH = 2000
 
-Fact = tuple[int, int, str, object, object]  # child, organisation, reason, started, ended
+Fact = tuple[int, int, str, date, date | None]  # child, organisation, reason, started, ended
 
 
 def _facts(child_ids: list[int]) -> set[Fact]:
@@ -28,7 +29,7 @@ def _facts(child_ids: list[int]) -> set[Fact]:
         .values("child_id", "provider_id")
         .annotate(since=Min("request_sent_on"))
     )
-    facts = {
+    facts: set[Fact] = {
         (
             row["child_id"],
             row["provider_id"],

@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 
 from apps.clinics.models import CLINICIAN_ROLE_CHOICES
 from apps.clinics.rules import CLINIC_KIND_LABELS, RESCHEDULE_REASON_LABELS, ClinicKind
 from apps.core.forms import DateInput, GovukForm
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 class TimeInput(forms.TimeInput):
@@ -44,7 +49,9 @@ class ClinicForm(GovukForm):
         max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
-    clinician = forms.ModelChoiceField(label="Clinician", queryset=None)
+    clinician: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label="Clinician", queryset=None
+    )
     clinician_role = forms.ChoiceField(label="Clinician's role", choices=CLINICIAN_ROLE_CHOICES)
 
     def __init__(self, *args, clinicians=None, **kwargs):

@@ -15,6 +15,7 @@ from apps.clinics.rules import (
     DEFAULT_RHA_SLOT_MINUTES,
     RESCHEDULE_REASON_LABELS,
     ClinicKind,
+    RescheduleReason,
 )
 from apps.core.models_base import TimestampedModel
 
@@ -147,7 +148,10 @@ class ReleaseReason(models.TextChoices):
     CARER = "CARER", "Cancelled by the carer"
     YOUNG_PERSON = "YOUNG_PERSON", "Cancelled by the young person"
     HEALTH = "HEALTH", "Cancelled by health"
-    ADMIN_CORRECTION = "ADMIN_CORRECTION", RESCHEDULE_REASON_LABELS["ADMIN_CORRECTION"]
+    ADMIN_CORRECTION = (
+        "ADMIN_CORRECTION",
+        RESCHEDULE_REASON_LABELS[RescheduleReason.ADMIN_CORRECTION],
+    )
     SESSION_CANCELLED = "SESSION_CANCELLED", "The clinic was cancelled (by health)"
 
 

@@ -162,7 +162,8 @@ def recurring_dates(first: date, weeks: int, calendar: WorkingDayCalendar) -> Re
     """The first date's weekday, every week for `weeks` weeks; non-working days skipped."""
     if weeks < 1:
         raise ValueError("A recurring clinic runs for at least one week.")
-    dates, skipped = [], []
+    dates: list[date] = []
+    skipped: list[date] = []
     for week in range(weeks):
         day = first + timedelta(weeks=week)
         (dates if calendar.is_working_day(day) else skipped).append(day)
@@ -170,21 +171,21 @@ def recurring_dates(first: date, weeks: int, calendar: WorkingDayCalendar) -> Re
 
 
 @dataclass(frozen=True)
-class Request:
-    key: object
+class Request[K]:
+    key: K
     due: date
 
 
 @dataclass(frozen=True)
-class FreeSlot:
-    key: object
+class FreeSlot[K]:
+    key: K
     on: date
     start: time
 
 
-def bulk_fill(
-    requests: Iterable[Request], free_slots: Iterable[FreeSlot]
-) -> tuple[list[tuple[object, object]], list[object]]:
+def bulk_fill[R, S](
+    requests: Iterable[Request[R]], free_slots: Iterable[FreeSlot[S]]
+) -> tuple[list[tuple[R, S]], list[R]]:
     """(request, slot) pairs, earliest deadline into the earliest slot; and the requests left
     over when the slots run out (the latest deadlines)."""
     ordered = sorted(requests, key=lambda r: (r.due, str(r.key)))

@@ -8,7 +8,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind, Role, User
@@ -38,7 +38,7 @@ register_constraint_message(
 CLINICIAN_USER_ROLES = {Role.LAC_NURSE, Role.MEDICAL_ADVISER}
 
 
-def free_slots(slots):
+def free_slots(slots: QuerySet[Slot]) -> QuerySet[Slot]:
     """The slots with no live booking."""
     live = Booking.objects.filter(slot=OuterRef("pk"), released_at__isnull=True)
     return slots.filter(~Exists(live))
@@ -49,7 +49,9 @@ def policy_for(provider: Organisation) -> ClinicPolicy:
     return ClinicPolicy.objects.filter(provider=provider).first() or ClinicPolicy(provider=provider)
 
 
-def _check_clinician(provider: Organisation, clinician: User, kind: str, clinician_role: str):
+def _check_clinician(
+    provider: Organisation, clinician: User, kind: str, clinician_role: str
+) -> None:
     if clinician.organisation_id != provider.pk or clinician.role not in CLINICIAN_USER_ROLES:
         raise ValidationError(
             {
@@ -80,7 +82,17 @@ def _check_no_clash(clinician: User, day: date, start: time, end: time) -> None:
         )
 
 
-def _create_session(*, provider, kind, day, start_time, end_time, slot_minutes, series, **venue):
+def _create_session(
+    *,
+    provider: Organisation,
+    kind: str,
+    day: date,
+    start_time: time,
+    end_time: time,
+    slot_minutes: int,
+    series: uuid.UUID | None,
+    **venue: object,  # the venue, clinician and creator fields of the session
+) -> ClinicSession:
     session = ClinicSession(
         provider=provider,
         kind=kind,

@@ -41,9 +41,12 @@ register_constraint_message(
 )
 
 
+_CHOOSE_AREA = "Choose the local authority area where the child lives."
+
+
 def _check_area(area: Organisation | None) -> None:
     if area is None or area.kind != OrganisationKind.LOCAL_AUTHORITY:
-        raise ValidationError({"area": "Choose the local authority area where the child lives."})
+        raise ValidationError({"area": _CHOOSE_AREA})
 
 
 def area_of_postcode(placement_postcode: str) -> tuple[str, Organisation | None]:
@@ -51,7 +54,9 @@ def area_of_postcode(placement_postcode: str) -> tuple[str, Organisation | None]
     validator finds it (PL_LA): the area's name, and our local authority with that ONS code
     (None when we hold none). ("", None) when the directory or the postcode is not known."""
     directory = postcodes.directory()
-    point = directory.lookup(placement_postcode) if directory and placement_postcode else None
+    if directory is None or not placement_postcode:
+        return "", None
+    point = directory.lookup(placement_postcode)
     if point is None or not point.district:
         return "", None
     code = directory.upper_tier(point.district) or point.district
@@ -74,7 +79,7 @@ def _area_from_postcode(area: Organisation | None, placement_postcode: str) -> O
                     "choose the local authority area where the child lives."
                 }
             )
-        _check_area(None)
+        raise ValidationError({"area": _CHOOSE_AREA})
     if found is not None and area is not None and found.pk != area.pk:
         raise ValidationError(
             {

@@ -3,6 +3,7 @@ and the state first; the report's return goes through the assessments service so
 clocks and KPIs see it."""
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -55,8 +56,15 @@ def _require_writer(user: User, assessment: Assessment) -> None:
         raise PermissionDenied("Only the provider's clinicians write up this assessment.")
 
 
+def _held_on(assessment: Assessment) -> date:
+    """The day the assessment was held; the write-up steps are reached only once it was."""
+    if assessment.held_on is None:
+        raise ValidationError({"held_on": "Record that the assessment was held first."})
+    return assessment.held_on
+
+
 def age_at_assessment(assessment: Assessment) -> int:
-    return age_on(assessment.child.date_of_birth, assessment.held_on)
+    return age_on(assessment.child.date_of_birth, _held_on(assessment))
 
 
 def loop_facts(assessment: Assessment) -> LoopFacts:
@@ -81,12 +89,12 @@ def _step(assessment: Assessment, target: LoopState, field: str) -> None:
         raise ValidationError({field: str(error)}) from error
 
 
-def _computed(write_up: WriteUp) -> dict:
+def _computed(write_up: WriteUp) -> dict[str, Any]:
     """Growth centiles, the latest SDQ and the immunisation lines, as the write-up shows
     them: recomputed on every save of a draft, frozen at sign-off."""
     assessment = write_up.assessment
     child = assessment.child
-    computed = {}
+    computed: dict[str, Any] = {}
     measured = write_up.sections.get("growth") or {}
     if measured.get("state") != NOT_ASSESSED and measured.get("measured_on"):
         points = growth.growth_points(
@@ -112,7 +120,7 @@ def _computed(write_up: WriteUp) -> dict:
             "reason_not_completed": sdq.get_reason_not_completed_display(),
         }
     given = write_up.sections.get("immunisations") or {}
-    summary = immunisation_summary(child.date_of_birth, assessment.held_on, given)
+    summary = immunisation_summary(child.date_of_birth, _held_on(assessment), given)
     computed["immunisations"] = {
         "status": summary.status,
         "catch_up_needed": summary.catch_up_needed,
@@ -132,8 +140,10 @@ def _computed(write_up: WriteUp) -> dict:
     return computed
 
 
-def immunisation_summary(date_of_birth: date, on: date, data: dict):
-    records = {}
+def immunisation_summary(
+    date_of_birth: date, on: date, data: dict[str, Any]
+) -> immunisations.ImmunisationSummary:
+    records: dict[str, tuple[str, date | None]] = {}
     for dose in immunisations.doses_for(date_of_birth):
         record = data.get(f"dose_{dose.code}") or immunisations.DoseRecord.UNKNOWN
         given_on = data.get(f"dose_{dose.code}_on") or None
@@ -141,8 +151,8 @@ def immunisation_summary(date_of_birth: date, on: date, data: dict):
     return immunisations.summarise(date_of_birth=date_of_birth, on=on, records=records)
 
 
-def _clean_values(data: dict) -> dict:
-    cleaned = {}
+def _clean_values(data: dict[str, Any]) -> dict[str, str]:
+    cleaned: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, date):
             value = value.isoformat()
@@ -156,7 +166,7 @@ def _clean_values(data: dict) -> dict:
 
 @transaction.atomic
 def write_up_save_section(
-    *, assessment: Assessment, section: str, data: dict, saved_by: User
+    *, assessment: Assessment, section: str, data: dict[str, Any], saved_by: User
 ) -> WriteUp:
     """Save one section of the draft (the draft is kept between sittings). The values are
     checked as far as they go; completeness is checked at sign-off."""
@@ -218,7 +228,7 @@ def write_up_sign_off(
     errors = sign_off_errors(
         write_up.sections,
         date_of_birth=assessment.child.date_of_birth,
-        held_on=assessment.held_on,
+        held_on=_held_on(assessment),
         age_years=age_at_assessment(assessment),
     )
     signer = {"name": name.strip(), "role": role, "registration": registration.strip()}
@@ -252,7 +262,7 @@ def write_up_sign_off(
         # report and a later health history say the same thing (DOMAIN.md 4).
         immunisation_record(
             child=assessment.child,
-            checked_on=assessment.held_on,
+            checked_on=_held_on(assessment),
             status=write_up.computed["immunisations"]["status"],
             recorded_by=signed_by,
             note=f"From the {assessment.get_kind_display().lower()} write-up",
@@ -447,7 +457,7 @@ def plan_action_add(
         errors["need"] = "Enter the health need."
     if not action.strip():
         errors["action"] = "Enter the action."
-    if errors:
+    if errors or due_date is None:  # (a missing due date is among the errors)
         raise ValidationError(errors)
     item = PlanAction(
         assessment=assessment,

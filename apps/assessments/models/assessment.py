@@ -303,7 +303,8 @@ class Appointment(TimestampedModel):
 
 
 # The kinds and labels of the per-child clocks, from the clock registry (one place).
-HealthClockKind = models.TextChoices(
+# django-stubs type the functional Choices API only as TextChoices(name[, label]).
+HealthClockKind = models.TextChoices(  # type: ignore[call-overload]
     "HealthClockKind",
     [(kind.name, (kind.value, spec.label)) for kind, spec in CLOCK_KINDS.items()],
 )

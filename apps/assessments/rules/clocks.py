@@ -110,7 +110,7 @@ def dental_due(*, entry: date, last_check: date | None, policy: Policy) -> date:
 def sdq_due(
     *,
     date_of_birth: date,
-    iha_due: date,
+    iha_due: date | None,
     last_completed: date | None,
     placement_changes: list[date],
     policy: Policy,
@@ -122,6 +122,8 @@ def sdq_due(
     SDQ makes one due on the day of the change.
     """
     if last_completed is None:
+        if iha_due is None:  # the IHA has no due date yet: nothing to start the first from
+            return None
         due = iha_due
     else:
         due = add_months(last_completed, policy.sdq_interval_months)

@@ -14,10 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from apps.assessments.rules.clocks import dental_due, health_history_due, sdq_due
 from apps.assessments.rules.policy import Policy
 from apps.core.working_days import date_of_age
+
+if TYPE_CHECKING:  # the engine imports this module (for CLOCK_KINDS)
+    from apps.assessments.rules.engine import AssessmentFacts, ChildFacts, PeriodFacts
 
 
 class ClockKind(StrEnum):
@@ -31,20 +35,21 @@ class ClockContext:
     """What a planner sees: the child's facts (engine.ChildFacts), its periods of care
     (oldest first), its planned assessments, today and the policy lookup by day 0."""
 
-    facts: object
-    periods: list
-    assessments: list
+    facts: "ChildFacts"
+    periods: "list[PeriodFacts]"
+    assessments: "list[AssessmentFacts]"
     today: date
     policy_on: Callable[[date], Policy]
 
     @property
-    def open_period(self):
+    def open_period(self) -> "PeriodFacts | None":
         return self.periods[-1] if self.periods and self.periods[-1].end is None else None
 
     def completions(self, kind: ClockKind) -> list[date]:
         name = CLOCK_KINDS[kind].facts_field
         if hasattr(self.facts, name):
-            return getattr(self.facts, name)
+            completions: list[date] = getattr(self.facts, name)
+            return completions
         return self.facts.other_completions.get(name, [])
 
 

@@ -42,7 +42,7 @@ class GrowthPoint:
     def unit(self) -> str:
         return UNITS[self.method]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "method": self.method,
             "value": self.value,
@@ -53,7 +53,7 @@ class GrowthPoint:
 
 
 def decimal_age(date_of_birth: date, measured_on: date) -> float:
-    return chronological_decimal_age(date_of_birth, measured_on)
+    return float(chronological_decimal_age(date_of_birth, measured_on))
 
 
 def bmi(height_cm: float, weight_kg: float) -> float:
@@ -77,7 +77,7 @@ def _point(method: str, value: float, age: float, sex: str) -> GrowthPoint:
     return GrowthPoint(method, value, round(float(sds), 2), round(float(centile(sds)), 1))
 
 
-def _number(value) -> float | None:
+def _number(value: object) -> float | None:
     if value in (None, ""):
         return None
     return float(Decimal(str(value)))
@@ -88,9 +88,9 @@ def growth_points(
     sex_code: str,
     date_of_birth: date,
     measured_on: date,
-    height_cm=None,
-    weight_kg=None,
-    head_circumference_cm=None,
+    height_cm: object = None,
+    weight_kg: object = None,
+    head_circumference_cm: object = None,
 ) -> list[GrowthPoint]:
     """Each measurement given, with its SDS and centile; BMI from 2 years when both height
     and weight are given. A sex outside male/female gets values without centiles (the

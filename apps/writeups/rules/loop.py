@@ -80,9 +80,9 @@ def write_up_at_risk(
     calendar: WorkingDayCalendar,
     days: int = WRITE_UP_DUE_WORKING_DAYS,
 ) -> bool:
-    return loop_state(facts) == LoopState.AWAITING_WRITE_UP and today > write_up_due_on(
-        facts.held_on, calendar, days
-    )
+    if facts.held_on is None or loop_state(facts) != LoopState.AWAITING_WRITE_UP:
+        return False
+    return today > write_up_due_on(facts.held_on, calendar, days)
 
 
 def unread_too_long(

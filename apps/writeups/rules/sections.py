@@ -7,6 +7,7 @@ with the reason. Nothing is left silently empty: sign-off names every section st
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from apps.writeups.rules.immunisations import DoseRecord, doses_for
 
@@ -49,7 +50,7 @@ class Section:
         return not (self.under_age is not None and age_years >= self.under_age)
 
 
-def _findings(label="What was found", hint="") -> Field:
+def _findings(label: str = "What was found", hint: str = "") -> Field:
     return Field("findings", label, "textarea", required=True, hint=hint)
 
 
@@ -203,15 +204,18 @@ def sections_for(age_years: int) -> list[Section]:
     return [section for section in SECTIONS if section.applies_at(age_years)]
 
 
-def _parse_date(value) -> date | None:
+def _parse_date(value: object) -> date:
+    """A saved date value (a date, or its ISO text); TypeError or ValueError otherwise."""
     if isinstance(value, date):
         return value
-    return date.fromisoformat(value) if value else None
+    if not isinstance(value, str):
+        raise TypeError(f"not a date: {value!r}")
+    return date.fromisoformat(value)
 
 
 def validate_section(
     section: Section,
-    data: dict,
+    data: dict[str, Any],
     *,
     date_of_birth: date,
     held_on: date,
@@ -264,8 +268,10 @@ def validate_section(
     return errors
 
 
-def _section_rules(section: Section, data: dict, date_of_birth: date, held_on: date) -> dict:
-    errors = {}
+def _section_rules(
+    section: Section, data: dict[str, Any], date_of_birth: date, held_on: date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if section.key == "growth" and not any(
         data.get(name) not in (None, "")
         for name in ("height_cm", "weight_kg", "head_circumference_cm")
@@ -311,7 +317,7 @@ def _section_rules(section: Section, data: dict, date_of_birth: date, held_on: d
     return errors
 
 
-def section_status(data: dict | None) -> str:
+def section_status(data: dict[str, Any] | None) -> str:
     """For the task list: not started, in progress, completed or not assessed."""
     if not data:
         return "Not started"
@@ -323,10 +329,10 @@ def section_status(data: dict | None) -> str:
 
 
 def sign_off_errors(
-    sections: dict, *, date_of_birth: date, held_on: date, age_years: int
+    sections: dict[str, Any], *, date_of_birth: date, held_on: date, age_years: int
 ) -> dict[str, str]:
     """Every problem that stops sign-off, keyed ``<section>.<field>``, naming the section."""
-    errors = {}
+    errors: dict[str, str] = {}
     for section in sections_for(age_years):
         for name, message in validate_section(
             section,

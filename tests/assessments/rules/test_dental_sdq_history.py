@@ -84,6 +84,14 @@ def test_next_sdq_due_12_months_after_the_last():
     assert _sdq(last_completed=date(2025, 3, 31)) == date(2026, 3, 31)
 
 
+def test_no_first_sdq_while_the_iha_has_no_due_date():
+    assert _sdq(iha_due=None) is None
+
+
+def test_a_next_sdq_needs_no_iha_due_date():
+    assert _sdq(iha_due=None, last_completed=date(2025, 3, 31)) == date(2026, 3, 31)
+
+
 def test_sdq_for_a_child_under_4_moves_to_the_4th_birthday():
     # Born 15 Jun 2022: aged 3 on the IHA due date; 4 on 15 Jun 2026.
     assert _sdq(date_of_birth=date(2022, 6, 15)) == date(2026, 6, 15)
