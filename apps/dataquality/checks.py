@@ -34,6 +34,10 @@ from apps.dataquality.selectors import child_facts
 def _period(period_of_care) -> Period | None:
     if period_of_care is None:
         return None
+    return _period_of(period_of_care)
+
+
+def _period_of(period_of_care) -> Period:
     return Period(
         id=period_of_care.pk,
         start=period_of_care.start_date,
@@ -87,7 +91,7 @@ def enforce_placement(placement, period_of_care, fields: set[str] | None = None)
     """Refuse a placement outside its period of care (only ``fields``, when given)."""
     breaches = placement_breaches(
         PlacementFacts(placement.pk, period_of_care.pk, placement.start_date, placement.end_date),
-        period=_period(period_of_care),
+        period=_period_of(period_of_care),
     )
     breaches = [b for b in breaches if fields is None or b.field in fields]
     if breaches:
@@ -121,7 +125,7 @@ def refuse_new_breaches(
     if date_of_birth is not None:
         after = replace(after, date_of_birth=date_of_birth)
     if period_of_care is not None:
-        moved = _period(period_of_care)
+        moved = _period_of(period_of_care)
         after = replace(
             after, periods=tuple(moved if p.id == moved.id else p for p in after.periods)
         )

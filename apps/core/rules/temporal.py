@@ -139,7 +139,7 @@ class ChildFacts:
     assessments: tuple[AssessmentFacts, ...] = ()
     placements: tuple[PlacementFacts, ...] = ()
     records: tuple[DatedRecord, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, object] = field(default_factory=dict, compare=False)
 
 
 # The single-record checks ------------------------------------------------------------------
@@ -157,7 +157,9 @@ def assessment_breaches(
     breaches: list[Breach] = []
     eighteenth = date_of_age(date_of_birth, 18)
 
-    def check_event(record: str, record_id: int | None, name: str, label: str, day: date | None):
+    def check_event(
+        record: str, record_id: int | None, name: str, label: str, day: date | None
+    ) -> None:
         if day is None:
             return
         if period is not None and day < period.start:
