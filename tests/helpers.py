@@ -44,8 +44,29 @@ def fill_date(page, selector: str, iso: str) -> None:
 
 def choose(page, name: str, value: str) -> None:
     """Picks an option of a choice field, shown as radios or as a select."""
+    page.locator(f"[name={name}]").first.wait_for()  # the page with the field has loaded
     radio = page.locator(f"input[type=radio][name={name}][value='{value}']")
     if radio.count():
         radio.check()
     else:
         page.select_option(f"select[name={name}]", value)
+
+
+def choose_label(page, name: str, label: str) -> None:
+    """Picks an option of a choice field by its label, shown as radios or as a select."""
+    page.locator(f"[name={name}]").first.wait_for()
+    if page.locator(f"select[name={name}]").count():
+        page.select_option(f"select[name={name}]", label=label)
+    else:
+        page.locator(f"input[type=radio][name={name}]").locator("xpath=..").get_by_label(
+            label, exact=True
+        ).check()
+
+
+def enter_date(page, selector: str, iso: str) -> None:
+    """An ISO date into a date field: the GOV.UK three-part input, or one text field."""
+    page.locator(selector).wait_for()
+    if page.locator(f"{selector}_1").count():
+        fill_date(page, selector, iso)
+    else:
+        page.fill(selector, iso)

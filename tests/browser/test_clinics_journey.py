@@ -16,6 +16,7 @@ from apps.assessments.models import Appointment
 from apps.clinics.models import Booking, ClinicSession
 from tests.clinics.conftest import new_request
 from tests.factories import UserFactory
+from tests.helpers import choose, choose_label, enter_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
@@ -44,16 +45,16 @@ def test_clinic_setup_bulk_booking_reschedule_letters_and_day_list(page, cast, l
         login(page, "healthadmin")
         page.get_by_role("link", name="Clinics", exact=True).click()
         page.get_by_role("link", name="Set up a clinic").first.click()
-        page.select_option("#id_kind", "IHA")
-        page.fill("#id_first_date", "2026-03-03")
+        choose(page, "kind", "IHA")
+        enter_date(page, "#id_first_date", "2026-03-03")
         page.fill("#id_weeks", "4")
         page.fill("#id_start_time", "09:00")
         page.fill("#id_end_time", "13:00")
         page.fill("#id_venue_name", "Ashford Child Health Centre")
         page.fill("#id_venue_address", "1 Station Road, Ashford")
         page.fill("#id_venue_postcode", "TN23 1AA")
-        page.select_option("#id_clinician", label="Sara Ahmed")
-        page.select_option("#id_clinician_role", "PAEDIATRICIAN")
+        choose_label(page, "clinician", "Sara Ahmed")
+        choose(page, "clinician_role", "PAEDIATRICIAN")
         page.get_by_role("button", name="Set up clinic").click()
         page.wait_for_selector("text=Clinic set up.")
         assert ClinicSession.objects.filter(provider=cast.provider_a).count() == 4
@@ -74,7 +75,7 @@ def test_clinic_setup_bulk_booking_reschedule_letters_and_day_list(page, cast, l
         page.goto(f"/assessments/{requests[1].pk}/")
         page.get_by_role("link", name="Move to another clinic slot").click()
         page.get_by_label("Tue 03 Mar 2026 12:00").check()
-        page.select_option("#id_reason", "CARER")
+        choose(page, "reason", "CARER")
         page.fill("#id_note", "Carer at work until 11")
         page.get_by_role("button", name="Move appointment").click()
         page.wait_for_selector("text=Appointment moved.")
@@ -106,9 +107,9 @@ def test_clinic_setup_bulk_booking_reschedule_letters_and_day_list(page, cast, l
         login(page, "dr.ahmed")
         page.goto("/clinics/day/?date=2026-03-03")
         page.get_by_role("link", name="Complete Amira Khan's assessment").click()
-        page.fill("#id_held_on", "2026-03-03")
-        page.select_option("#id_clinician_role", "PAEDIATRICIAN")
-        page.select_option("#id_immunisation_status", "UP_TO_DATE")
+        enter_date(page, "#id_held_on", "2026-03-03")
+        choose(page, "clinician_role", "PAEDIATRICIAN")
+        choose(page, "immunisation_status", "UP_TO_DATE")
         page.get_by_role("button", name="Save").click()
         page.wait_for_selector("text=Assessment recorded as held.")
         page.goto("/clinics/day/?date=2026-03-03")

@@ -121,7 +121,14 @@ def test_focus_moves_to_the_error_summary_and_each_error_links_to_its_field(page
 
 def _no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320, f"{page.url} is {width} px wide at 320 px"
+    # The innermost elements that reach past the viewport, to say what to fix.
+    wide = page.evaluate(
+        "() => [...document.querySelectorAll('body *')].filter(el =>"
+        " el.getBoundingClientRect().right > 321 && !el.closest('.app-table-scroll') && ![...el.children].some(c =>"
+        " c.getBoundingClientRect().right > 321)).slice(0, 5).map(el =>"
+        " el.tagName + '.' + el.className + ' ' + (el.textContent || '').trim().slice(0, 40))"
+    )
+    assert width <= 320, f"{page.url} is {width} px wide at 320 px: {wide}"
 
 
 def test_at_320_px_the_worklist_child_page_and_breaches_do_not_scroll_sideways(

@@ -16,6 +16,7 @@ from apps.assessments.models import Assessment
 from apps.children import services as children_services
 from apps.writeups.rules.sections import sections_for
 from tests.factories import ChildFactory
+from tests.helpers import choose, enter_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
@@ -52,7 +53,7 @@ def _held_iha(cast) -> Assessment:
 
 def _save(page, state: str = "", reason: str = "") -> None:
     if state:
-        page.select_option("#id_state", state)
+        choose(page, "state", state)
     if reason:
         page.fill("#id_reason", reason)
     page.get_by_role("button", name="Save draft and return to the list").click()
@@ -61,7 +62,7 @@ def _save(page, state: str = "", reason: str = "") -> None:
 
 def _sign_off(page) -> None:
     page.fill("#id_name", "Dr Priya Shah")
-    page.select_option("#id_role", "PAEDIATRICIAN")
+    choose(page, "role", "PAEDIATRICIAN")
     page.fill("#id_registration", "GMC 7654321")
     page.get_by_role("button", name="Sign off the write-up").click()
 
@@ -78,7 +79,7 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         page.fill("#id_weight_kg", "47.2")
         _save(page)  # a draft, no state chosen yet
         page.get_by_role("link", name="Vision").click()
-        page.select_option("#id_outcome", "no_concerns")
+        choose(page, "outcome", "no_concerns")
         _save(page, "completed")
 
         # The second sitting: a new session; the draft is still there.
@@ -99,20 +100,21 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         page.fill("#id_findings", "Healthy; needs a dentist near the placement.")
         _save(page, "completed")
         _sign_off(page)
+        page.wait_for_selector("text=The write-up cannot be signed off yet")
         assert "Referrals made: complete the section" in page.content()
         page.goto(f"{base}/sections/referrals/")
-        page.select_option("#id_none_made", "no")
+        choose(page, "none_made", "no")
         _save(page, "completed")
 
         page.get_by_role("link", name="Add an action to the health plan").click()
         page.fill("#id_need", "No dentist near the placement")
         page.fill("#id_action", "Register with a dentist and book a check")
-        page.select_option("#id_owner_kind", "SOCIAL_WORKER")
+        choose(page, "owner_kind", "SOCIAL_WORKER")
         value = page.locator(
             "#id_owner_user option", has_text="(Social worker)"
         ).first.get_attribute("value")
-        page.select_option("#id_owner_user", value)
-        page.fill("#id_due_date", "2026-02-10")
+        choose(page, "owner_user", value)
+        enter_date(page, "#id_due_date", "2026-02-10")
         page.get_by_role("button", name="Add action").click()
         _sign_off(page)
         page.wait_for_selector("text=Signed off. The report is ready")
@@ -137,7 +139,7 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         assert "Initial health assessment report read" in page.content()
         page.goto("/assessments/write-ups/")
         page.get_by_test_id("my-actions").get_by_role("link").first.click()
-        page.select_option("#id_status", "DONE")
+        choose(page, "status", "DONE")
         page.locator("main").get_by_role("button", name="Save").click()
         page.wait_for_selector("text=Action recorded")
         assert page.get_by_test_id("my-actions").count() == 0

@@ -142,15 +142,18 @@ def _one(client, rng, index, gap, team_id, used_upns, postcodes) -> Recorded:
             values["postcode_district"] = values.pop("placement_postcode").split()[0]
         if gap == "unlisted_postcode":
             values["placement_postcode"] = "CT1 0AA"
+        area = "886"
         if gap == "own_provision_elsewhere":
+            # The area follows the postcode (the API refuses one the postcode contradicts).
             values.update(place="K2", place_provider="PR1", placement_postcode="ME4 4TR")
+            area = "887"
         _ok(
             client.post(
                 "/api/v1/placements/",
                 {
                     "child": child["id"],
                     "start_date": day.isoformat(),
-                    "area": "886",
+                    "area": area,
                     "home_postcode": "" if gap == "no_home_postcode" else home,
                     "previous_reason_place_change": reason,
                     **values,
