@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -299,7 +300,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_error(error)
             else:
                 messages.success(request, "Action recorded.")
-                return redirect(request.POST.get("next") or reverse("writeup-my-items"))
+                return redirect(_back(request, reverse("writeup-my-items")))
         status = 400
     return render(
         request,
@@ -327,23 +328,42 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@about(Report)
-@require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def _back(request: HttpRequest, default: str) -> str:
+    """Where to go after a POST: the form's ``next`` when it is a page of this site (never
+    another host: no open redirect), else ``default``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _report_step(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
+    """Return a report or mark it read: the same checks, messages and way back."""
     report = selectors.visible_report(request.user, pk)
     if report is None:
         raise Http404("No such report.")
     try:
-        services.report_return(report=report, returned_by=request.user)
+        run(report)
     except PermissionDenied as error:
         raise Http404(str(error)) from error
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Report returned to the social worker.")
-    return redirect(
-        request.POST.get("next") or reverse("child-detail", args=[report.assessment.child_id])
+        messages.success(request, done)
+    return redirect(_back(request, reverse("child-detail", args=[report.assessment.child_id])))
+
+
+@login_required
+@about(Report)
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_step(
+        request,
+        pk,
+        lambda report: services.report_return(report=report, returned_by=request.user),
+        "Report returned to the social worker.",
     )
 
 
@@ -351,19 +371,11 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @about(Report)
 @require_POST
 def report_read(request: HttpRequest, pk: int) -> HttpResponse:
-    report = selectors.visible_report(request.user, pk)
-    if report is None:
-        raise Http404("No such report.")
-    try:
-        services.report_acknowledge(report=report, reader=request.user)
-    except PermissionDenied as error:
-        raise Http404(str(error)) from error
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Marked as read.")
-    return redirect(
-        request.POST.get("next") or reverse("child-detail", args=[report.assessment.child_id])
+    return _report_step(
+        request,
+        pk,
+        lambda report: services.report_acknowledge(report=report, reader=request.user),
+        "Marked as read.",
     )
 
 

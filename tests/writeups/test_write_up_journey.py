@@ -522,3 +522,19 @@ def test_the_nurses_worklist_asks_for_the_write_up_until_it_is_signed_off(cast, 
     assert words() == "Write up and sign off the report"  # a draft is not signed off
     _sign(cast, iha)
     assert words() == "Return the report"
+
+
+def test_after_marking_read_the_way_back_stays_on_this_site(cast, iha):
+    """The form's ``next`` is followed only to a page of this site: never another host."""
+    _complete_everything(cast, iha)
+    _sign(cast, iha)
+    report = Report.objects.get(assessment=iha)
+    signed_in_client(cast.nurse_a).post(f"/assessments/reports/{report.pk}/return/")
+    sw = signed_in_client(cast.social_worker)
+    away = sw.post(
+        f"/assessments/reports/{report.pk}/read/", {"next": "https://evil.example/phish"}
+    )
+    assert away.status_code == 302
+    assert away["Location"] == f"/children/{iha.child_id}/"
+    again = sw.post(f"/assessments/reports/{report.pk}/read/", {"next": "/assessments/write-ups/"})
+    assert again["Location"] == "/assessments/write-ups/"
