@@ -19,6 +19,7 @@ from apps.audit.records import about
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
 from apps.core.services import today
+from apps.core.views_base import form_page
 from apps.writeups import forms, selectors, services
 from apps.writeups.models import PlanAction, Report, WriteUp
 from apps.writeups.presenters import write_up_view
@@ -237,39 +238,30 @@ def addendum(request: HttpRequest, pk: int) -> HttpResponse:
 @about(Assessment)
 def action_new(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    form = forms.ActionForm(request.POST or None, owners=forms.team_owners(assessment.child))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.plan_action_add(
-                    assessment=assessment,
-                    need=data["need"],
-                    action=data["action"],
-                    owner_kind=data["owner_kind"],
-                    owner_user=data["owner_user"],
-                    owner_name=data["owner_name"],
-                    due_date=data["due_date"],
-                    created_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "Action added to the health plan.")
-                return redirect("writeup-edit", pk=assessment.pk)
-        status = 400
-    return render(
+
+    def run(data: dict):
+        return services.plan_action_add(
+            assessment=assessment,
+            need=data["need"],
+            action=data["action"],
+            owner_kind=data["owner_kind"],
+            owner_user=data["owner_user"],
+            owner_name=data["owner_name"],
+            due_date=data["due_date"],
+            created_by=request.user,
+        )
+
+    return form_page(
         request,
-        "govuk/form_page.html",
-        {
-            "form": form,
-            "title": "Add an action to the health plan",
-            "caption": f"{assessment.child}",
-            "back_url": reverse("writeup-edit", args=[assessment.pk]),
-            "submit_label": "Add action",
-        },
-        status=status,
+        form_class=forms.ActionForm,
+        form_kwargs={"owners": forms.team_owners(assessment.child)},
+        title="Add an action to the health plan",
+        caption=f"{assessment.child}",
+        run=run,
+        success_url=reverse("writeup-edit", args=[assessment.pk]),
+        success_message="Action added to the health plan.",
+        back_url=reverse("writeup-edit", args=[assessment.pk]),
+        submit_label="Add action",
     )
 
 
@@ -283,37 +275,27 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not services.may_close_action(request.user, item):
         raise Http404("You may not record this action.")
-    form = forms.CloseActionForm(request.POST or None, initial={"closed_on": today()})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.plan_action_close(
-                    action=item,
-                    status=data["status"],
-                    closed_on=data["closed_on"],
-                    reason_not_done=data["reason_not_done"],
-                    closed_by=request.user,
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, "Action recorded.")
-                return redirect(_back(request, reverse("writeup-my-items")))
-        status = 400
-    return render(
+
+    def run(data: dict):
+        return services.plan_action_close(
+            action=item,
+            status=data["status"],
+            closed_on=data["closed_on"],
+            reason_not_done=data["reason_not_done"],
+            closed_by=request.user,
+        )
+
+    return form_page(
         request,
-        "govuk/form_page.html",
-        {
-            "form": form,
-            "title": "Record the action's outcome",
-            "caption": f"{item.assessment.child}: {item.action}",
-            "intro": f"Need: {item.need}. Due {item.due_date:%d/%m/%Y}.",
-            "back_url": reverse("writeup-my-items"),
-            "submit_label": "Save",
-        },
-        status=status,
+        form_class=forms.CloseActionForm,
+        initial={"closed_on": today()},
+        title="Record the action's outcome",
+        caption=f"{item.assessment.child}: {item.action}",
+        intro=f"Need: {item.need}. Due {item.due_date:%d/%m/%Y}.",
+        run=run,
+        success_url=_back(request, reverse("writeup-my-items")),
+        success_message="Action recorded.",
+        back_url=reverse("writeup-my-items"),
     )
 
 
