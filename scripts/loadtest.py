@@ -341,7 +341,7 @@ def one_operation(name: str, api: Api, world: World, rng: random.Random) -> Resu
         request = (
             "PATCH",
             f"/api/v1/children/{child.id}/",
-            {"first_name": first_name, "version": version},
+            {"first_name": first_name, "version": version, "reason": "Name typed wrong"},
         )
     elif name == "post_dental_check":
         child = rng.choice(world.dental_children)

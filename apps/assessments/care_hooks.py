@@ -17,6 +17,12 @@ def _entered_care(*, child, period) -> None:
     recompute_children([child.pk])
 
 
+def _corrected(*, child_id) -> None:
+    from apps.assessments.recompute import recompute_children
+
+    recompute_children([child_id])
+
+
 def _placement_started(*, child, placement) -> None:
     from apps.assessments.services import out_of_area_referral_open
 
@@ -27,3 +33,4 @@ def register_all() -> None:
     register(CareRecordChange.CLOCK_INPUTS, _clock_inputs)
     register(CareRecordChange.ENTERED_CARE, _entered_care)
     register(CareRecordChange.PLACEMENT_STARTED, _placement_started)
+    register(CareRecordChange.CORRECTED, _corrected)

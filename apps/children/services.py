@@ -133,10 +133,9 @@ def correction_mark(instance: Any, *, by: User, reason: str | None) -> bool:
 
 def recompute_now(child_id: int) -> None:
     """A correction recomputes the child's clocks (and breach attribution) in its own
-    transaction, so the page it returns to already shows the result."""
-    from apps.assessments.recompute import recompute_children
-
-    recompute_children([child_id])
+    transaction, so the page it returns to already shows the result: the apps that keep
+    clocks do it through the care-record hook."""
+    care_record_changed(CareRecordChange.CORRECTED, child_id=child_id)
 
 
 def _new_reference() -> str:

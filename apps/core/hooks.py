@@ -16,6 +16,9 @@ class CareRecordChange(StrEnum):
     ENTERED_CARE = "entered-care"
     # A placement began: payload child, placement.
     PLACEMENT_STARTED = "placement-started"
+    # A correction of the care record (issue 13): payload child_id. The clocks and the
+    # breach attribution are wanted now, in the correction's transaction.
+    CORRECTED = "corrected"
 
 
 _HOOKS: dict[CareRecordChange, list[Callable[..., None]]] = defaultdict(list)

@@ -19,6 +19,7 @@ def test_the_assessments_app_registers_its_hook_for_each_change_once():
     assert registered(CareRecordChange.CLOCK_INPUTS) == [care_hooks._clock_inputs]
     assert registered(CareRecordChange.ENTERED_CARE) == [care_hooks._entered_care]
     assert registered(CareRecordChange.PLACEMENT_STARTED) == [care_hooks._placement_started]
+    assert registered(CareRecordChange.CORRECTED) == [care_hooks._corrected]
 
 
 def test_a_change_calls_each_hook_with_its_payload(monkeypatch):
