@@ -188,3 +188,18 @@ class ReferralForm(GovukForm):
         empty_label="Not listed",
     )
     receiving_provider_name = forms.CharField(label="Or its name", max_length=200, required=False)
+
+
+class WorkloadFilterForm(GovukForm):
+    """The provider workload's period (issue 16): two GOV.UK date inputs. The view maps the
+    old ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` of links and bookmarks onto these fields."""
+
+    start = forms.DateField(label="Date from", required=False, help_text="For example, 1 9 2026")
+    end = forms.DateField(label="Date to", required=False, help_text="For example, 30 11 2026")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "Date to must be the same as or after date from")
+        return data

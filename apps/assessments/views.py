@@ -245,23 +245,34 @@ def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+_PERIOD_BACKWARDS = "Date to must be the same as or after date from"
+
+
 @login_required
 def provider_workload_page(request: HttpRequest) -> HttpResponse:
     """Health staff: their provider's workload, with children placed here by other LAs."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     if not may(request.user, Capability.PROVIDER_WORKLOAD_VIEW):
         raise Http404
     today = _today()
-    try:
-        start = (
-            date.fromisoformat(request.GET.get("from", ""))
-            if request.GET.get("from")
-            else today - timedelta(days=90)
-        )
-        end = date.fromisoformat(request.GET.get("to", "")) if request.GET.get("to") else today
-    except ValueError:
-        start, end = today - timedelta(days=90), today
+    data = request.GET.copy()
+    # Links and bookmarks from before the date inputs: ?from=YYYY-MM-DD&to=YYYY-MM-DD.
+    for old, new in (("from", "start"), ("to", "end")):
+        if old in data and new not in data:
+            data[new] = data.pop(old)[-1]
+    # Not asked: the last 90 days, shown in the fields.
+    for name, default in (("start", today - timedelta(days=90)), ("end", today)):
+        if not any(key == name or key.startswith(f"{name}_") for key in data):
+            data[name] = default.isoformat()
+    form = forms.WorkloadFilterForm(data)
+    if not form.is_valid():
+        return render(request, "assessments/workload.html", {"form": form}, status=400)
+    start = form.cleaned_data["start"] or today - timedelta(days=90)
+    end = form.cleaned_data["end"] or today
+    if end < start:  # only one date given, on the far side of the other's default
+        form.add_error("end" if form.cleaned_data["end"] else "start", _PERIOD_BACKWARDS)
+        return render(request, "assessments/workload.html", {"form": form}, status=400)
     figures = selectors.provider_workload(
         provider_id=request.user.organisation_id, start=start, end=end
     )
@@ -274,4 +285,8 @@ def provider_workload_page(request: HttpRequest) -> HttpResponse:
             ("overdue", "Overdue now"),
         )
     ]
-    return render(request, "assessments/workload.html", {"rows": rows, "start": start, "end": end})
+    return render(
+        request,
+        "assessments/workload.html",
+        {"form": form, "rows": rows, "start": start, "end": end},
+    )
