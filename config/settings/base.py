@@ -181,9 +181,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# GOV.UK Frontend and htmx come from npm (package.json) and are served by us: no CDN.
+# GOV.UK Frontend, MOJ Frontend (the child's timeline) and htmx come from npm (package.json)
+# and are served by us: no CDN.
 _STATIC_SOURCES = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("moj", BASE_DIR / "node_modules" / "@ministryofjustice" / "frontend" / "moj"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("", BASE_DIR / "static"),
 ]
