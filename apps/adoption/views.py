@@ -14,6 +14,7 @@ from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.adoption.rules import ADOPTER_FIELDS, ADOPTER_LABELS, MILESTONE_FIELDS, NOTES
 from apps.audit.records import about
 from apps.children.models import Child
+from apps.children.selectors import children_visible_to
 from apps.core.services import today
 from apps.core.views_base import form_page
 
@@ -99,6 +100,9 @@ def case_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "can_request": case is not None
             and selectors.user_can_request_work_item(request.user, child),
             "is_adviser": may(request.user, Capability.ADOPTION_ADVISER_WORK),
+            # Back to the child's record, for those the child's access rule lets see it (a
+            # medical adviser may see the adoption case of a child whose record they do not).
+            "can_see_child": children_visible_to(request.user).filter(pk=child.pk).exists(),
         },
     )
 
