@@ -32,6 +32,15 @@ ADOPTION_PAGES = [
     "/adoption/children/{adoption_child}/milestones/",  # adoption-milestones
     "/adoption/children/{adoption_child}/work-items/new/",  # adoption-work-item-new
 ]
+# The GET filter forms showing their errors (GOV.UK month-year and date inputs).
+BAD_FILTERS = {
+    "manager": [
+        "/performance/scorecard/?month_month=7&month_year=",
+        "/performance/scorecard/?month_month=13&month_year=2019",
+    ],
+    "healthadmin": ["/workload/?start_0=31&start_1=2&start_2=2026&end_0=&end_1=3&end_2=2026"],
+    "auditor": ["/audit/?child=abc&since_0=31&since_1=2&since_2=2026"],
+}
 JOURNEYS: dict[str, list[str]] = {
     "sw.east": [
         "/",  # home (the worklist)
@@ -50,16 +59,19 @@ JOURNEYS: dict[str, list[str]] = {
         "/assessments/{assessment}/request-complete/",  # assessment-request-complete
         "/assessments/{assessment}/decline/",  # assessment-decline
         "/account/api-tokens/",  # api-tokens
+        "/children/{adoption_child}/",
         *ADOPTION_PAGES,
     ],
     # The other team's social worker: the demo's adoption cases are split between the teams.
-    "sw": ["/", *ADOPTION_PAGES],
+    # The child page of a child with an adoption case (its link to the case; the MOJ timeline).
+    "sw": ["/", "/children/{adoption_child}/", *ADOPTION_PAGES],
     "manager": [
         "/",
         "/children/",
         "/children/allocate/",  # children-allocate
         "/breaches/",  # breach-list
         "/performance/scorecard/",  # performance-scorecard
+        *BAD_FILTERS["manager"],
         "/performance/scorecard/IHA_ON_TIME/",  # performance-kpi
         "/performance/breaches/",  # performance-breaches
         "/performance/ssda903-readiness/",  # performance-ssda903-readiness
@@ -76,6 +88,7 @@ JOURNEYS: dict[str, list[str]] = {
     "healthadmin": [
         "/",
         "/workload/",  # provider-workload
+        *BAD_FILTERS["healthadmin"],
         "/children/{child}/",
         "/assessments/{assessment}/",
         "/assessments/{assessment}/book/",  # assessment-book
@@ -98,7 +111,7 @@ JOURNEYS: dict[str, list[str]] = {
         "/adoption/children/{adoption_child}/",
     ],
     "designated": ["/", "/breaches/", "/performance/scorecard/", "/children/{child}/"],
-    "auditor": ["/", "/audit/", "/breaches/", "/children/{child}/"],  # access-log
+    "auditor": ["/", "/audit/", *BAD_FILTERS["auditor"], "/breaches/", "/children/{child}/"],
 }
 FORMS = {
     "/children/new/",
