@@ -69,7 +69,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("healthz", health, name="health"),
     path("oidc/", include("apps.accounts.oidc.urls")),
-    path("", include("apps.core.urls")),
+    path("", include("apps.web.urls")),
 ]
 
 # A database outage answers 503 with Retry-After (JSON under /api/), not an HTML 500.
