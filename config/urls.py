@@ -21,7 +21,7 @@ from apps.assessments.api import (
 from apps.assessments.proposals_api import BreachProposalViewSet
 from apps.children.api import ChildViewSet, PeriodOfCareViewSet
 from apps.core.views import health
-from apps.placements.api import PlacementViewSet
+from apps.placements.api import EntryToCareView, PlacementViewSet
 
 APP_URL_MODULES = [
     import_module(f"apps.{name}.urls")
@@ -55,6 +55,8 @@ urlpatterns = [
         HealthSummaryView.as_view(),
         name="health-summary",
     ),
+    # A child new to us enters care in one call (not a collection: no GET, not in the root).
+    path("api/v1/entries-to-care/", EntryToCareView.as_view(), name="entry-to-care"),
     # Namespaced because some API names are also page names ("child-list" is the children
     # page too): the API root reverses within its own namespace, so it links to the API.
     path("api/v1/", include((router.urls, "api"))),
@@ -67,7 +69,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("healthz", health, name="health"),
     path("oidc/", include("apps.accounts.oidc.urls")),
-    path("", include("apps.core.urls")),
+    path("", include("apps.web.urls")),
 ]
 
 # A database outage answers 503 with Retry-After (JSON under /api/), not an HTML 500.

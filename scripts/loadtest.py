@@ -70,8 +70,8 @@ def fingerprint(children: int) -> str:
     digest = hashlib.sha256(f"children={children}".encode())
     sources = [
         *sorted(ROOT.glob("apps/*/migrations/*.py")),
-        ROOT / "apps/core/demo.py",
-        ROOT / "apps/core/management/commands/seed_demo.py",
+        *sorted(ROOT.glob("apps/devtools/demo/*.py")),
+        ROOT / "apps/devtools/management/commands/seed_demo.py",
         ROOT / "fixtures/demo_organisations.json",
     ]
     for path in sources:

@@ -62,6 +62,15 @@ class Capability(StrEnum):
     CHILDREN_ALLOCATE = "children.allocate"
     # The adoption medical adviser's worklist and work items.
     ADOPTION_ADVISER_WORK = "adoption.adviser-work"
+    # The care record (the child, periods of care, placements) and the adoption case are
+    # written by the child's team.
+    CASE_RECORD_WRITE = "case-record.write"
+    CHILDREN_CREATE = "children.create"
+    ADOPTION_CASE_WRITE = "adoption.case-write"  # milestones, requests for work items
+    # Who reads adoption records at all (which children: the adoption selectors' scope).
+    ADOPTION_RECORDS_VIEW = "adoption.records-view"
+    # The data protection officer's delegate: one child's whole record (issue 17).
+    SUBJECT_ACCESS_REQUEST = "subject-access.request"
 
 
 class Relation(StrEnum):
@@ -74,6 +83,8 @@ class Relation(StrEnum):
     BREACH_HEALTH_OR_UNDETERMINED = "breach-health-or-undetermined"
     HAS_ORGANISATION = "has-organisation"
     LA_STAFF = "la-staff"  # a user of a local authority
+    IN_A_TEAM = "in-a-team"  # a user with a team
+    OWN_LA_CHILD = "own-la-child"  # a child whose responsible LA is the user's organisation
 
 
 @dataclass(frozen=True)
@@ -132,9 +143,23 @@ TABLE: dict[Capability, Grant] = {
         note="LA administrators no longer import (DOMAIN.md 9).",
     ),
     Capability.CHILDREN_ALLOCATE: Grant(
-        _grant((TEAM_MANAGER, ADMIN), Relation.LA_STAFF), superuser=Relation.ANY
+        {role: (Relation.LA_STAFF, Relation.OWN_LA_CHILD) for role in (TEAM_MANAGER, ADMIN)},
+        superuser=Relation.ANY,
+        note="An LA admin or team manager moves a child of their own LA between its teams.",
     ),
     Capability.ADOPTION_ADVISER_WORK: Grant({MEDICAL_ADVISER: (Relation.ANY,)}),
+    Capability.CASE_RECORD_WRITE: Grant(_grant(TEAM, Relation.CASE_TEAM), superuser=Relation.ANY),
+    Capability.CHILDREN_CREATE: Grant(_grant(TEAM, Relation.IN_A_TEAM), superuser=Relation.ANY),
+    Capability.ADOPTION_CASE_WRITE: Grant(_grant(TEAM, Relation.CASE_TEAM), superuser=Relation.ANY),
+    Capability.ADOPTION_RECORDS_VIEW: Grant(
+        _grant((*TEAM, MEDICAL_ADVISER, PERFORMANCE_MANAGER, DESIGNATED, AUDITOR), Relation.ANY),
+        superuser=Relation.ANY,
+        note="Which of the children: the adoption selectors' scope (advisers: their areas).",
+    ),
+    Capability.SUBJECT_ACCESS_REQUEST: Grant(
+        {AUDITOR: (Relation.LA_STAFF,)},
+        note="The auditor of the child's LA, as the DPO's delegate (issue 17).",
+    ),
 }
 
 _RELATIONS: dict[Relation, Callable[[Any, Any], bool]] = {
@@ -142,6 +167,18 @@ _RELATIONS: dict[Relation, Callable[[Any, Any], bool]] = {
     Relation.HAS_ORGANISATION: lambda user, record: user.organisation_id is not None,
     Relation.LA_STAFF: lambda user, record: (
         user.organisation is not None and user.organisation.kind == "LA"
+    ),
+    Relation.IN_A_TEAM: lambda user, record: user.team_id is not None,
+    # The record is the child (or a record with one).
+    Relation.OWN_LA_CHILD: lambda user, record: (
+        user.organisation_id is not None
+        and user.organisation_id == getattr(record, "child", record).responsible_la_id
+    ),
+    # The child's own team; the record is the child or a record with one (an assessment).
+    # (Only team roles hold it; a superuser in such a role is of every team, as before.)
+    Relation.CASE_TEAM: lambda user, record: (
+        user.is_superuser
+        or (user.team_id is not None and getattr(record, "child", record).team_id == user.team_id)
     ),
 }
 
@@ -152,7 +189,7 @@ def register_relation(relation: Relation, predicate: Callable[[Any, Any], bool])
 
 
 # Relations that are about the user alone (the others are about a record).
-_USER_ONLY = {Relation.ANY, Relation.HAS_ORGANISATION, Relation.LA_STAFF}
+_USER_ONLY = {Relation.ANY, Relation.HAS_ORGANISATION, Relation.LA_STAFF, Relation.IN_A_TEAM}
 
 
 def _holds(user, relations: tuple[Relation, ...], record) -> bool:

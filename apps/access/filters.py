@@ -22,3 +22,13 @@ class VisibleChildFilterSet(django_filters.FilterSet):
     """A FilterSet whose ``child`` filter chooses from the visible children only."""
 
     child = visible_child_filter()
+
+
+def visible_choice_filter(visible, empty, **kwargs) -> django_filters.ModelChoiceFilter:
+    """A foreign-key filter choosing from ``visible(user)`` (an app's own visibility rule,
+    e.g. the adoption access rule), or ``empty()`` when there is no request (the schema)."""
+
+    def queryset(request):
+        return empty() if request is None else visible(request.user)
+
+    return django_filters.ModelChoiceFilter(queryset=queryset, **kwargs)

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from apps.accounts.admin_base import OrganisationScopedAdmin
 from apps.accounts.models import IdentityLink, IdentitySignIn, Organisation, Team, User
 from apps.accounts.services import user_admin_access_sync
 from apps.accounts.tokens import ENROLMENT_CODE_DAYS, enrolment_code_issue
-from apps.core.admin_base import OrganisationScopedAdmin, ReadOnlyAdmin
+from apps.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(Organisation)

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.access.filters import visible_choice_filter
 from apps.adoption import selectors, services
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem, WorkItemKind
 from apps.adoption.rules import STAGE_LABELS, WORK_ITEM_STATUSES
@@ -35,8 +36,18 @@ def _inline_choice_filter(choices: list[tuple[str, str]], **kwargs) -> django_fi
     return InlineChoiceFilter(choices=choices, **kwargs)
 
 
+def _adoption_child_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """``child`` chooses from the children whose adoption records the user may see, so a
+    hidden child answers exactly as one that does not exist (no existence probing)."""
+    from apps.children.models import Child
+
+    return visible_choice_filter(
+        selectors.adoption_children_visible_to, Child.objects.none, **kwargs
+    )
+
+
 class AdoptionCaseFilter(django_filters.FilterSet):
-    child = django_filters.NumberFilter(field_name="child_id")
+    child = _adoption_child_filter()
     local_authority = django_filters.CharFilter(field_name="child__responsible_la__code")
     team = django_filters.NumberFilter(field_name="child__team_id")
     stage = django_filters.ChoiceFilter(choices=list(STAGE_LABELS.items()), method="filter_stage")
@@ -98,7 +109,10 @@ class AdoptionCaseViewSet(
 
 
 class AdoptionWorkItemFilter(django_filters.FilterSet):
-    child = django_filters.NumberFilter(field_name="case__child_id")
+    child = _adoption_child_filter(field_name="case__child")
+    case = visible_choice_filter(
+        selectors.adoption_cases_visible_to, AdoptionCase.objects.none, field_name="case"
+    )
     kind = _inline_choice_filter(WorkItemKind.choices)
     status = _inline_choice_filter([(s.value, s.value.capitalize()) for s in WORK_ITEM_STATUSES])
     assigned_to = django_filters.CharFilter(field_name="assigned_to__username")

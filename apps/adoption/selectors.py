@@ -34,7 +34,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import Expression
 
-from apps.accounts.models import TEAM_ROLES, OrganisationKind, Role, User
+from apps.access import Capability, may, roles_with
+from apps.accounts.models import OrganisationKind, User
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.adoption.rules import (
     ENTRY_TO_CARE,
@@ -48,11 +49,11 @@ from apps.adoption.rules import (
 )
 from apps.assessments.rules.status import ClockStatus
 from apps.children.models import Child, PeriodOfCare
-from apps.children.selectors import child_scope, user_can_edit_case
+from apps.children.selectors import child_scope
 from apps.core.services import today as local_today
 
-# Roles that read adoption records wherever the general access rule lets them see the child.
-READ_ONLY_ROLES = {Role.PERFORMANCE_MANAGER, Role.DESIGNATED, Role.AUDITOR}
+# Who reads adoption records is the access table's (Capability.ADOPTION_RECORDS_VIEW): the
+# read-only roles read them wherever the general access rule lets them see the child.
 
 # ---------------------------------------------------------------------------------------
 # Access
@@ -71,11 +72,11 @@ def adoption_child_scope(user: User | None) -> Q | None:
         return None
     if user.is_superuser:
         return Q()
-    if user.role == Role.MEDICAL_ADVISER:
+    if not may(user, Capability.ADOPTION_RECORDS_VIEW):
+        return None
+    if may(user, Capability.ADOPTION_ADVISER_WORK):
         return _medical_adviser_scope(user)
-    if user.role in TEAM_ROLES or user.role in READ_ONLY_ROLES:
-        return child_scope(user)
-    return None
+    return child_scope(user)
 
 
 def adoption_children_visible_to(user: User | None) -> QuerySet[Child]:
@@ -102,18 +103,18 @@ def work_items_visible_to(user: User | None, *, today: date | None = None) -> Qu
 
 def user_can_record_milestones(user: User, child: Child) -> bool:
     """Milestones are the child's team's (social worker or team manager)."""
-    return user_can_edit_case(user, child)
+    return may(user, Capability.ADOPTION_CASE_WRITE, child)
 
 
 def user_can_request_work_item(user: User, child: Child) -> bool:
-    return user_can_edit_case(user, child)
+    return may(user, Capability.ADOPTION_CASE_WRITE, child)
 
 
 def user_can_complete_work_item(user: User, work_item: AdoptionWorkItem) -> bool:
     """Any medical adviser who may see the child: the assigned one, or a colleague covering.
     The caller has already checked that the user may see the child (else 404); completing
     twice is the service's 400, not a permission question."""
-    return user.role == Role.MEDICAL_ADVISER
+    return may(user, Capability.ADOPTION_ADVISER_WORK, work_item)
 
 
 # case_stage (apps.adoption.rules) in SQL, in the same order.
@@ -133,7 +134,7 @@ def medical_advisers_for(child: Child) -> QuerySet[User]:
     """Advisers a team may assign: those of providers serving the child's LA first."""
     serving = Q(organisation__areas=child.responsible_la_id)
     return (
-        User.objects.filter(role=Role.MEDICAL_ADVISER, is_active=True)
+        User.objects.filter(role__in=roles_with(Capability.ADOPTION_ADVISER_WORK), is_active=True)
         .annotate(serves=Exists(User.objects.filter(serving, pk=OuterRef("pk"))))
         .order_by("-serves", "last_name", "first_name", "pk")
     )

@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.accounts.models import Role, User
+from apps.access import Capability, roles_with
+from apps.accounts.models import User
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem, WorkItemKind
 from apps.adoption.rules import (
     ADOPTER_LEGAL_STATUSES,
@@ -116,7 +117,9 @@ class AdoptionWorkItemSerializer(serializers.ModelSerializer):
     status = WorkItemStatusField(read_only=True)
     assigned_to = serializers.SlugRelatedField(
         slug_field="username",
-        queryset=User.objects.filter(role=Role.MEDICAL_ADVISER, is_active=True),
+        queryset=User.objects.filter(
+            role__in=roles_with(Capability.ADOPTION_ADVISER_WORK), is_active=True
+        ),
         help_text="The username of an adoption medical adviser",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")

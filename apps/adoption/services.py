@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from apps.accounts.models import Role, User
+from apps.access import Capability, may
+from apps.accounts.models import User
 from apps.adoption.models import ONE_OPEN_KINDS, AdoptionCase, AdoptionWorkItem, WorkItemKind
 from apps.adoption.rules import (
     ADOPTER_FIELDS,
@@ -195,7 +196,7 @@ def adoption_work_item_request(
     check_not_future("requested_on", requested_on, "The request date")
     check_not_before_birth("requested_on", requested_on, child.date_of_birth, "The request date")
     _check_case_open(case)
-    if assigned_to is None or assigned_to.role != Role.MEDICAL_ADVISER or not assigned_to.is_active:
+    if assigned_to is None or not may(assigned_to, Capability.ADOPTION_ADVISER_WORK):
         raise ValidationError({"assigned_to": "Choose an adoption medical adviser."})
     if (
         kind in ONE_OPEN_KINDS
@@ -232,7 +233,7 @@ def adoption_work_item_complete(
     """A medical adviser records the report as done."""
     item = AdoptionWorkItem.objects.select_for_update().get(pk=work_item.pk)
     check_version(item, expected_version)
-    if completed_by.role != Role.MEDICAL_ADVISER:
+    if not may(completed_by, Capability.ADOPTION_ADVISER_WORK):
         raise PermissionDenied("Only an adoption medical adviser completes this work.")
     if item.completed_on is not None:
         raise ValidationError(

@@ -1,11 +1,11 @@
-"""The record relations of the capability table (apps/access) that the assessments and
-children apps own, registered once when the app is ready."""
+"""The record relations of the capability table (apps/access) that the assessments app
+owns, registered once when the app is ready. (The case team's relation is the table's own:
+the child's team, for a child or a record with one.)"""
 
 from apps.access import Relation, register_relation
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, Role
 from apps.assessments.models import Assessment
 from apps.assessments.rules.policy import Party
-from apps.children.selectors import user_can_edit_case
 
 
 def _child(record):
@@ -42,7 +42,6 @@ def health_records(user, record) -> bool:
 
 
 def register() -> None:
-    register_relation(Relation.CASE_TEAM, lambda user, r: user_can_edit_case(user, _child(r)))
     register_relation(Relation.PROVIDER_STAFF, provider_staff)
     register_relation(Relation.HOST_AREA_HEALTH_ADMIN, host_area_health_admin)
     register_relation(Relation.HEALTH_RECORDS, health_records)

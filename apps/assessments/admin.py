@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from apps.accounts.admin_base import OrganisationScopedAdmin
 from apps.assessments.models import (
     Appointment,
     Assessment,
@@ -12,7 +13,7 @@ from apps.assessments.models import (
     LocalAuthorityPolicy,
     SdqRecord,
 )
-from apps.core.admin_base import ChildScopedAdmin, OrganisationScopedAdmin
+from apps.children.admin_base import ChildScopedAdmin
 
 
 @admin.register(LocalAuthorityPolicy)

@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Role, User
+from apps.access import Capability, may
+from apps.accounts.models import User
 from apps.audit.models import AccessEvent
 from apps.children.selectors import children_visible_to
 
@@ -9,7 +10,7 @@ def access_events_visible_to(user: User) -> QuerySet[AccessEvent]:
     """Auditors read the log of their organisation's users and of the children they may see."""
     if user.is_superuser:
         return AccessEvent.objects.all()
-    if user.role != Role.AUDITOR or user.organisation_id is None:
+    if not may(user, Capability.ACCESS_LOG_VIEW) or user.organisation_id is None:
         return AccessEvent.objects.none()
     children = children_visible_to(user).values("pk")
     return AccessEvent.objects.filter(

@@ -27,8 +27,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from apps.access import Capability, may
 from apps.accounts.addresses import client_address
-from apps.accounts.models import OrganisationKind, Role, User
+from apps.accounts.models import User
 from apps.audit.models import AccessEvent, Action, Outcome
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
@@ -43,13 +44,7 @@ MAX_DEPTH = 4
 
 
 def may_request_subject_access(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.AUDITOR
-        and user.organisation_id is not None
-        and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY
-    )
+    return may(user, Capability.SUBJECT_ACCESS_REQUEST)
 
 
 def subject_access_child(*, user: User, child_id: int) -> Child | None:

@@ -1,12 +1,14 @@
-"""URLs of the audit app's subject-access export: pages at the top level, API under
+"""URLs of the audit app (the access log and the subject-access export): pages at the top level, API under
 api/v1/ (included from config/urls.py). Named ``child-...`` with the child as ``pk`` so the
 access log records the child on every request."""
 
 from django.urls import path
 
+from apps.audit import views as log_views
 from apps.audit import views_subject_access as views
 
 urlpatterns = [
+    path("audit/", log_views.access_log, name="access-log"),
     path(
         "children/<int:pk>/subject-access/",
         views.subject_access_page,

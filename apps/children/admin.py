@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from apps.children.admin_base import ChildScopedAdmin
 from apps.children.models import Child, PeriodOfCare, RetentionReview
-from apps.core.admin_base import ChildScopedAdmin
 
 
 @admin.register(Child)

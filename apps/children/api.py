@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.access.filters import VisibleChildFilterSet
 from apps.assessments.serializers import (
     AssessmentBeforeRecordsInputSerializer,
     AssessmentBeforeRecordsSerializer,
@@ -56,6 +57,14 @@ class ChildFilter(django_filters.FilterSet):
         open_care = Q(periods_of_care__end_date__isnull=True, periods_of_care__isnull=False)
         ids = Child.objects.filter(open_care).values("pk")
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+
+
+class PeriodOfCareFilter(VisibleChildFilterSet):
+    """``child`` chooses from the user's visible children (no existence probing)."""
+
+    class Meta:
+        model = PeriodOfCare
+        fields = ["child", "legal_status"]
 
 
 class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -251,7 +260,7 @@ class PeriodOfCareViewSet(
     access_record_model = PeriodOfCare
 
     serializer_class = PeriodOfCareSerializer
-    filterset_fields = ["child", "legal_status"]
+    filterset_class = PeriodOfCareFilter
     ordering_fields = ["start_date", "id"]
     ordering = ["-start_date", "id"]
 

@@ -5,7 +5,8 @@ access everywhere at once."""
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
+from apps.access import Capability, may
+from apps.accounts.models import HEALTH_PROVIDER_ROLES, OrganisationKind, Role, User
 from apps.children.models import Child, PeriodOfCare
 
 
@@ -142,28 +143,20 @@ def children_visible_to(user: User | None) -> QuerySet[Child]:
 
 def user_can_edit_case(user: User, child: Child) -> bool:
     """Case records (the child, care and placements) are written by the child's team."""
-    if user.is_superuser:
-        return True
-    return user.role in TEAM_ROLES and user.team_id is not None and child.team_id == user.team_id
+    return may(user, Capability.CASE_RECORD_WRITE, child)
 
 
 def user_can_allocate_team(user: User, child: Child) -> bool:
     """Who may move a child into a team (DOMAIN.md 9): an LA admin or a team manager of the
     child's responsible LA. The caller has already checked that the user sees the child."""
-    if user.is_superuser:
-        return True
-    return (
-        user.role in {Role.TEAM_MANAGER, Role.ADMIN}
-        and user.organisation_id is not None
-        and user.organisation_id == child.responsible_la_id
-    )
+    return may(user, Capability.CHILDREN_ALLOCATE, child)
 
 
 def children_to_allocate(user: User) -> QuerySet[Child]:
     """The children the user may move between teams: those they see, of their own LA."""
     if user.is_superuser:
         return children_visible_to(user)
-    if user.role not in {Role.TEAM_MANAGER, Role.ADMIN} or user.organisation_id is None:
+    if not may(user, Capability.CHILDREN_ALLOCATE):
         return Child.objects.none()
     return children_visible_to(user).filter(responsible_la_id=user.organisation_id)
 
@@ -177,7 +170,7 @@ def teams_for_allocation(user: User, la_id: int | None = None):
 
 
 def user_can_create_children(user: User) -> bool:
-    return user.is_superuser or (user.role in TEAM_ROLES and user.team_id is not None)
+    return may(user, Capability.CHILDREN_CREATE)
 
 
 def periods_of_care_visible_to(user: User) -> QuerySet[PeriodOfCare]:

@@ -277,6 +277,25 @@ def period_of_care_start(
 ) -> PeriodOfCare:
     """Record entry to care: the start of a period of care starts a new IHA clock."""
     child = _lock_child(child)
+    period = period_of_care_open(
+        child=child,
+        start_date=start_date,
+        legal_status=legal_status,
+        category_of_need=category_of_need,
+    )
+    # Recording entry to care creates the IHA with its deadlines at once, in this
+    # transaction (the assessments app's hook recomputes every clock of the child), so no
+    # second recompute is queued for the same change.
+    care_record_changed(CareRecordChange.ENTERED_CARE, child=child, period=period)
+    return period
+
+
+def period_of_care_open(
+    *, child: Child, start_date: date, legal_status: str, category_of_need: str = ""
+) -> PeriodOfCare:
+    """Check and save a new period of care of a child already locked (``_lock_child``),
+    telling no one: the caller fires the care-record hook once for the whole change
+    (``period_of_care_start``, or entry to care with its first placement)."""
     check_not_future("start_date", start_date, "The date the child became looked after")
     check_not_before_birth("start_date", start_date, child.date_of_birth, "Entry to care")
     if child.date_of_death and start_date > child.date_of_death:
@@ -299,10 +318,6 @@ def period_of_care_start(
         category_of_need=category_of_need,
     )
     save_with_constraints(period)
-    # Recording entry to care creates the IHA with its deadlines at once, in this
-    # transaction (the assessments app's hook); the rest follows the usual recompute.
-    care_record_changed(CareRecordChange.ENTERED_CARE, child=child, period=period)
-    _on_clock_inputs_changed(child)
     return period
 
 

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,7 @@ from apps.children.forms import (
 from apps.children.models import Child, PeriodOfCare
 from apps.children.timeline import child_history, child_timeline
 from apps.core.views_base import form_page
-from apps.placements.services import placement_start
+from apps.placements.services import child_enter_care, placement_start
 
 
 def visible_child(request: HttpRequest, pk: int) -> Child:
@@ -85,44 +84,38 @@ def child_new(request: HttpRequest) -> HttpResponse:
     if not selectors.user_can_create_children(request.user):
         raise Http404
 
-    @transaction.atomic
     def run(data: dict) -> Child:
-        child = services.child_create(
+        placement = child_enter_care(
             created_by=request.user,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            date_of_birth=data["date_of_birth"],
-            sex=data["sex"],
-            nhs_number=data["nhs_number"] or None,
-            ethnicity=data["ethnicity"],
-            is_uasc=data["is_uasc"],
-            uasc_arrival_date=data["uasc_arrival_date"],
-            age_disputed=data["age_disputed"],
-            upn=data["upn"],
-            is_mother=data["is_mother"] if data["sex"] == "2" else None,
-            allocated_worker=request.user,
-        )
-        services.period_of_care_start(
-            child=child,
-            start_date=data["entry_date"],
+            child={
+                "first_name": data["first_name"],
+                "last_name": data["last_name"],
+                "date_of_birth": data["date_of_birth"],
+                "sex": data["sex"],
+                "nhs_number": data["nhs_number"] or None,
+                "ethnicity": data["ethnicity"],
+                "is_uasc": data["is_uasc"],
+                "uasc_arrival_date": data["uasc_arrival_date"],
+                "age_disputed": data["age_disputed"],
+                "upn": data["upn"],
+                "is_mother": data["is_mother"] if data["sex"] == "2" else None,
+                "allocated_worker": request.user,
+            },
+            entry_date=data["entry_date"],
             legal_status=data["legal_status"],
             category_of_need=data["category_of_need"],
-            started_by=request.user,
+            placement={
+                "place": data["place"],
+                "place_provider": data["place_provider"],
+                "area": data["area"],
+                "postcode_district": data["postcode_district"],
+                "carer_name": data["carer_name"],
+                "placement_postcode": data["placement_postcode"],
+                "home_postcode": data["home_postcode"],
+                "urn": data["urn"],
+            },
         )
-        placement_start(
-            child=child,
-            start_date=data["entry_date"],
-            place=data["place"],
-            place_provider=data["place_provider"],
-            area=data["area"],
-            postcode_district=data["postcode_district"],
-            carer_name=data["carer_name"],
-            placement_postcode=data["placement_postcode"],
-            home_postcode=data["home_postcode"],
-            urn=data["urn"],
-            started_by=request.user,
-        )
-        return child
+        return placement.child
 
     return form_page(
         request,

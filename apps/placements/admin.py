@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin_base import ChildScopedAdmin
+from apps.children.admin_base import ChildScopedAdmin
 from apps.placements.models import Placement
 
 

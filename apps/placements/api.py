@@ -1,16 +1,18 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.access.filters import VisibleChildFilterSet
-from apps.children.selectors import user_can_edit_case
+from apps.children.selectors import user_can_create_children, user_can_edit_case
 from apps.core.api import correction_reason, require, split_version
 from apps.placements import selectors, services
 from apps.placements.models import Placement
 from apps.placements.serializers import (
+    EntryToCareResultSerializer,
+    EntryToCareSerializer,
     PlacementEndSerializer,
     PlacementSerializer,
     PlacementStartSerializer,
@@ -83,3 +85,30 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             placement=placement, ended_by=request.user, **serializer.validated_data
         )
         return Response(PlacementSerializer(placement).data)
+
+
+class EntryToCareView(generics.GenericAPIView):
+    """A child new to us enters care in one call: the child, the period of care (legal
+    status, category of need) and the first placement, all or nothing. The initial health
+    assessment and its deadlines exist when it answers. (``POST /children/``,
+    ``/periods-of-care/`` and ``/placements/`` still record each part on its own.)"""
+
+    serializer_class = EntryToCareSerializer
+
+    def get_queryset(self):
+        return Placement.objects.none()
+
+    @extend_schema(request=EntryToCareSerializer, responses={201: EntryToCareResultSerializer})
+    def post(self, request: Request) -> Response:
+        require(user_can_create_children(request.user))
+        serializer = EntryToCareSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        placement = services.child_enter_care(
+            created_by=request.user, **serializer.service_arguments()
+        )
+        result = {
+            "child": placement.child,
+            "period_of_care": placement.period_of_care,
+            "placement": placement,
+        }
+        return Response(EntryToCareResultSerializer(result).data, status=status.HTTP_201_CREATED)

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from apps.accounts.models import Organisation, OrganisationKind
-from apps.children.models import Child
+from apps.children.models import CategoryOfNeed, Child
+from apps.children.serializers import ChildInputSerializer, ChildSerializer, PeriodOfCareSerializer
+from apps.core.codes import LegalStatus, PlacementProvider
 from apps.core.codes import Placement as PlacementType
-from apps.core.codes import PlacementProvider
 from apps.placements.models import Placement, ReasonPlaceChange
 
 
@@ -126,3 +127,78 @@ class PlacementUpdateSerializer(serializers.Serializer):
 
 class PlacementEndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
+
+
+class EntryToCareSerializer(ChildInputSerializer):
+    """A child new to us enters care, in one call: the child (as ``POST /children/``), the
+    period of care it starts and the first placement, from the same entry date."""
+
+    # Not known when a child enters care, or not an input of a new record.
+    date_of_death = None
+    version = None
+
+    entry_date = serializers.DateField(help_text="The date the child became looked after")
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices)
+    category_of_need = serializers.ChoiceField(
+        choices=CategoryOfNeed.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Category of need at the start of the period (SSDA903 CIN, fixed for it)",
+    )
+    place = serializers.ChoiceField(choices=PlacementType.choices)
+    place_provider = serializers.ChoiceField(
+        choices=PlacementProvider.choices,
+        allow_blank=True,
+        help_text="Blank for a temporary placement (T0 to T4), required otherwise",
+    )
+    area = _area_field(
+        required=False,
+        allow_null=True,
+        help_text="DfE code of the local authority area where the child lives; when left "
+        "out, found from the full placement postcode (ONS postcode directory)",
+    )
+    postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
+    carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    home_postcode = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Full postcode of the child's home before care (SSDA903 HOME_POST)",
+    )
+    placement_postcode = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Full postcode of the placement (SSDA903 PL_POST)",
+    )
+    urn = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="Ofsted URN of the provider (XXXXXXX when it has none)",
+    )
+
+    PERIOD_FIELDS = ("entry_date", "legal_status", "category_of_need")
+    PLACEMENT_FIELDS = (
+        "place",
+        "place_provider",
+        "area",
+        "postcode_district",
+        "carer_name",
+        "home_postcode",
+        "placement_postcode",
+        "urn",
+    )
+
+    def service_arguments(self) -> dict:
+        """``child_enter_care``'s keyword arguments from the validated data."""
+        data = dict(self.validated_data)
+        placement = {name: data.pop(name) for name in self.PLACEMENT_FIELDS if name in data}
+        period = {name: data.pop(name) for name in self.PERIOD_FIELDS if name in data}
+        return {"child": data, "placement": placement, **period}
+
+
+class EntryToCareResultSerializer(serializers.Serializer):
+    child = ChildSerializer()
+    period_of_care = PeriodOfCareSerializer()
+    placement = PlacementSerializer()

@@ -11,7 +11,9 @@ from apps.children.models import Child
 from apps.children.services import (
     _lock_child,
     _on_clock_inputs_changed,
+    child_create,
     correction_mark,
+    period_of_care_open,
     recompute_now,
 )
 from apps.core import postcodes
@@ -122,6 +124,43 @@ def placement_start(
     the same (a change of placement type only) and why the previous placement ended. With
     no ``area``, the area is found from the full placement postcode (ONS directory)."""
     child = _lock_child(child)
+    placement = placement_open(
+        child=child,
+        start_date=start_date,
+        place=place,
+        place_provider=place_provider,
+        area=area,
+        postcode_district=postcode_district,
+        carer_name=carer_name,
+        home_postcode=home_postcode,
+        placement_postcode=placement_postcode,
+        urn=urn,
+        same_carer=same_carer,
+        previous_reason_place_change=previous_reason_place_change,
+    )
+    care_record_changed(CareRecordChange.PLACEMENT_STARTED, child=child, placement=placement)
+    _on_clock_inputs_changed(child)
+    return placement
+
+
+def placement_open(
+    *,
+    child: Child,
+    start_date: date,
+    place: str,
+    place_provider: str,
+    area: Organisation | None = None,
+    postcode_district: str = "",
+    carer_name: str = "",
+    home_postcode: str = "",
+    placement_postcode: str = "",
+    urn: str = "",
+    same_carer: bool = False,
+    previous_reason_place_change: str = "",
+) -> Placement:
+    """Check and save a new placement of a child already locked (``_lock_child``), ending
+    the current one that day, telling no one: the caller fires the care-record hooks once
+    for the whole change."""
     period = child.periods_of_care.filter(end_date__isnull=True).first()
     if period is None:
         raise ValidationError(
@@ -172,8 +211,6 @@ def placement_start(
         same_carer=same_carer,
     )
     save_with_constraints(placement)
-    care_record_changed(CareRecordChange.PLACEMENT_STARTED, child=child, placement=placement)
-    _on_clock_inputs_changed(child)
     return placement
 
 
@@ -275,3 +312,72 @@ def placement_end(*, placement: Placement, end_date: date, ended_by: User) -> Pl
     save_with_constraints(placement)
     _on_clock_inputs_changed(placement.child)
     return placement
+
+
+# The fields of a new child that entry to care passes on to ``child_create``.
+_CHILD_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "nhs_number",
+    "ethnicity",
+    "team",
+    "allocated_worker",
+    "is_uasc",
+    "uasc_arrival_date",
+    "age_disputed",
+    "la_child_id",
+    "upn",
+    "is_mother",
+    "mother_child_dob",
+)
+
+
+@transaction.atomic
+def child_enter_care(
+    *,
+    created_by: User,
+    child: dict[str, Any],
+    entry_date: date,
+    legal_status: str,
+    category_of_need: str = "",
+    placement: dict[str, Any],
+) -> Placement:
+    """A child new to us enters care: the child, the period of care (legal status and
+    category of need) and the first placement, all or nothing, in one transaction. The
+    care-record hooks fire once for the whole change, after the placement exists, so the
+    clocks are computed once (the IHA and its deadlines at once) and nothing is queued to
+    compute them again. The page and ``POST /api/v1/entries-to-care/`` both call this.
+
+    ``child`` holds ``child_create``'s fields; ``placement`` holds ``placement_open``'s
+    fields but its start date, which is the entry date. Errors about the date name
+    ``entry_date``."""
+    unknown = set(child) - set(_CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"child_enter_care: unknown child fields {sorted(unknown)}")
+    new_child = child_create(created_by=created_by, **child)
+    locked = _lock_child(new_child)
+    try:
+        period = period_of_care_open(
+            child=locked,
+            start_date=entry_date,
+            legal_status=legal_status,
+            category_of_need=category_of_need,
+        )
+        first_placement = placement_open(child=locked, start_date=entry_date, **placement)
+    except ValidationError as error:
+        raise _dates_as_entry_date(error) from error
+    care_record_changed(CareRecordChange.PLACEMENT_STARTED, child=locked, placement=first_placement)
+    care_record_changed(CareRecordChange.ENTERED_CARE, child=locked, period=period)
+    return first_placement
+
+
+def _dates_as_entry_date(error: ValidationError) -> ValidationError:
+    """The period's and the placement's start date is the one entry date the caller gave."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed: dict[str, list[ValidationError]] = {}
+    for field, errors in error.error_dict.items():
+        renamed.setdefault("entry_date" if field == "start_date" else field, []).extend(errors)
+    return ValidationError(renamed)

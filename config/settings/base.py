@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "apps.clinics",
     "apps.writeups",
     "apps.dataquality",
+    "apps.web",
+    "apps.devtools",
 ]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -5,10 +5,9 @@ from datetime import date
 
 import pytest
 
-from apps.adoption.demo import adoption_journeys
 from apps.adoption.models import AdoptionCase
 from apps.adoption.rules import adopter_errors, milestone_errors
-from apps.core.demo import create_children, load_organisations
+from apps.devtools.demo import adoption_journeys, create_children, load_organisations
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,9 @@ ENDPOINTS = [
     "/api/v1/immunisations/",
     "/api/v1/health-histories/",
     "/api/v1/out-of-area-referrals/",
+    "/api/v1/periods-of-care/",
+    "/api/v1/adoption/cases/",
+    "/api/v1/adoption/work-items/",
 ]
 
 
@@ -36,3 +39,34 @@ def test_a_hidden_child_answers_as_a_child_that_does_not_exist(api, cast, endpoi
     assert hidden_answer.status_code == missing_answer.status_code == 400
     assert hidden_answer.json() == missing_answer.json()
     assert "child" in hidden_answer.json()
+
+
+def test_a_hidden_adoption_case_answers_as_a_case_that_does_not_exist(api, cast):
+    from tests.adoption.conftest import make_case
+
+    mine = make_case(cast)  # team A: the social worker's
+    hidden = make_case(cast, team=cast.team_b)
+    missing = hidden.pk + 1000
+    client = api(cast.social_worker)
+
+    own = client.get("/api/v1/adoption/work-items/", {"case": mine.pk})
+    assert own.status_code == 200
+    hidden_answer = client.get("/api/v1/adoption/work-items/", {"case": hidden.pk})
+    missing_answer = client.get("/api/v1/adoption/work-items/", {"case": missing})
+    assert hidden_answer.status_code == missing_answer.status_code == 400
+    assert hidden_answer.json() == missing_answer.json()
+    assert "case" in hidden_answer.json()
+
+
+def test_the_adoption_child_filter_follows_the_adoption_access_rule(api, cast):
+    """A medical adviser of a provider serving our area sees our children's adoption cases:
+    the filter accepts their child and lists the case."""
+    from apps.accounts.models import Role
+    from tests.adoption.conftest import make_case
+    from tests.factories import UserFactory
+
+    case = make_case(cast)
+    adviser = UserFactory(role=Role.MEDICAL_ADVISER, organisation=cast.provider_a)
+    response = api(adviser).get("/api/v1/adoption/cases/", {"child": case.child_id})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [case.pk]

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from apps.core.management.commands.bench_pages import _p95
+from apps.devtools.management.commands.bench_pages import _p95
 
 pytestmark = pytest.mark.django_db
 

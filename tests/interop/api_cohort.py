@@ -8,7 +8,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from apps.core.demo import CHILDRENS_HOMES, LA_FOSTERING, POSTCODES, _upn
+from apps.devtools.demo.children import _upn
+from apps.devtools.demo.reference import CHILDRENS_HOMES, LA_FOSTERING, POSTCODES
 
 # Gaps a child of the second cohort is given, each with the DfE rule that flags it.
 GAPS = {

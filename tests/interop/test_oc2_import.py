@@ -7,11 +7,15 @@ from datetime import date
 import pytest
 
 from apps.accounts.models import Organisation, OrganisationKind
-from apps.adoption.demo import adoption_journeys
 from apps.assessments.models import DentalCheck
 from apps.assessments.tasks import recompute_deferred
 from apps.children.models import AnnualOutcome, Child
-from apps.core.demo import create_children, health_journeys, load_organisations
+from apps.devtools.demo import (
+    adoption_journeys,
+    create_children,
+    health_journeys,
+    load_organisations,
+)
 from apps.interop import codes
 from apps.interop.importer import import_903
 from apps.interop.selectors import CollectionYear, build_export, readiness_of

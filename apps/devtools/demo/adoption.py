@@ -159,7 +159,8 @@ def _journey(rng, child, period, worker, adviser, kent, today) -> None:
             "same_carer": True,
         }
     else:  # new adopters approved by the LA's own adoption service, in Kent
-        from apps.core.demo import LA_FOSTERING, SERVICE_POSTCODES, _postcode
+        from apps.devtools.demo.children import _postcode
+        from apps.devtools.demo.reference import LA_FOSTERING, SERVICE_POSTCODES
 
         postcode = _postcode(rng, "886", {last.placement_postcode, *SERVICE_POSTCODES})
         where = {

@@ -2,7 +2,7 @@
 
     python manage.py bench_pages --children 20000 [--keep]
 
-Builds the bench_scorecard population (apps.assessments.synthetic plus its extras, then a
+Builds the bench_scorecard population (apps.devtools.synthetic plus its extras, then a
 full recompute) in a scratch database (the current one's name + "_bench_pages"), adds one
 user of each role, then for each page and API list of each role requests it through the
 Django test client, signed in as that user, and prints: the median and p95 over the timed
@@ -118,7 +118,7 @@ class Command(BaseCommand):
 
         from apps.children.models import Child
         from apps.children.relationships import relationships_rebuild
-        from apps.performance.management.commands.bench_scorecard import (
+        from apps.devtools.management.commands.bench_scorecard import (
             Command as ScorecardBench,
         )
 

@@ -2,11 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from apps.adoption.demo import adoption_journeys
 from apps.assessments.tasks import recompute_deferred
 from apps.children.models import Child
-from apps.core.demo import create_children, health_journeys, load_organisations
 from apps.core.services import today
+from apps.devtools.demo import (
+    adoption_journeys,
+    create_children,
+    health_journeys,
+    load_organisations,
+)
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ scratch database.
 
     python manage.py bench_scorecard --children 100000
 
-The population is the one bench_clocks builds (apps.assessments.synthetic.build_population,
+The population is the one bench_clocks builds (apps.devtools.synthetic.build_population,
 then a full recompute so every clock has its status and breach attribution), plus SDQ
 scores, health histories, extra placements and UASC flags so that every KPI has rows to
 count. Prints, for each report: seconds (first run and the best of the repeats) and the
@@ -36,7 +36,7 @@ def _synthetic_load():
     child's birth, and some of its dental checks are (children under a year and a half old
     with a check up to 500 days back). In the throwaway scratch database only, triggers are
     bypassed while it loads, and those rows are then deleted, so the benchmark counts valid
-    data. The fix belongs in apps/assessments/synthetic.py."""
+    data. The fix belongs in apps/devtools/synthetic.py."""
     from apps.assessments.models import DentalCheck
 
     postgresql = connection.vendor == "postgresql"
@@ -183,9 +183,9 @@ class Command(BaseCommand):
 
     def _build(self, count: int) -> None:
         from apps.assessments.recompute import recompute_children
-        from apps.assessments.synthetic import build_population
         from apps.children.models import Child
         from apps.core.selectors import working_day_calendar
+        from apps.devtools.synthetic import build_population
 
         out = self.stdout.write
         today = timezone.localdate()

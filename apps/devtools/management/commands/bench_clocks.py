@@ -100,9 +100,9 @@ class Command(BaseCommand):
         from apps.assessments.models import Assessment, HealthClock
         from apps.assessments.recompute import recompute_children
         from apps.assessments.sweep import sweep_clocks
-        from apps.assessments.synthetic import build_population
         from apps.children.models import Child
         from apps.core.selectors import working_day_calendar
+        from apps.devtools.synthetic import build_population
 
         today = timezone.localdate()
         calendar = working_day_calendar()

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.accounts.middleware import SESSION_SEEN_AT
 from apps.assessments.worklists import LISTS, SORTS, action_for, worklist, worklist_counts
 
 PAGE_SIZE = 25
@@ -43,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "htmx": bool(request.headers.get("HX-Request")),
         "dashboards": user.role in {"TEAM_MANAGER", "PERFORMANCE_MANAGER", "DESIGNATED", "AUDITOR"},
     }
-    template = "core/worklist_table.html" if request.headers.get("HX-Request") else "core/home.html"
+    template = "web/worklist_table.html" if request.headers.get("HX-Request") else "web/home.html"
     return render(request, template, context)
 
 
@@ -51,17 +52,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(request, "web/accessibility.html")
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    return render(request, "web/privacy.html")
 
 
 def cookies(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "core/cookies.html",
+        "web/cookies.html",
         {
             "session_cookie": settings.SESSION_COOKIE_NAME,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -74,7 +75,5 @@ def cookies(request: HttpRequest) -> HttpResponse:
 @require_POST
 def keep_alive(request: HttpRequest) -> JsonResponse:
     """ "Stay signed in" from the timeout warning: the idle clock starts again now."""
-    from apps.accounts.middleware import SESSION_SEEN_AT
-
     request.session[SESSION_SEEN_AT] = time.time()
     return JsonResponse({"idle_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds())})

@@ -76,11 +76,11 @@ class Command(BaseCommand):
         from apps.accounts.models import Organisation, OrganisationKind, Role, User
         from apps.assessments.models import Assessment
         from apps.assessments.recompute import recompute_children
-        from apps.assessments.synthetic import build_population
         from apps.children.models import Child
         from apps.clinics import selectors
         from apps.clinics.models import ClinicSession, Slot
         from apps.core.selectors import working_day_calendar
+        from apps.devtools.synthetic import build_population
 
         out = self.stdout.write
         today = timezone.localdate()
