@@ -198,6 +198,15 @@ def _allowed(request: HttpRequest, kind_name: str, pk: int, record_pk: int | Non
     return kind, record, child, back
 
 
+# On an assessment, what people change (its status, deadlines and attribution are the
+# recompute's: not "someone else's change").
+_ASSESSMENT_WATCHED = corrections.REQUEST_FIELDS | corrections.ASSESSMENT_FIELDS
+
+
+def _watched(record: Any) -> set[str] | None:
+    return _ASSESSMENT_WATCHED if isinstance(record, Assessment) else None
+
+
 def _caption(child: Child, record: Any) -> str:
     if isinstance(record, Assessment):
         return f"{record.get_kind_display()} for {child.full_name}"
@@ -219,6 +228,7 @@ def correct_page(
         caption=_caption(child, record),
         back_url=back,
         run=lambda data, **kw: kind.correct(record, _user(request), data=data, **kw),
+        watched=_watched(record),
     )
 
 
@@ -237,6 +247,7 @@ def delete_page(
         back_url=back,
         summary=kind.summary(record),
         run=lambda **kw: kind.delete(record, _user(request), **kw),
+        watched=_watched(record),
     )
 
 

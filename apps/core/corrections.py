@@ -139,9 +139,10 @@ def changed_fields(record: Any, previous: Any, only: set[str] | None = None) -> 
     )
 
 
-def changes_since(instance: Any, version: int) -> list[str]:
+def changes_since(instance: Any, version: int, only: set[str] | None = None) -> list[str]:
     """What others changed since ``version``, in words ("date of birth from 10 June 2015 to
-    11 June 2015, by Sam Jones"), from the record's history."""
+    11 June 2015, by Sam Jones"), from the record's history (``only`` these fields, when
+    given: not the status and deadlines the system works out)."""
     records = list(
         instance.history.filter(version__gt=version)
         .order_by("history_date")
@@ -152,7 +153,7 @@ def changes_since(instance: Any, version: int) -> list[str]:
     for record in records:
         if baseline is not None:
             for change in record.diff_against(baseline).changes:
-                if change.field in NOT_CHANGES:
+                if change.field in NOT_CHANGES or (only is not None and change.field not in only):
                     continue
                 found.append(
                     f"{field_label(record, change.field)} from {shown(change.old)} to "
@@ -194,8 +195,8 @@ def value_of(instance: Any, name: str) -> Any:
     return "" if value is None else value
 
 
-def _stale_message(instance: Any, version: int) -> str:
-    changed = changes_since(instance, version)
+def _stale_message(instance: Any, version: int, only: set[str] | None = None) -> str:
+    changed = changes_since(instance, version, only)
     return (
         "Someone else changed this record while you were editing it"
         + (f": {'; '.join(changed)}." if changed else ".")
@@ -224,9 +225,11 @@ def correction_page(
     "the child's deadlines are worked out again from the corrected dates.",
     submit_label: str = "Save the correction",
     success_message: str = "Correction saved.",
+    watched: set[str] | None = None,
 ) -> HttpResponse:
     """The edit form of a correction: ``run(data, expected_version=, reason=)`` calls the
-    service. 400 with the GOV.UK error on the field; 409 with what changed on a stale one."""
+    service. 400 with the GOV.UK error on the field; 409 with what changed on a stale one
+    (``watched`` fields only, when given)."""
     names = [n for n in form_class.base_fields if n not in {"reason", "version"}]
     initial = {n: value(instance, n) for n in names} | {"version": instance.version}
     data = request.POST.copy() if request.method == "POST" else None
@@ -245,7 +248,7 @@ def correction_page(
             except ValidationError as error:
                 form.add_service_error(error)  # type: ignore[attr-defined]
             except StaleEdit as error:
-                form.add_error(None, _stale_message(instance, cleaned["version"]))
+                form.add_error(None, _stale_message(instance, cleaned["version"], watched))
                 # The next save is against the version now shown.
                 form.data = _with_version(data, error.current_version)
                 status = 409
@@ -276,6 +279,7 @@ def deletion_page(
     back_url: str,
     run: Callable[..., object],
     summary: list[tuple[str, str]],
+    watched: set[str] | None = None,
 ) -> HttpResponse:
     """Delete a record entered in error: what it is, why, and the warning that it stays
     visible to auditors. ``run(expected_version=, reason=)`` calls the service."""
@@ -293,7 +297,9 @@ def deletion_page(
             except ValidationError as error:
                 form.add_service_error(error)
             except StaleEdit as error:
-                form.add_error(None, _stale_message(instance, form.cleaned_data["version"]))
+                form.add_error(
+                    None, _stale_message(instance, form.cleaned_data["version"], watched)
+                )
                 form.data = _with_version(data, error.current_version)
                 status = 409
             else:
