@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from apps.assessments import corrections, services
+from apps.assessments import corrections, services, workflow
 from apps.assessments.models import (
     Appointment,
     Assessment,
@@ -375,9 +375,13 @@ def test_a_deleted_booking_frees_the_assessment_for_a_new_booking(cast):
         booked_on=date(2026, 1, 5),
         booked_by=cast.health_admin_a,
     )
+    assert "book" not in [s.name for s in workflow.available_steps(cast.health_admin_a, iha)]
     corrections.appointment_delete(
         appointment=appointment, deleted_by=cast.health_admin_a, reason="Wrong child"
     )
+    # Back on the health admin's list to book (the workflow's facts ignore the deleted one).
+    iha = Assessment.objects.get(pk=iha.pk)
+    assert "book" in [s.name for s in workflow.available_steps(cast.health_admin_a, iha)]
     again = services.appointment_book(
         assessment=iha,
         appointment_date=date(2026, 2, 11),
