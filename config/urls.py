@@ -33,6 +33,7 @@ APP_URL_MODULES = [
         "clinics",
         "writeups",
         "dataquality",
+        "assessments",
     )
 ]
 

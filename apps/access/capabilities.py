@@ -56,6 +56,8 @@ class Capability(StrEnum):
     REPORTS_VIEW = "reports.view"  # scorecard, breach list
     PROVIDER_WORKLOAD_VIEW = "provider-workload.view"
     ACCESS_LOG_VIEW = "access-log.view"
+    # Records deleted as entered in error, with who, when and why (issue 13).
+    DELETED_RECORDS_VIEW = "deleted-records.view"
     # The SSDA903 return: import and export of the LA's own tables.
     RETURNS_903 = "returns-903"
     # Moving children between the LA's teams.
@@ -138,6 +140,11 @@ TABLE: dict[Capability, Grant] = {
     Capability.REPORTS_VIEW: Grant(_grant(REPORTING, Relation.ANY), superuser=Relation.ANY),
     Capability.PROVIDER_WORKLOAD_VIEW: Grant(_grant(HEALTH_PROVIDER, Relation.HAS_ORGANISATION)),
     Capability.ACCESS_LOG_VIEW: Grant({AUDITOR: (Relation.ANY,)}, superuser=Relation.ANY),
+    Capability.DELETED_RECORDS_VIEW: Grant(
+        {AUDITOR: (Relation.ANY,)},
+        superuser=Relation.ANY,
+        note="Issue 13: auditors see what was deleted as entered in error, and why.",
+    ),
     Capability.RETURNS_903: Grant(
         {PERFORMANCE_MANAGER: (Relation.LA_STAFF,)},
         note="LA administrators no longer import (DOMAIN.md 9).",

@@ -16,6 +16,33 @@ from apps.assessments.models import (
 from apps.children.admin_base import ChildScopedAdmin
 
 
+class SoftDeletableAdmin(ChildScopedAdmin):
+    """Records deleted as entered in error (issue 13) stay listed here, with who deleted them,
+    when and why; the deletion fields are read-only (the pages and API delete, with a
+    reason)."""
+
+    deletion_fields = ["deleted_at", "deleted_by", "deletion_reason"]
+
+    def get_queryset(self, request):
+        # All rows: the default manager leaves the deleted ones out.
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        if request.user.is_superuser:
+            return queryset
+        from apps.children.selectors import children_visible_to
+
+        visible = children_visible_to(request.user).values("pk")
+        return queryset.filter(**{f"{self.child_lookup}__in": visible})
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.deletion_fields]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "deleted_at", "deletion_reason"]
+
+
 @admin.register(LocalAuthorityPolicy)
 class LocalAuthorityPolicyAdmin(OrganisationScopedAdmin):
     # An LA's administrator sets their own LA's policy only.
@@ -54,7 +81,7 @@ class AssessmentAdmin(ChildScopedAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ChildScopedAdmin):
+class AppointmentAdmin(SoftDeletableAdmin):
     child_lookup = "assessment__child"
     list_display = ["assessment", "appointment_date", "outcome", "cancelled_by"]
     raw_id_fields = ["assessment"]
@@ -67,10 +94,13 @@ class HealthClockAdmin(ChildScopedAdmin):
     raw_id_fields = ["child"]
 
 
-for model in (DentalCheck, SdqRecord, ImmunisationRecord, HealthHistory):
+for model in (DentalCheck, SdqRecord, ImmunisationRecord):
     admin.site.register(
-        model, type(f"{model.__name__}Admin", (ChildScopedAdmin,), {"raw_id_fields": ["child"]})
+        model, type(f"{model.__name__}Admin", (SoftDeletableAdmin,), {"raw_id_fields": ["child"]})
     )
+admin.site.register(
+    HealthHistory, type("HealthHistoryAdmin", (ChildScopedAdmin,), {"raw_id_fields": ["child"]})
+)
 
 
 @admin.register(HealthPlan)

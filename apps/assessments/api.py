@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from apps.access import Capability, may
 from apps.access.filters import VisibleChildFilterSet
 from apps.assessments import selectors, services, workflow
+from apps.assessments.correction_api import CorrectableAssessmentMixin, CorrectableRecordMixin
 from apps.assessments.models import (
     Appointment,
     Assessment,
@@ -91,10 +92,15 @@ def _step_action(step: workflow.Step):
     return extend_schema(request=step.serializer, responses=AssessmentSerializer)(decorated)
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(
+    CorrectableAssessmentMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """IHAs and RHAs with deadlines, status and breach attribution. Workflow steps are POST
     sub-resources, one per step of the workflow registry (workflow.py); a step out of order
-    is a 400 naming the field."""
+    is a 400 naming the field. PATCH corrects a held assessment, with a reason (issue 13)."""
 
     # The access log finds the child of the record this view's pk names.
     access_record_model = Assessment
@@ -192,7 +198,7 @@ class ChildRecordViewSet(
         return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class DentalCheckViewSet(ChildRecordViewSet):
+class DentalCheckViewSet(CorrectableRecordMixin, ChildRecordViewSet):
     # The access log finds the child of the record this view's pk names.
     access_record_model = DentalCheck
     model = DentalCheck
@@ -205,7 +211,7 @@ class DentalCheckViewSet(ChildRecordViewSet):
         return services.dental_check_record(recorded_by=user, **data)
 
 
-class SdqRecordViewSet(ChildRecordViewSet):
+class SdqRecordViewSet(CorrectableRecordMixin, ChildRecordViewSet):
     # The access log finds the child of the record this view's pk names.
     access_record_model = SdqRecord
     model = SdqRecord
@@ -219,7 +225,7 @@ class SdqRecordViewSet(ChildRecordViewSet):
         return services.sdq_record(recorded_by=user, **data)
 
 
-class ImmunisationViewSet(ChildRecordViewSet):
+class ImmunisationViewSet(CorrectableRecordMixin, ChildRecordViewSet):
     # The access log finds the child of the record this view's pk names.
     access_record_model = ImmunisationRecord
     model = ImmunisationRecord

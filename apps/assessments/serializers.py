@@ -32,6 +32,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "placement_move",
             "outcome_recorded_on",
             "note",
+            "version",
         ]
         read_only_fields = fields
 
@@ -215,7 +216,8 @@ class DentalCheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DentalCheck
-        fields = ["id", "child", "checked_on", "practice", "treatment_needed", "note"]
+        fields = ["id", "child", "checked_on", "practice", "treatment_needed", "note", "version"]
+        read_only_fields = ["version"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,7 +259,9 @@ class SdqRecordSerializer(serializers.ModelSerializer):
             "prosocial",
             "reason_not_completed",
             "band",
+            "version",
         ]
+        read_only_fields = ["version"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,8 +283,9 @@ class ImmunisationRecordSerializer(serializers.ModelSerializer):
             "tb_screening_done",
             "bbv_testing_offered",
             "note",
+            "version",
         ]
-        read_only_fields = ["assessment"]
+        read_only_fields = ["assessment", "version"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

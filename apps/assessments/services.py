@@ -461,20 +461,15 @@ def dental_check_record(
     return check
 
 
-@transaction.atomic
-def sdq_record(
+def check_sdq_scores(
     *,
-    child: Child,
-    completed_on: date,
-    recorded_by: User,
-    informant: str = "",
-    total_score: int | None = None,
-    reason_not_completed: str = "",
-    **subscales: int | None,
-) -> SdqRecord:
-    """Scores only (the SDQ's questions are licensed). When subscales are given, the total
-    must equal the sum of the four difficulty scores."""
-    child = _child_event(child, "completed_on", completed_on, "The SDQ date", "SDQ")
+    informant: str,
+    total_score: int | None,
+    reason_not_completed: str,
+    subscales: dict[str, int | None],
+) -> None:
+    """A score with its informant or a reason code, not both; when subscales are given, the
+    total equals the sum of the four difficulty scores (DOMAIN.md 4)."""
     if total_score is None and not reason_not_completed:
         raise ValidationError(
             {"total_score": "Give the total difficulties score, or a reason it was not completed."}
@@ -493,6 +488,28 @@ def sdq_record(
                     "total_score": f"The total ({total_score}) must equal the sum of the four difficulty scores ({sum(difficulty)})."
                 }
             )
+
+
+@transaction.atomic
+def sdq_record(
+    *,
+    child: Child,
+    completed_on: date,
+    recorded_by: User,
+    informant: str = "",
+    total_score: int | None = None,
+    reason_not_completed: str = "",
+    **subscales: int | None,
+) -> SdqRecord:
+    """Scores only (the SDQ's questions are licensed). When subscales are given, the total
+    must equal the sum of the four difficulty scores."""
+    child = _child_event(child, "completed_on", completed_on, "The SDQ date", "SDQ")
+    check_sdq_scores(
+        informant=informant,
+        total_score=total_score,
+        reason_not_completed=reason_not_completed,
+        subscales=subscales,
+    )
     record = SdqRecord(
         child=child,
         completed_on=completed_on,
@@ -510,6 +527,15 @@ def sdq_record(
     return record
 
 
+def check_uasc_checks(child: Child, *values: bool | None) -> None:
+    if not child.is_uasc and any(v is not None for v in values):
+        raise ValidationError(
+            {
+                "uk_schedule_started": "The schedule, TB and blood-borne virus checks are recorded for UASC."
+            }
+        )
+
+
 @transaction.atomic
 def immunisation_record(
     *,
@@ -523,14 +549,7 @@ def immunisation_record(
     note: str = "",
 ) -> ImmunisationRecord:
     child = _child_event(child, "checked_on", checked_on, "The date checked", "IMMUNISATION")
-    if not child.is_uasc and any(
-        v is not None for v in (uk_schedule_started, tb_screening_done, bbv_testing_offered)
-    ):
-        raise ValidationError(
-            {
-                "uk_schedule_started": "The schedule, TB and blood-borne virus checks are recorded for UASC."
-            }
-        )
+    check_uasc_checks(child, uk_schedule_started, tb_screening_done, bbv_testing_offered)
     record = ImmunisationRecord(
         child=child,
         checked_on=checked_on,

@@ -1,8 +1,9 @@
-"""URLs of the assessments app's pages (included by the web shell, apps/web/urls.py)."""
+"""URLs of the assessments app: its pages (the workflow steps, breaches, the health records'
+correction and deletion pages) and its API of corrections (included from config/urls.py)."""
 
 from django.urls import path
 
-from apps.assessments import proposal_views, views
+from apps.assessments import correction_api, correction_views, proposal_views, views
 
 urlpatterns = [
     path("children/<int:pk>/sdq/new/", views.sdq_new, name="sdq-new"),
@@ -30,4 +31,6 @@ urlpatterns = [
     ),
     path("referrals/<int:pk>/record/", views.referral_record, name="referral-record"),
     path("workload/", views.provider_workload_page, name="provider-workload"),
+    *correction_views.urls(),
 ]
+api_urlpatterns = correction_api.urls()

@@ -39,6 +39,12 @@ def _allowed(request: HttpRequest, pk: int, step: workflow.Step) -> Assessment:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _visible_assessment(request, pk)
     steps = workflow.available_steps(request.user, assessment)
+    can_correct_request = assessment.request_sent_on is not None and may(
+        request.user, Capability.ASSESSMENT_REQUEST, assessment
+    )
+    can_correct_assessment = assessment.held_on is not None and may(
+        request.user, Capability.ASSESSMENT_COMPLETE, assessment
+    )
     booked = [a for a in assessment.appointments.all() if a.outcome == "BOOKED"]
     return render(
         request,
@@ -55,6 +61,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "booked": booked[0] if booked else None,
             "can_record_outcome": any(s.on_appointment for s in steps),
+            # The Change and Delete links of issue 13: the request is the LA's record, the
+            # appointments and the held assessment are health's.
+            "can_correct_request": can_correct_request,
+            "can_correct_assessment": can_correct_assessment,
+            "change_links": can_correct_request or can_correct_assessment,
+            "can_correct_appointments": may(request.user, Capability.ASSESSMENT_BOOK, assessment),
             "plan": HealthPlan.objects.filter(assessment=assessment)
             .prefetch_related("actions")
             .first(),

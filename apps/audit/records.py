@@ -81,4 +81,6 @@ def child_id_of(match: ResolverMatch) -> int | None:
         return None
     if path == "":
         return pk
-    return model._default_manager.filter(pk=pk).values_list(f"{path}_id", flat=True).first()
+    # The base manager: a record deleted as entered in error (issue 13, the default manager
+    # leaves it out) still names its child, so its DELETE is logged against the child.
+    return model._base_manager.filter(pk=pk).values_list(f"{path}_id", flat=True).first()

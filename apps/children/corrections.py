@@ -2,16 +2,15 @@
 each through an edit form that asks for the reason. The services keep the correction in
 history with its author and reason, re-check the temporal rules and recompute the child's
 clocks in the same transaction; an edit of a version someone else has changed since is
-refused (409 in the API) and the page says what changed."""
+refused (409 in the API) and the page says what changed. The shape is shared with the
+health records' corrections (apps/core/corrections.py)."""
 
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from apps.audit.records import about
@@ -23,23 +22,13 @@ from apps.children.forms import (
     _yes_no_unknown_field,
 )
 from apps.children.models import UPN_REGEX, Child, PeriodOfCare
-from apps.children.timeline import _field_label, _shown
 from apps.children.views import editable_child
 from apps.core.codes import Ethnicity, LegalStatus, Sex
-from apps.core.exceptions import StaleEdit
-from apps.core.forms import DateInput, GovukForm
+from apps.core.corrections import CorrectionFields, value_of
+from apps.core.corrections import correction_page as shared_correction_page
+from apps.core.forms import DateInput
 from apps.placements.models import Placement, ReasonPlaceChange
 from apps.placements.services import placement_update
-
-
-class CorrectionFields(GovukForm):
-    reason = forms.CharField(
-        label="Why are you making this correction?",
-        max_length=100,
-        help_text="Kept in the record's history with your name, for example \"date of birth "
-        'mistyped at entry"',
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ChildCorrectionForm(CorrectionFields):
@@ -103,93 +92,23 @@ class PlacementCorrectionForm(CorrectionFields, PlacementFields):
 
 
 def _value(instance, name: str):
-    value = getattr(instance, name)
-    if name == "area":
-        return instance.area_id
     if name == "is_mother":
-        return {True: "1", False: "0"}.get(value, "")
-    return "" if value is None else value
-
-
-def changes_since(instance, version: int) -> list[str]:
-    """What others changed since ``version``, in words ("date of birth from 10 June 2015 to
-    11 June 2015, by Sam Jones"), from the record's history."""
-    records = list(
-        instance.history.filter(version__gt=version)
-        .order_by("history_date")
-        .select_related("history_user")
-    )
-    baseline = instance.history.filter(version__lte=version).order_by("-history_date").first()
-    found = []
-    for record in records:
-        if baseline is not None:
-            who = record.history_user.get_full_name() if record.history_user else "someone"
-            for change in record.diff_against(baseline).changes:
-                if change.field in {"version", "updated_at"}:
-                    continue
-                found.append(
-                    f"{_field_label(record, change.field)} from {_shown(change.old)} to "
-                    f"{_shown(change.new)}, by {who or record.history_user.username}"
-                )
-        baseline = record
-    return found
+        return {True: "1", False: "0"}.get(instance.is_mother, "")
+    return value_of(instance, name)
 
 
 def correction_page(
-    request: HttpRequest,
-    *,
-    child: Child,
-    instance: Any,
-    form_class,
-    title: str,
-    run,
+    request: HttpRequest, *, child: Child, instance: Any, form_class, title: str, run
 ) -> HttpResponse:
-    names = [n for n in form_class.base_fields if n not in {"reason", "version"}]
-    initial = {n: _value(instance, n) for n in names} | {"version": instance.version}
-    data = request.POST.copy() if request.method == "POST" else None
-    form = form_class(data, initial=initial)
-    status = 200
-    back_url = reverse("child-detail", args=[child.pk])
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            cleaned = form.cleaned_data
-            try:
-                run(
-                    {n: cleaned[n] for n in names},
-                    expected_version=cleaned["version"],
-                    reason=cleaned["reason"],
-                )
-            except ValidationError as error:
-                form.add_service_error(error)
-            except StaleEdit as error:
-                changed = changes_since(instance, cleaned["version"])
-                form.add_error(
-                    None,
-                    "Someone else changed this record while you were editing it"
-                    + (f": {'; '.join(changed)}." if changed else ".")
-                    + " Check your correction against the record as it is now and save it again.",
-                )
-                # The next save is against the version now shown.
-                data["version"] = str(error.current_version)
-                form.data = data
-                status = 409
-            else:
-                messages.success(request, "Correction saved.")
-                return redirect(back_url)
-    return render(
+    return shared_correction_page(
         request,
-        "govuk/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": child.full_name,
-            "intro": "A correction is kept in the record's history with your name and reason; "
-            "the child's deadlines are worked out again from the corrected dates.",
-            "back_url": back_url,
-            "submit_label": "Save the correction",
-        },
-        status=status,
+        instance=instance,
+        form_class=form_class,
+        title=title,
+        caption=child.full_name,
+        back_url=reverse("child-detail", args=[child.pk]),
+        run=run,
+        value=_value,
     )
 
 

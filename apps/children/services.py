@@ -10,6 +10,7 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, Team, User
 from apps.children.models import AnnualOutcome, Child, PeriodOfCare
 from apps.children.nhs_number import nhs_number_error, normalise_nhs_number
+from apps.core.corrections import correction_mark
 from apps.core.hooks import CareRecordChange, care_record_changed
 from apps.core.rules.temporal import long_date
 from apps.core.services import (
@@ -113,22 +114,6 @@ def _validate_child(child: Child) -> None:
 def _earliest_event(child: Child) -> date | None:
     starts = list(child.periods_of_care.values_list("start_date", flat=True)[:1])
     return min(starts) if starts else None
-
-
-def correction_mark(instance: Any, *, by: User, reason: str | None) -> bool:
-    """A correction (issue 13) is kept in history with its author and reason; it shows on
-    the child's timeline as "corrected". ``reason`` None is an update that is not a
-    correction (the internal callers); a correction without a reason is refused."""
-    if reason is None:
-        return False
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why you are making this correction."})
-    if len(reason) > 100:
-        raise ValidationError({"reason": "The reason must be 100 characters or fewer."})
-    instance._change_reason = reason
-    instance._history_user = by
-    return True
 
 
 def recompute_now(child_id: int) -> None:

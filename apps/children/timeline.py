@@ -8,6 +8,7 @@ from itertools import chain
 from django.utils import timezone
 
 from apps.assessments.models import (
+    Appointment,
     Assessment,
     DentalCheck,
     HealthHistory,
@@ -17,6 +18,7 @@ from apps.assessments.models import (
 from apps.assessments.models.assessment import REASON_CHOICES
 from apps.assessments.models.records import sdq_band
 from apps.children.models import Child, LegalStatusChange, PeriodOfCare
+from apps.core.corrections import NOT_CHANGES, changed_fields, shown, who
 from apps.placements.models import Placement
 
 _REASONS = dict(REASON_CHOICES)
@@ -32,7 +34,9 @@ class Event:
     on: date
     title: str
     detail: str = ""
-    kind: str = "care"  # care | placement | request | appointment | assessment | breach | record
+    # care | placement | request | appointment | assessment | breach | record | correction
+    # | deletion
+    kind: str = "care"
 
 
 def child_timeline(child: Child) -> list[Event]:
@@ -94,16 +98,36 @@ def child_timeline(child: Child) -> list[Event]:
     return sorted(events, key=lambda e: e.on, reverse=True)
 
 
-_CORRECTED = {"Child": "Child's details corrected"}
+_CORRECTED = {
+    "Child": "Child's details corrected",
+    "Sdq record": "SDQ corrected",
+    "Immunisation record": "Immunisation check corrected",
+}
+# What a person corrects on an assessment (its status, deadlines and attribution are the
+# recompute's, which the history snapshots with the correction).
+_REQUEST_FIELDS = {"request_sent_on", "consent_obtained_on", "request_complete_on", "provider"}
+_ASSESSMENT_FIELDS = {"held_on", "clinician_role", "report_returned_on", "outcome_summary"}
+_DELETED_AS = {
+    "Appointment": "Appointment",
+    "Dental check": "Dental check",
+    "Sdq record": "SDQ",
+    "Immunisation record": "Immunisation check",
+}
 
 
 def correction_events(child: Child) -> list[Event]:
     """Each correction (issue 13: a change with a reason), on the day it was made, with
-    what changed, the reason and who made it."""
+    what changed, the reason and who made it; and each record deleted as entered in error
+    ("Deleted: entered in error", with the reason)."""
     histories = [
         Child.history.filter(id=child.pk),
         PeriodOfCare.history.filter(child_id=child.pk),
         Placement.history.filter(child_id=child.pk),
+        Assessment.history.filter(child_id=child.pk),
+        Appointment.history.filter(assessment__child_id=child.pk),
+        DentalCheck.history.filter(child_id=child.pk),
+        SdqRecord.history.filter(child_id=child.pk),
+        ImmunisationRecord.history.filter(child_id=child.pk),
     ]
     events = []
     for history in histories:
@@ -112,40 +136,48 @@ def correction_events(child: Child) -> list[Event]:
             .exclude(history_change_reason="")
             .select_related("history_user")
         ):
-            fields = ""
             previous = record.prev_record
-            if previous is not None:
-                fields = ", ".join(
-                    f"{_field_label(record, c.field)} from {_shown(c.old)} to {_shown(c.new)}"
-                    for c in record.diff_against(previous).changes
-                    if c.field not in {"version", "updated_at"}
-                )
-            who = (
-                record.history_user.get_full_name() or record.history_user.username
-                if record.history_user
-                else "System"
-            )
             name = record.instance._meta.verbose_name.capitalize()
+            on = timezone.localdate(record.history_date)
+            detail_who = f"Reason: {record.history_change_reason} ({who(record)})"
+            deleted = _deleted_title(record, previous, name)
+            if deleted:
+                events.append(Event(on, deleted, detail_who, "deletion"))
+                continue
+            title = _CORRECTED.get(name, f"{name} corrected")
+            only = None
+            if name == "Assessment" and previous is not None:
+                changed = {c.field for c in record.diff_against(previous).changes}
+                only = _REQUEST_FIELDS | _ASSESSMENT_FIELDS
+                if changed & only <= _REQUEST_FIELDS:
+                    title = "Request corrected"
+            fields = changed_fields(record, previous, only) if previous is not None else ""
             events.append(
                 Event(
-                    timezone.localdate(record.history_date),
-                    _CORRECTED.get(name, f"{name} corrected"),
-                    f"{fields[:1].upper()}{fields[1:]}. Reason: "
-                    f"{record.history_change_reason} ({who})".lstrip(". "),
+                    on,
+                    title,
+                    f"{fields[:1].upper()}{fields[1:]}. {detail_who}".lstrip(". "),
                     "correction",
                 )
             )
     return events
 
 
-def _field_label(record, field: str) -> str:
-    return str(record.instance._meta.get_field(field).verbose_name)
-
-
-def _shown(value) -> str:
-    if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
-    return "blank" if value in (None, "") else str(value)
+def _deleted_title(record, previous, name: str) -> str:
+    """The title "Deleted: entered in error: ..." when this history record is a soft delete."""
+    if name in _DELETED_AS:
+        if record.deleted_at and (previous is None or previous.deleted_at is None):
+            return f"Deleted: entered in error: {_DELETED_AS[name].lower()}"
+        return ""
+    if (
+        name == "Assessment"
+        and record.request_deleted_at
+        and (previous is None or previous.request_deleted_at != record.request_deleted_at)
+    ):
+        sent = previous.request_sent_on if previous is not None else None
+        when = f" sent {shown(sent)}" if sent else ""
+        return f"Deleted: entered in error: {record.kind} request{when}"
+    return ""
 
 
 def _assessment_events(a: Assessment) -> list[Event]:
@@ -274,9 +306,7 @@ def child_history(child: Child, limit: int = 40) -> list[Change]:
         if record.history_type == "~" and record.prev_record is not None:
             delta = record.diff_against(record.prev_record)
             fields = ", ".join(
-                c.field.replace("_", " ")
-                for c in delta.changes
-                if c.field not in {"version", "updated_at"}
+                c.field.replace("_", " ") for c in delta.changes if c.field not in NOT_CHANGES
             )
         who = (
             record.history_user.get_full_name() or record.history_user.username

@@ -189,6 +189,12 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # With can_record_health: the nurse's clinical records (dental, history).
             "is_nurse": may(request.user, Capability.CLINICAL_RECORD_WRITE, child),
             "readiness": readiness,
+            # The health records, each with its Change / Delete links (issue 13).
+            "dental_checks": list(child.dental_checks.order_by("-checked_on", "-id")[:10]),
+            "sdq_records": list(child.sdq_records.order_by("-completed_on", "-id")[:10]),
+            "immunisations": list(child.immunisation_records.order_by("-checked_on", "-id")[:10]),
+            "can_correct_sdq": may(request.user, Capability.SDQ_WRITE, child),
+            "can_see_deleted": may(request.user, Capability.DELETED_RECORDS_VIEW, child),
         },
     )
 

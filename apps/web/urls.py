@@ -15,7 +15,6 @@ urlpatterns = [
     path("account/keep-alive/", pages.keep_alive, name="keep-alive"),
     path("", include("apps.accounts.urls")),
     path("", include("apps.children.urls")),
-    path("", include("apps.assessments.urls")),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
     re_path(
         r"^assets/(?P<path>.+)$",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.assessments.models import (
+    Appointment,
     Assessment,
     BreachProposal,
     DentalCheck,
@@ -111,6 +112,10 @@ def records(cast):
         PeriodOfCare: period,
         Placement: placement,
         Assessment: iha,
+        # Issue 13: an appointment's correction and deletion (/api/v1/appointments/{id}/).
+        Appointment: Appointment.objects.create(
+            assessment=iha, appointment_date=date(2026, 1, 12), booked_on=date(2026, 1, 5)
+        ),
         # Issue 14: the write-up's report and health plan actions.
         Report: Report.objects.create(
             assessment=iha, source="UPLOADED", pdf=b"%PDF-1.7", filename="r.pdf", created_by=worker

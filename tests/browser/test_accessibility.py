@@ -14,7 +14,14 @@ from django.test import Client
 
 from apps.accounts.models import User
 from apps.adoption.models import AdoptionCase
-from apps.assessments.models import Appointment, Assessment, OutOfAreaReferral
+from apps.assessments.models import (
+    Appointment,
+    Assessment,
+    DentalCheck,
+    ImmunisationRecord,
+    OutOfAreaReferral,
+    SdqRecord,
+)
 from apps.children.selectors import children_visible_to
 from tests.browser.axe import axe_run, write_report
 from tests.helpers import signed_in_client
@@ -58,6 +65,10 @@ JOURNEYS: dict[str, list[str]] = {
         "/assessments/{assessment}/request/",  # assessment-request
         "/assessments/{assessment}/request-complete/",  # assessment-request-complete
         "/assessments/{assessment}/decline/",  # assessment-decline
+        "/assessments/{assessment}/request/correct/",  # request-correct (issue 13)
+        "/assessments/{assessment}/request/delete/",  # request-delete
+        "/children/{child}/sdq/{sdq}/correct/",  # sdq-correct
+        "/children/{child}/sdq/{sdq}/delete/",  # sdq-delete
         "/account/api-tokens/",  # api-tokens
         "/children/{adoption_child}/",
         *ADOPTION_PAGES,
@@ -95,6 +106,8 @@ JOURNEYS: dict[str, list[str]] = {
         "/assessments/{assessment}/appointments/{appointment}/outcome/",  # appointment-outcome
         "/assessments/{assessment}/return-report/",  # assessment-return-report
         "/assessments/{assessment}/health-reason/",  # assessment-health-reason
+        "/assessments/{assessment}/appointments/{appointment}/correct/",  # appointment-correct
+        "/assessments/{assessment}/appointments/{appointment}/delete/",  # appointment-delete
     ],
     "nurse": [
         "/",
@@ -104,6 +117,11 @@ JOURNEYS: dict[str, list[str]] = {
         "/children/{child}/health-history/new/",  # health-history-new
         "/assessments/{assessment}/complete/",  # assessment-complete
         "/referrals/{referral}/record/",  # referral-record
+        "/assessments/{assessment}/correct/",  # assessment-correct (issue 13)
+        "/children/{child}/dental/{dental}/correct/",  # dental-correct
+        "/children/{child}/dental/{dental}/delete/",  # dental-delete
+        "/children/{child}/immunisation/{immunisation}/correct/",  # immunisation-correct
+        "/children/{child}/immunisation/{immunisation}/delete/",  # immunisation-delete
     ],
     "adviser": [
         "/",
@@ -111,7 +129,14 @@ JOURNEYS: dict[str, list[str]] = {
         "/adoption/children/{adoption_child}/",
     ],
     "designated": ["/", "/breaches/", "/performance/scorecard/", "/children/{child}/"],
-    "auditor": ["/", "/audit/", *BAD_FILTERS["auditor"], "/breaches/", "/children/{child}/"],
+    "auditor": [
+        "/",
+        "/audit/",  # access-log
+        *BAD_FILTERS["auditor"],
+        "/breaches/",
+        "/children/{child}/",
+        "/children/{child}/deleted-records/",  # child-deleted-records (issue 13)
+    ],
 }
 FORMS = {
     "/children/new/",
@@ -132,6 +157,14 @@ FORMS = {
     "/assessments/{assessment}/health-reason/",
     "/assessments/{assessment}/complete/",
     "/referrals/{referral}/record/",
+    "/assessments/{assessment}/request/correct/",
+    "/assessments/{assessment}/request/delete/",
+    "/assessments/{assessment}/correct/",
+    "/assessments/{assessment}/appointments/{appointment}/correct/",
+    "/assessments/{assessment}/appointments/{appointment}/delete/",
+    "/children/{child}/sdq/{sdq}/correct/",
+    "/children/{child}/dental/{dental}/delete/",
+    "/children/{child}/immunisation/{immunisation}/correct/",
     "/adoption/children/{adoption_child}/milestones/",
     "/adoption/children/{adoption_child}/work-items/new/",
 }
@@ -165,6 +198,20 @@ def _resolve(client: Client, user: User, template: str) -> str | None:
             if client.get(url).status_code == 200:
                 return url
         return None
+    # A child's health record (issue 13's correction pages): the record and its child.
+    for placeholder, model in (
+        ("dental", DentalCheck),
+        ("sdq", SdqRecord),
+        ("immunisation", ImmunisationRecord),
+    ):
+        if "{" + placeholder + "}" in template:
+            for record in model.objects.filter(child__in=children_visible_to(user)).order_by("-pk")[
+                :40
+            ]:
+                url = template.format(child=record.child_id, **{placeholder: record.pk})
+                if client.get(url).status_code == 200:
+                    return url
+            return None
     for placeholder in ("child", "adoption_child", "assessment", "referral"):
         if "{" + placeholder + "}" in template:
             for pk in list(_candidates(user, placeholder))[:60]:

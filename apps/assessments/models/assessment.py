@@ -10,6 +10,7 @@ from apps.assessments.rules.clocks import NOT_REQUIRED_LABELS, NotRequiredReason
 from apps.assessments.rules.health_clocks import CLOCK_KINDS
 from apps.assessments.rules.policy import BREACH_REASON_LABELS, BreachReason, Party
 from apps.assessments.rules.status import ClockStatus
+from apps.core.corrections import REASON_MAX_LENGTH, SoftDeletable
 from apps.core.models_base import TimestampedModel
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in ClockStatus]
@@ -117,6 +118,14 @@ class Assessment(TimestampedModel):
     # imported part-way): recorded so the reviews follow it (DOMAIN.md 3). It belongs to no
     # period on record and counts in no timeliness measure ("not required: before our
     # records"); the provider is free text, as it need not be one of ours.
+    # The last request deleted as entered in error (issue 13): its dates and provider are
+    # cleared, so nothing counts it; what it held stays in the history, and these say who
+    # deleted it, when and why (shown to auditors and on the timeline).
+    request_deleted_at = models.DateTimeField(null=True, blank=True)
+    request_deleted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    request_deletion_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     before_records = models.BooleanField("held before our records", default=False, editable=False)
     held_by_provider = models.CharField("provider (before our records)", max_length=200, blank=True)
     history = HistoricalRecords()
@@ -258,7 +267,7 @@ class Assessment(TimestampedModel):
         return self.override_reason or self.breach_reason
 
 
-class Appointment(TimestampedModel):
+class Appointment(SoftDeletable, TimestampedModel):
     assessment = models.ForeignKey(
         Assessment, on_delete=models.PROTECT, related_name="appointments"
     )
@@ -296,7 +305,7 @@ class Appointment(TimestampedModel):
             ),
             models.UniqueConstraint(
                 fields=["assessment"],
-                condition=Q(outcome="BOOKED"),
+                condition=Q(outcome="BOOKED", deleted_at__isnull=True),
                 name="one_booked_appointment_per_assessment",
             ),
         ]

@@ -5,10 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from apps.core.corrections import SoftDeletable
 from apps.core.models_base import TimestampedModel
 
 
-class DentalCheck(TimestampedModel):
+class DentalCheck(SoftDeletable, TimestampedModel):
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="dental_checks"
     )
@@ -21,7 +22,12 @@ class DentalCheck(TimestampedModel):
     class Meta:
         ordering = ["child", "-checked_on"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "checked_on"], name="one_dental_check_per_day")
+            # A check deleted as entered in error does not hold its day (issue 13).
+            models.UniqueConstraint(
+                fields=["child", "checked_on"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_dental_check_per_day",
+            )
         ]
 
 
@@ -51,7 +57,7 @@ def sdq_band(total: int) -> str:
 _SUBSCALES = ["emotional", "conduct", "hyperactivity", "peer", "prosocial"]
 
 
-class SdqRecord(TimestampedModel):
+class SdqRecord(SoftDeletable, TimestampedModel):
     """Scores only: the SDQ's question texts are licensed and never stored or shown."""
 
     child = models.ForeignKey(
@@ -110,7 +116,7 @@ class ImmunisationStatus(models.TextChoices):
     UNKNOWN = "UNKNOWN", "Unknown"
 
 
-class ImmunisationRecord(TimestampedModel):
+class ImmunisationRecord(SoftDeletable, TimestampedModel):
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="immunisation_records"
     )
