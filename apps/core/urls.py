@@ -65,11 +65,6 @@ urlpatterns = [
         assessment_views.health_history_new,
         name="health-history-new",
     ),
-    path(
-        "children/<int:pk>/health-history.pdf",
-        assessment_views.health_history_download,
-        name="health-history-download",
-    ),
     path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment-detail"),
     # The workflow steps' pages, one per step of the registry (assessments/workflow.py).
     *assessment_views.step_urls(),

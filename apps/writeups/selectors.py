@@ -4,7 +4,7 @@ actions they own), a child's reports and overdue actions, the previous plan to r
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import TEAM_ROLES, Role, User
 from apps.assessments.models import Assessment
@@ -13,7 +13,16 @@ from apps.children.selectors import children_visible_to
 from apps.core.working_days import calendar_for
 from apps.writeups.models import PlanAction, Report, ReportReading, WriteUp
 from apps.writeups.rules.actions import ActionStatus
-from apps.writeups.rules.loop import READ_DUE_WORKING_DAYS, write_up_due_on
+from apps.writeups.rules.loop import write_up_due_on
+
+
+def _policy_on_day_zero(assessments: list[Assessment]):
+    """The LA policy in force on each assessment's clock day 0 (as every other limit is
+    read): a function assessment -> Policy, one query for the lot."""
+    from apps.assessments.recompute import policy_lookup
+
+    lookup = policy_lookup({a.child.responsible_la_id for a in assessments})
+    return lambda a: lookup(a.child.responsible_la_id, a.clock_start)
 
 
 def write_ups_in_draft_for(user: User) -> QuerySet[WriteUp]:
@@ -54,13 +63,22 @@ def awaiting_write_up_for(user: User) -> QuerySet[Assessment]:
     )
 
 
-def write_up_due(assessment: Assessment) -> date:
-    return write_up_due_on(assessment.held_on, calendar_for())
+def write_up_due(assessment: Assessment, policy=None) -> date:
+    """The day the write-up is due: the policy's ``write_up_working_days`` after it was
+    held (the policy in force on the clock's day 0)."""
+    policy = policy or _policy_on_day_zero([assessment])(assessment)
+    return write_up_due_on(assessment.held_on, calendar_for(), policy.write_up_working_days)
+
+
+def write_ups_due(assessments: list[Assessment]) -> list[tuple[Assessment, date]]:
+    """Each assessment with its write-up due date (one policy query for the list)."""
+    policy_of = _policy_on_day_zero(assessments)
+    return [(a, write_up_due(a, policy_of(a))) for a in assessments]
 
 
 def write_ups_at_risk_for(user: User, today: date) -> list[Assessment]:
-    """Held assessments still awaiting write-up after 5 working days: an at-risk item."""
-    return [a for a in awaiting_write_up_for(user) if today > write_up_due(a)]
+    """Held assessments still awaiting write-up after the policy's working days: at risk."""
+    return [a for a, due in write_ups_due(list(awaiting_write_up_for(user))) if today > due]
 
 
 def overdue_actions_for_children(children: QuerySet[Child], today: date) -> int:
@@ -80,24 +98,36 @@ class UnreadReport:
 
 def unread_reports_for(user: User, today: date) -> list[UnreadReport]:
     """Returned reports of the user's children that nobody in the child's team has marked
-    read; late once the 5th working day after return has passed."""
+    read; late once the policy's ``report_read_working_days`` after return have passed.
+    Returned on the report or on the assessment's own "return the report" step."""
     if user.role not in TEAM_ROLES:
         return []
     read = ReportReading.objects.filter(report=OuterRef("pk"))
-    reports = (
+    reports = list(
         Report.objects.filter(
-            returned_on__isnull=False, assessment__child__in=children_visible_to(user)
+            Q(returned_on__isnull=False) | Q(assessment__report_returned_on__isnull=False),
+            assessment__child__in=children_visible_to(user),
         )
         .exclude(Exists(read))
         .select_related("assessment__child")
+        .defer("pdf")
         .order_by("returned_on", "id")
     )
     calendar = calendar_for()
+    policy_of = _policy_on_day_zero([r.assessment for r in reports])
     items = []
     for report in reports:
-        read_by = calendar.add_working_days(report.returned_on, READ_DUE_WORKING_DAYS)
+        returned_on = report_returned_on(report)
+        read_by = calendar.add_working_days(
+            returned_on, policy_of(report.assessment).report_read_working_days
+        )
         items.append(UnreadReport(report, read_by, today > read_by))
     return items
+
+
+def report_returned_on(report: Report) -> date | None:
+    """Returned through the report's own step or the assessment's: either counts."""
+    return report.returned_on or report.assessment.report_returned_on
 
 
 def open_actions_for(user: User) -> QuerySet[PlanAction]:

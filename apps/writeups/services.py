@@ -12,7 +12,11 @@ from django.utils import timezone
 from apps.accounts.models import TEAM_ROLES, Role, User
 from apps.assessments.models import Assessment, SdqRecord
 from apps.assessments.models.records import sdq_band
-from apps.assessments.services import assessment_return_report, immunisation_record
+from apps.assessments.services import (
+    assessment_return_report,
+    assessment_written_up,
+    immunisation_record,
+)
 from apps.children.selectors import children_visible_to
 from apps.core.services import bump_version, check_not_future, save_with_constraints, today
 from apps.core.working_days import age_on
@@ -77,7 +81,8 @@ def loop_facts(assessment: Assessment) -> LoopFacts:
     return LoopFacts(
         held_on=assessment.held_on,
         signed_off_at=write_up.signed_off_at if write_up else None,
-        returned_on=report.returned_on if report else None,
+        # Returned through the report's step or the assessment's own: either counts.
+        returned_on=(report.returned_on if report else None) or assessment.report_returned_on,
         read_at=read_at,
     )
 
@@ -256,6 +261,9 @@ def write_up_sign_off(
     write_up.last_saved_by = signed_by
     bump_version(write_up)
     save_with_constraints(write_up)
+    # The sign-off is the assessment's completion (it replaced the free-text "complete"
+    # step): the assessment records the clinician's role; its held date does not move.
+    assessment_written_up(assessment=assessment, clinician_role=role, signed_by=signed_by)
     immunised = write_up.sections.get("immunisations") or {}
     if immunised.get("state") == COMPLETED:
         # The child's record takes the status the write-up found, so the record, the
@@ -363,7 +371,7 @@ def report_acknowledge(*, report: Report, reader: User) -> ReportReading:
         raise PermissionDenied(
             "The child's social worker or their manager acknowledges the report."
         )
-    if report.returned_on is None:
+    if report.returned_on is None and report.assessment.report_returned_on is None:
         raise ValidationError({"report": "The report has not been returned yet."})
     existing = ReportReading.objects.filter(report=report, reader=reader).first()
     if existing is not None:

@@ -11,6 +11,15 @@ urlpatterns = [
         views.care_leaver_health_history,
         name="writeup-care-leaver-health-history",
     ),
+    # The address of the old ReportLab health history (removed, issue 14): the same PDF.
+    path(
+        "children/<int:child_id>/health-history.pdf",
+        views.care_leaver_health_history,
+        name="health-history-download",
+    ),
+    # The old free-text "complete" step's page (removed, issue 14: the write-up's sign-off
+    # completes the assessment): links and bookmarks to it lead to the next step instead.
+    path("assessments/<int:pk>/complete/", views.complete_moved, name="assessment-complete"),
     path("assessments/write-ups/", views.my_items, name="writeup-my-items"),
     path("assessments/<int:pk>/write-up/", views.edit, name="writeup-edit"),
     path(

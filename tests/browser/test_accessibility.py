@@ -89,7 +89,6 @@ JOURNEYS: dict[str, list[str]] = {
         "/children/{child}/",
         "/children/{child}/dental/new/",  # dental-new
         "/children/{child}/health-history/new/",  # health-history-new
-        "/assessments/{assessment}/complete/",  # assessment-complete
         "/referrals/{referral}/record/",  # referral-record
     ],
     "adviser": [
@@ -117,7 +116,6 @@ FORMS = {
     "/assessments/{assessment}/appointments/{appointment}/outcome/",
     "/assessments/{assessment}/return-report/",
     "/assessments/{assessment}/health-reason/",
-    "/assessments/{assessment}/complete/",
     "/referrals/{referral}/record/",
     "/adoption/children/{adoption_child}/milestones/",
     "/adoption/children/{adoption_child}/work-items/new/",

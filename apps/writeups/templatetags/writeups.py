@@ -2,9 +2,8 @@
 
 from django import template
 
-from apps.accounts.models import Role
 from apps.assessments.models import Assessment
-from apps.writeups import services
+from apps.writeups import selectors, services
 from apps.writeups.views import child_panel_context
 
 register = template.Library()
@@ -23,15 +22,14 @@ def writeup_panel(context, child):
     panel["rows"] = [
         {
             "report": r,
-            "may_return": r.returned_on is None and services.may_return(user, r),
-            "may_read": r.returned_on is not None
+            "may_return": selectors.report_returned_on(r) is None and services.may_return(user, r),
+            "may_read": selectors.report_returned_on(r) is not None
             and services.may_acknowledge(user, r)
             and not any(reading.reader_id == user.pk for reading in r.readings.all()),
             "may_write_up": services.may_write_up(user, r.assessment),
         }
         for r in reports
     ]
-    panel["may_issue_history"] = user.role == Role.LAC_NURSE
     panel["request"] = context["request"]
     panel["child"] = child
     return panel
