@@ -83,10 +83,31 @@ def write_ups_at_risk_for(user: User, today: date) -> list[Assessment]:
 
 def overdue_actions_for_children(children: QuerySet[Child], today: date) -> int:
     """Open actions past their due date among ``children`` (for a manager's dashboard:
-    pass ``children_visible_to(manager)``)."""
-    return PlanAction.objects.filter(
-        assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
-    ).count()
+    pass ``children_visible_to(manager)``): one query."""
+    return overdue_actions(children, today).count()
+
+
+def overdue_actions(children: QuerySet[Child], today: date) -> QuerySet[PlanAction]:
+    """Open actions past their due date among ``children``, longest overdue first."""
+    return (
+        PlanAction.objects.filter(
+            assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
+        )
+        .select_related("assessment__child", "owner_user")
+        .order_by("due_date", "id")
+    )
+
+
+# Who sees the count of overdue health plan actions on their home page, with the list:
+# the team manager (their team's children), the LA's performance manager and the
+# designated nurse / doctor (DOMAIN.md 9: dashboards).
+OVERDUE_ACTION_ROLES = {Role.TEAM_MANAGER, Role.PERFORMANCE_MANAGER, Role.DESIGNATED}
+
+
+def overdue_actions_visible_to(user: User, today: date) -> QuerySet[PlanAction]:
+    if user.role not in OVERDUE_ACTION_ROLES:
+        return PlanAction.objects.none()
+    return overdue_actions(children_visible_to(user), today)
 
 
 @dataclass(frozen=True)
@@ -198,6 +219,7 @@ def child_report_events(child: Child) -> list[tuple[date, str, str]]:
                 f"{write_up.signer_name}, {write_up.get_signer_role_display()}",
             )
         )
+    events.extend(plan_action_corrections(child))
     readings = ReportReading.objects.filter(report__assessment__child=child).select_related(
         "reader", "report__assessment"
     )
@@ -207,6 +229,44 @@ def child_report_events(child: Child) -> list[tuple[date, str, str]]:
                 timezone.localdate(reading.read_at),
                 f"{reading.report.assessment.get_kind_display()} report read",
                 reading.reader.get_full_name() or reading.reader.username,
+            )
+        )
+    return events
+
+
+def plan_action_corrections(child: Child) -> list[tuple[date, str, str]]:
+    """Each correction of the child's health plan actions (a change with a reason), in the
+    words of the care record's corrections: what changed, the reason and who."""
+    from django.utils import timezone
+
+    from apps.children.timeline import _field_label, _shown
+
+    events = []
+    for record in (
+        PlanAction.history.filter(
+            assessment__child=child, history_type="~", history_change_reason__isnull=False
+        )
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+    ):
+        previous = record.prev_record
+        fields = ""
+        if previous is not None:
+            fields = ", ".join(
+                f"{_field_label(record, c.field)} from {_shown(c.old)} to {_shown(c.new)}"
+                for c in record.diff_against(previous).changes
+                if c.field not in {"version", "updated_at"}
+            )
+        who = (
+            record.history_user.get_full_name() or record.history_user.username
+            if record.history_user
+            else "System"
+        )
+        events.append(
+            (
+                timezone.localdate(record.history_date),
+                "Health plan action corrected",
+                f"{record.action}: {fields}. Reason: {record.history_change_reason} ({who})",
             )
         )
     return events

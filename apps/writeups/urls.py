@@ -33,6 +33,16 @@ urlpatterns = [
         "assessments/plan-actions/<int:pk>/close/", views.action_close, name="writeup-action-close"
     ),
     path(
+        "assessments/plan-actions/<int:pk>/correct/",
+        views.action_correct,
+        name="writeup-action-correct",
+    ),
+    path(
+        "assessments/plan-actions/overdue/",
+        views.overdue_actions,
+        name="writeup-overdue-actions",
+    ),
+    path(
         "assessments/reports/<int:pk>/report.pdf",
         views.report_download,
         name="writeup-report-download",
@@ -54,6 +64,7 @@ api_urlpatterns = [
         name="writeup-api-sign-off",
     ),
     path("write-ups/<int:pk>/actions/", api.PlanActionsView.as_view(), name="writeup-api-actions"),
+    path("plan-actions/<int:pk>/", api.PlanActionView.as_view(), name="writeup-api-action"),
     path(
         "plan-actions/<int:pk>/close/",
         api.PlanActionCloseView.as_view(),

@@ -301,6 +301,38 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(PlanAction)
+def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an action's need, action, owner or due date, with the reason: the care
+    record's correction page (apps.children.corrections), kept in the action's history."""
+    from apps.children.corrections import correction_page
+
+    item = get_object_or_404(
+        PlanAction.objects.select_related("assessment__child"),
+        pk=pk,
+        assessment__child__in=children_visible_to(request.user),
+    )
+    if not services.may_manage_actions(request.user, item.assessment):
+        raise Http404("The assessment's clinicians correct its health plan.")
+    owners = forms.team_owners(item.assessment.child)
+
+    class Form(forms.ActionCorrectionForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, owners=owners, **kwargs)
+
+    return correction_page(
+        request,
+        child=item.assessment.child,
+        instance=item,
+        form_class=Form,
+        title="Correct the health plan action",
+        run=lambda data, **kw: services.plan_action_correct(
+            action=item, corrected_by=request.user, data=data, **kw
+        ),
+    )
+
+
+@login_required
 @about(Report)
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.visible_report(request.user, pk)
@@ -456,6 +488,24 @@ def my_items(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "today": on,
         },
+    )
+
+
+@login_required
+def overdue_actions(request: HttpRequest) -> HttpResponse:
+    """The overdue health plan actions among the children a manager or designated nurse
+    sees (the count on their home page links here)."""
+    if request.user.role not in selectors.OVERDUE_ACTION_ROLES:
+        raise Http404("Managers and designated professionals see this list.")
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.overdue_actions_visible_to(request.user, today()), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "writeups/overdue_actions.html",
+        {"page": page, "count": page.paginator.count, "today": today()},
     )
 
 

@@ -65,6 +65,7 @@ JOURNEYS: dict[str, list[str]] = {
         "/performance/ssda903-readiness/",  # performance-ssda903-readiness
         "/children/{child}/",
         "/assessments/{assessment}/override/",  # assessment-override
+        "/assessments/plan-actions/overdue/",  # writeup-overdue-actions
     ],
     "performance": [
         "/",
@@ -96,7 +97,13 @@ JOURNEYS: dict[str, list[str]] = {
         "/adoption/worklist/",  # adoption-worklist
         "/adoption/children/{adoption_child}/",
     ],
-    "designated": ["/", "/breaches/", "/performance/scorecard/", "/children/{child}/"],
+    "designated": [
+        "/",
+        "/breaches/",
+        "/performance/scorecard/",
+        "/children/{child}/",
+        "/assessments/plan-actions/overdue/",  # writeup-overdue-actions
+    ],
     "auditor": ["/", "/audit/", "/breaches/", "/children/{child}/"],  # access-log
 }
 FORMS = {

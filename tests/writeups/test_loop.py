@@ -33,8 +33,8 @@ def frozen_today():
         yield
 
 
-def booked_iha(cast) -> tuple[Assessment, object]:
-    child = ChildFactory(
+def booked_iha(cast, child=None) -> tuple[Assessment, object]:
+    child = child or ChildFactory(
         responsible_la=cast.our_la, team=cast.team_a, date_of_birth=date(2012, 5, 1), sex="2"
     )
     period = children_services.period_of_care_start(

@@ -22,6 +22,7 @@ def writeup_panel(context, child):
     panel["rows"] = [
         {
             "report": r,
+            "returned_on": selectors.report_returned_on(r),
             "may_return": selectors.report_returned_on(r) is None and services.may_return(user, r),
             "may_read": selectors.report_returned_on(r) is not None
             and services.may_acknowledge(user, r)
@@ -30,6 +31,24 @@ def writeup_panel(context, child):
         }
         for r in reports
     ]
+    may_correct: dict[int, bool] = {}
+    for row in panel["writeup_actions"]:
+        item = row["action"]
+        if item.assessment_id not in may_correct:
+            may_correct[item.assessment_id] = services.may_manage_actions(user, item.assessment)
+        row["may_correct"] = may_correct[item.assessment_id]
     panel["request"] = context["request"]
     panel["child"] = child
     return panel
+
+
+@register.inclusion_tag("writeups/_home_overdue_actions.html", takes_context=True)
+def overdue_actions_line(context):
+    """The manager's and designated nurse's home: how many health plan actions are overdue
+    among the children they see (one count query), linking to the list."""
+    from apps.core.services import today
+
+    user = context["request"].user
+    if user.role not in selectors.OVERDUE_ACTION_ROLES:
+        return {"show": False}
+    return {"show": True, "count": selectors.overdue_actions_visible_to(user, today()).count()}
