@@ -42,22 +42,19 @@ def write_ups_in_draft_for(user: User) -> QuerySet[WriteUp]:
 
 
 def awaiting_write_up_for(user: User) -> QuerySet[Assessment]:
-    """Held assessments of the user's provider with no signed-off write-up."""
+    """Held assessments of the user's provider awaiting write-up: the workflow registry's
+    state (``workflow.AWAITING_WRITE_UP``: held, no signed write-up, no report, not
+    returned), so this list and the worklists' "Write up the assessment" agree."""
+    from apps.assessments import workflow
+
     if user.role != Role.LAC_NURSE or user.organisation_id is None:
         return Assessment.objects.none()
-    signed = WriteUp.objects.filter(assessment=OuterRef("pk"), signed_off_at__isnull=False)
-    uploaded = Report.objects.filter(assessment=OuterRef("pk"))
+    queryset = Assessment.objects.filter(
+        provider_id=user.organisation_id, child__in=children_visible_to(user)
+    )
     return (
-        Assessment.objects.filter(
-            provider_id=user.organisation_id,
-            held_on__isnull=False,
-            # A report already returned (before write-ups, or from elsewhere) is not awaited.
-            report_returned_on__isnull=True,
-            child__in=children_visible_to(user),
-            before_records=False,
-        )
-        .exclude(Exists(signed))
-        .exclude(Exists(uploaded))
+        workflow.annotate_facts(queryset)
+        .filter(workflow.AWAITING_WRITE_UP.q())
         .select_related("child")
         .order_by("held_on", "id")
     )

@@ -228,6 +228,7 @@ def test_manager_sees_overdue_actions_and_the_nurse_corrects_one(page, cast, log
         )
         login(page, "manager")
         page.goto("/")
+        _shot(page, "06a-manager-home-overdue-count")
         page.get_by_test_id("home-overdue-actions").get_by_role("link").click()
         page.wait_for_selector("h1:has-text('Overdue health plan actions')")
         assert "Register with a dentist" in page.get_by_test_id("overdue-actions-list").inner_text()
