@@ -17,7 +17,6 @@ from apps.assessments.models.assessment import ClinicianRole
 from apps.children.selectors import children_visible_to
 from apps.writeups import selectors, services
 from apps.writeups.models import Addendum, PlanAction, Report, WriteUp
-from apps.writeups.rules.actions import OwnerKind
 from apps.writeups.rules.loop import LABELS, loop_state
 
 _NOT_FOUND = OpenApiResponse(description="No such record, or not one the user may see.")
@@ -104,7 +103,7 @@ class PlanActionOut(serializers.ModelSerializer):
 class PlanActionIn(serializers.Serializer):
     need = serializers.CharField(max_length=500)
     action = serializers.CharField(max_length=500)
-    owner_kind = serializers.ChoiceField(choices=[k.value for k in OwnerKind])
+    owner_kind = serializers.ChoiceField(choices=PlanAction._meta.get_field("owner_kind").choices)
     owner_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -118,7 +117,10 @@ class PlanActionCorrectIn(serializers.Serializer):
 
     need = serializers.CharField(max_length=500, required=False, allow_blank=True)
     action = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    owner_kind = serializers.ChoiceField(choices=[k.value for k in OwnerKind], required=False)
+    # The model's choices (one enum in the schema with the action's own owner_kind).
+    owner_kind = serializers.ChoiceField(
+        choices=PlanAction._meta.get_field("owner_kind").choices, required=False
+    )
     owner_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
