@@ -22,6 +22,7 @@ from apps.assessments.models import (
 from apps.assessments.models.assessment import MEDICAL_PRACTITIONER_ROLES
 from apps.assessments.recompute import mark_clocks_stale, recompute_children
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
+from apps.assessments.rules.held import held_date
 from apps.assessments.rules.policy import BreachReason
 from apps.assessments.rules.status import BREACH_STATUSES
 from apps.children.models import Child
@@ -218,6 +219,25 @@ def appointment_book(
     return appointment
 
 
+def _record_held(assessment: Assessment, attended_on: date, field: str) -> None:
+    """The child attended on ``attended_on``: the assessment is held on that date, unless
+    a held date is already recorded, which stands (DOMAIN.md 2: the held date is the
+    attendance date, whoever records it first). From here it is "held, awaiting write-up"
+    until the clinician signs off the structured write-up (apps.writeups)."""
+    if assessment.declined_on is not None:
+        raise ValidationError({field: "The young person declined this assessment."})
+    held_on = held_date(recorded=assessment.held_on, attended_on=attended_on)
+    if held_on == assessment.held_on:
+        return
+    _event_date(field, held_on, assessment, "The date the assessment was held")
+    if assessment.request_sent_on is None or held_on < assessment.request_sent_on:
+        raise ValidationError({field: "The assessment cannot be held before the request was sent."})
+    assessment.held_on = held_on
+    # Held, it is no longer "not required" (as when the old "complete" step recorded it).
+    assessment.not_required_reason = ""
+    enforce_assessment(assessment, {"held_on"}, {"held_on": field})
+
+
 @transaction.atomic
 def appointment_record_outcome(
     *,
@@ -229,8 +249,9 @@ def appointment_record_outcome(
     placement_move: bool = False,
     note: str = "",
 ) -> Appointment:
-    """Attended, cancelled (by carer, young person or health) or was not brought."""
-    _lock(appointment.assessment)
+    """Attended, cancelled (by carer, young person or health) or was not brought.
+    "Attended" is the held date of the assessment (``_record_held``)."""
+    assessment = _lock(appointment.assessment)
     appointment = (
         Appointment.objects.select_for_update().select_related("assessment").get(pk=appointment.pk)
     )
@@ -259,7 +280,13 @@ def appointment_record_outcome(
     appointment.note = note.strip()
     bump_version(appointment)
     save_with_constraints(appointment)
-    clocks_changed(appointment.assessment.child_id)
+    if outcome == AppointmentOutcome.ATTENDED:
+        held_before = assessment.held_on
+        _record_held(assessment, appointment.appointment_date, "outcome")
+        if assessment.held_on != held_before:
+            bump_version(assessment)
+            save_with_constraints(assessment)
+    clocks_changed(assessment.child_id)
     return appointment
 
 
@@ -276,20 +303,20 @@ def assessment_complete(
     health_plan_actions: list[dict] | None = None,
     expected_version: int | None = None,
 ) -> Assessment:
-    """The assessment was held: record the date, who held it, the health plan and the
-    immunisation status checked at it."""
+    """Record an assessment as held in one go, without the appointment and the structured
+    write-up: for demo data, imports and tests only. No page or API reaches it since issue
+    14 (the one path is "Attended" on the appointment, then the write-up's sign-off). The
+    held date follows the same rule as an attendance (``_record_held``): a booked
+    appointment on ``held_on`` is recorded as attended."""
     assessment = _lock(assessment, expected_version)
     if assessment.held_on is not None:
-        raise ValidationError({"held_on": "This assessment has already been completed."})
-    if assessment.declined_on is not None:
-        raise ValidationError({"held_on": "The young person declined this assessment."})
+        raise ValidationError(
+            {
+                "held_on": f"This assessment is already recorded as held on {assessment.held_on:%d/%m/%Y}."
+            }
+        )
     if assessment.request_sent_on is None:
         raise ValidationError({"held_on": "No request has been received for this assessment."})
-    _event_date("held_on", held_on, assessment, "The date the assessment was held")
-    if held_on < assessment.request_sent_on:
-        raise ValidationError(
-            {"held_on": "The assessment cannot be held before the request was sent."}
-        )
     if assessment.kind == "IHA" and clinician_role not in MEDICAL_PRACTITIONER_ROLES:
         raise ValidationError(
             {
@@ -298,22 +325,20 @@ def assessment_complete(
         )
     if not clinician_role:
         raise ValidationError({"clinician_role": "Say who carried out the assessment."})
-    assessment.held_on = held_on
-    enforce_assessment(assessment, {"held_on"})
-    assessment.clinician_role = clinician_role
-    assessment.outcome_summary = outcome_summary.strip()
-    assessment.not_required_reason = ""
     booked = assessment.appointments.filter(outcome=AppointmentOutcome.BOOKED).first()
-    if booked is not None and booked.appointment_date == held_on:
-        booked.outcome = AppointmentOutcome.ATTENDED
-        booked.outcome_recorded_on = held_on
-        save_with_constraints(booked)
-    elif booked is not None:
+    if booked is not None and booked.appointment_date != held_on:
         raise ValidationError(
             {
                 "held_on": f"An appointment is booked for {booked.appointment_date:%d/%m/%Y}: record its outcome first."
             }
         )
+    _record_held(assessment, held_on, "held_on")
+    assessment.clinician_role = clinician_role
+    assessment.outcome_summary = outcome_summary.strip()
+    if booked is not None:
+        booked.outcome = AppointmentOutcome.ATTENDED
+        booked.outcome_recorded_on = held_on
+        save_with_constraints(booked)
     _save(assessment)
     if immunisation_status:
         ImmunisationRecord.objects.create(
@@ -332,6 +357,25 @@ def assessment_complete(
                 raise ValidationError({f"health_plan_actions[{index}]": error.messages}) from error
             action.save()
     return assessment
+
+
+@transaction.atomic
+def assessment_written_up(
+    *, assessment: Assessment, clinician_role: str, signed_by: User
+) -> Assessment:
+    """The structured write-up is signed off (apps.writeups): the assessment records the
+    clinician's role, as the old "complete" step did. The held date does not move."""
+    assessment = _lock(assessment)
+    if assessment.held_on is None:
+        raise ValidationError({"sign_off": "Record that the child attended first."})
+    if assessment.kind == "IHA" and clinician_role not in MEDICAL_PRACTITIONER_ROLES:
+        raise ValidationError(
+            {
+                "role": "An initial health assessment is signed off by a registered medical practitioner."
+            }
+        )
+    assessment.clinician_role = clinician_role
+    return _save(assessment)
 
 
 @transaction.atomic

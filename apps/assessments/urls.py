@@ -13,11 +13,6 @@ urlpatterns = [
         views.health_history_new,
         name="health-history-new",
     ),
-    path(
-        "children/<int:pk>/health-history.pdf",
-        views.health_history_download,
-        name="health-history-download",
-    ),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     # The workflow steps' pages, one per step of the registry (assessments/workflow.py).
     *views.step_urls(),

@@ -2,8 +2,6 @@
 workflow registry (workflow.py) and allowed by its capability (apps/access); a step the user
 may not take is a 404, like a child they may not see."""
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -237,24 +235,6 @@ def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
         back_url=reverse("child-detail", args=[referral.child_id]),
         initial={"referred_on": _today()},
     )
-
-
-@login_required
-@about(Child)
-def health_history_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """The care leaver's printable health history: for the child's team and health staff."""
-    from apps.assessments.health_history_pdf import health_history_pdf
-
-    child = visible_child(request, pk)
-    if not may(request.user, Capability.HEALTH_HISTORY_DOWNLOAD, child):
-        raise Http404
-    response = HttpResponse(health_history_pdf(child), content_type="application/pdf")
-    # Only safe characters in a header: a reference recorded before references were
-    # validated may hold quotes or line breaks (BadHeaderError, a 500).
-    reference = re.sub(r"[^A-Za-z0-9_-]", "", child.la_child_id) or str(child.pk)
-    response["Content-Disposition"] = f'attachment; filename="health-history-{reference}.pdf"'
-
-    return response
 
 
 _PERIOD_BACKWARDS = "Date to must be the same as or after date from"

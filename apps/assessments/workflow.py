@@ -116,6 +116,8 @@ def annotate_facts(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
         write_up_signed=ExpressionWrapper(
             Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
         ),
+        # A report: generated at sign-off, or uploaded when the assessment was done elsewhere.
+        has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()),
     )
 
 
@@ -141,10 +143,14 @@ BOOKING_DUE = Fact(
     lambda: Q(has_booking=True, booked_for__lte=_today()),
     lambda a: _has_booking(a) and _booked_by_today(a),
 )
-# Issue 14: the child attended and the assessment is not yet written up (held_on is the
-# write-up's date): "held, awaiting write-up".
+# Issue 14, one meaning of "held": recording "Attended" sets the held date (the
+# attendance date, whoever records it first: services._record_held), so a held assessment
+# is no longer open (never "to book"). It is then "held, awaiting write-up" until the
+# clinician signs off the structured write-up (apps.writeups) or a report done elsewhere
+# is uploaded; the sign-off replaces the old free-text "complete" step.
 ATTENDED = Fact(lambda: Q(attended_on__isnull=False), lambda a: _attended_on(a) is not None)
 HELD = Fact(lambda: Q(held_on__isnull=False), lambda a: a.held_on is not None)
+BEFORE_RECORDS = Fact(lambda: Q(before_records=True), lambda a: a.before_records)
 REPORT_RETURNED = Fact(
     lambda: Q(report_returned_on__isnull=False), lambda a: a.report_returned_on is not None
 )
@@ -153,7 +159,6 @@ BREACHED = Fact(
     lambda a: a.status in BREACH_STATUSES or a.report_breached,
 )
 OVERDUE = Fact(lambda: Q(status=ClockStatus.OVERDUE), lambda a: a.status == ClockStatus.OVERDUE)
-AWAITING_WRITE_UP = OPEN & ATTENDED
 
 
 def _write_up_signed(assessment: Assessment) -> bool:
@@ -163,7 +168,16 @@ def _write_up_signed(assessment: Assessment) -> bool:
     return write_up is not None and write_up.signed_off_at is not None
 
 
+def _has_report(assessment: Assessment) -> bool:
+    if hasattr(assessment, "has_report"):
+        return bool(assessment.has_report)
+    return getattr(assessment, "report", None) is not None
+
+
 WRITE_UP_SIGNED = Fact(lambda: Q(write_up__signed_off_at__isnull=False), _write_up_signed)
+HAS_REPORT = Fact(lambda: Q(report__isnull=False), _has_report)
+# Held, and neither a signed write-up nor a report yet (nor returned some other way).
+AWAITING_WRITE_UP = HELD & ~BEFORE_RECORDS & ~REPORT_RETURNED & ~WRITE_UP_SIGNED & ~HAS_REPORT
 
 # Worklist-only windows (Q only: the page shows a step whenever it is available).
 REQUEST_WINDOW = lambda: Q(  # noqa: E731
@@ -223,11 +237,6 @@ class Step:
         return self.service(**kwargs)
 
 
-def _complete_page_data(data: dict) -> dict:
-    # The form's action_N_* fields are folded into health_plan_actions by its clean().
-    return {k: v for k, v in data.items() if not k.startswith("action_")}
-
-
 STEPS: list[Step] = [
     Step(
         name="request",
@@ -272,8 +281,8 @@ STEPS: list[Step] = [
         serializer=serializers.BookInput,
         service=services.appointment_book,
         actor="booked_by",
-        # Not once the child has attended: the assessment then awaits its write-up.
-        available=OPEN & REQUESTED & ~BOOKED & ~ATTENDED,
+        # Not once the child has attended: the assessment is then held (no longer open).
+        available=OPEN & REQUESTED & ~BOOKED,
         url_name="assessment-book",
         page_path="book/",
         api_name="book",
@@ -301,26 +310,6 @@ STEPS: list[Step] = [
         versioned=False,
     ),
     Step(
-        name="complete",
-        capability=Capability.ASSESSMENT_COMPLETE,
-        label="Record the assessment as held",
-        title="Record the assessment as held",
-        intro=lambda a: (
-            "An initial health assessment is carried out by a registered medical practitioner."
-        ),
-        message="Assessment recorded as held.",
-        form=forms.CompleteForm,
-        serializer=serializers.CompleteInput,
-        service=services.assessment_complete,
-        actor="completed_by",
-        available=OPEN & REQUESTED,
-        url_name="assessment-complete",
-        page_path="complete/",
-        api_name="complete",
-        initial_today=("held_on",),
-        page_data=_complete_page_data,
-    ),
-    Step(
         name="return-report",
         capability=Capability.ASSESSMENT_RETURN_REPORT,
         label="Record the report as returned",
@@ -330,7 +319,8 @@ STEPS: list[Step] = [
         serializer=serializers.ReturnReportInput,
         service=services.assessment_return_report,
         actor="returned_by",
-        available=HELD & ~REPORT_RETURNED,
+        # Once there is a report to return (signed-off write-up or upload).
+        available=HELD & ~REPORT_RETURNED & HAS_REPORT,
         url_name="assessment-return-report",
         page_path="return-report/",
         api_name="return_report",
@@ -412,6 +402,7 @@ class WorkItem:
     listed: bool = True
     window: Callable[[], Q] = field(default=lambda: Q())
     step: str = ""  # the workflow step the item leads to, if any
+    url_name: str = ""  # else the page it leads to (a URL name taking the assessment's pk)
 
     def words(self, assessment: Assessment) -> str:
         return self.label(assessment) if callable(self.label) else self.label
@@ -474,18 +465,13 @@ WORK_ITEMS: list[WorkItem] = [
         window=RECENT_REPORT,
     ),
     WorkItem("Waiting for health", TEAM, ~NEVER, listed=False),
-    # Health staff of the provider.
-    # Held (completed) and the structured write-up not yet signed off: the clinician's.
-    WorkItem(
-        "Write up and sign off the report",
-        NURSE,
-        HELD & ~REPORT_RETURNED & ~WRITE_UP_SIGNED,
-    ),
-    WorkItem("Return the report", HEALTH, step("return-report").available, step="return-report"),
-    WorkItem("Record attendance", ADMIN, OPEN & BOOKING_DUE, step="record-outcome"),
-    WorkItem("Complete the assessment", NURSE, OPEN & BOOKING_DUE, step="complete"),
-    WorkItem("Write up the assessment", NURSE, AWAITING_WRITE_UP, step="complete"),
+    # Health staff of the provider. Held and not written up: the clinician writes it up
+    # (the write-up page, apps.writeups), health admin awaits the report; never "to book".
+    WorkItem("Write up the assessment", NURSE, AWAITING_WRITE_UP, url_name="writeup-edit"),
     WorkItem("Awaiting report", ADMIN, AWAITING_WRITE_UP),
+    WorkItem("Return the report", HEALTH, step("return-report").available, step="return-report"),
+    # Either of them may record the attendance (the first record is the held date).
+    WorkItem("Record attendance", HEALTH, OPEN & BOOKING_DUE, step="record-outcome"),
     WorkItem(
         lambda a: f"Booked for {_booked_for(a):%d %b %Y}", HEALTH, OPEN & BOOKED, listed=False
     ),

@@ -38,14 +38,14 @@ def _base(user: User) -> QuerySet[Assessment]:
 
 
 def write_up_late(today: date | None = None) -> Q:
-    """Issue 14: attended, not written up after the policy's working days (the policy in
-    force on the clock's day 0, as for every other window) - an at-risk item."""
+    """Issue 14: held (attended), not written up after the policy's working days (the
+    policy in force on the clock's day 0, as for every other window) - an at-risk item."""
     today = today or timezone.localdate()
     calendar = working_day_calendar()
     condition = Q(pk__in=[])
     for working_days, in_window in policy_windows("write_up_working_days", "clock_start").items():
         cutoff = write_up_late_before(today, calendar, working_days)
-        condition |= in_window & Q(attended_on__lt=cutoff)
+        condition |= in_window & Q(held_on__lt=cutoff)
     return workflow.AWAITING_WRITE_UP.q() & condition
 
 

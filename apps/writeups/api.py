@@ -17,7 +17,6 @@ from apps.assessments.models.assessment import ClinicianRole
 from apps.children.selectors import children_visible_to
 from apps.writeups import selectors, services
 from apps.writeups.models import Addendum, PlanAction, Report, WriteUp
-from apps.writeups.rules.actions import OwnerKind
 from apps.writeups.rules.loop import LABELS, loop_state
 
 _NOT_FOUND = OpenApiResponse(description="No such record, or not one the user may see.")
@@ -96,6 +95,7 @@ class PlanActionOut(serializers.ModelSerializer):
             "status",
             "reason_not_done",
             "closed_on",
+            "version",
         ]
         read_only_fields = fields
 
@@ -103,12 +103,31 @@ class PlanActionOut(serializers.ModelSerializer):
 class PlanActionIn(serializers.Serializer):
     need = serializers.CharField(max_length=500)
     action = serializers.CharField(max_length=500)
-    owner_kind = serializers.ChoiceField(choices=[k.value for k in OwnerKind])
+    owner_kind = serializers.ChoiceField(choices=PlanAction._meta.get_field("owner_kind").choices)
     owner_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
     owner_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     due_date = serializers.DateField()
+
+
+class PlanActionCorrectIn(serializers.Serializer):
+    """A correction: the fields to change, the reason (kept in history) and the version
+    the change was made against (409 when someone else has changed it since)."""
+
+    need = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    action = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    # The model's choices (one enum in the schema with the action's own owner_kind).
+    owner_kind = serializers.ChoiceField(
+        choices=PlanAction._meta.get_field("owner_kind").choices, required=False
+    )
+    owner_user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    owner_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=100, allow_blank=True)
+    version = serializers.IntegerField(min_value=1)
 
 
 class PlanActionCloseIn(serializers.Serializer):
@@ -264,6 +283,60 @@ class PlanActionsView(APIView):
             created_by=request.user,
         )
         return Response(PlanActionOut(item).data, status=status.HTTP_201_CREATED)
+
+
+class PlanActionView(APIView):
+    """One health plan action; PATCH corrects its need, action, owner or due date."""
+
+    access_record_model = PlanAction
+
+    def _item(self, request: Request, pk: int) -> PlanAction:
+        item = (
+            PlanAction.objects.filter(
+                pk=pk, assessment__child__in=children_visible_to(request.user)
+            )
+            .select_related("assessment")
+            .first()
+        )
+        if item is None:
+            raise NotFound()
+        return item
+
+    @extend_schema(
+        operation_id="plan_action_read",
+        responses={200: PlanActionOut, 404: _NOT_FOUND},
+        tags=TAGS,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PlanActionOut(self._item(request, pk)).data)
+
+    @extend_schema(
+        operation_id="plan_action_correct",
+        request=PlanActionCorrectIn,
+        responses={
+            200: PlanActionOut,
+            400: OpenApiResponse(description="Errors by field."),
+            404: _NOT_FOUND,
+            409: OpenApiResponse(description="Changed by someone else since that version."),
+        },
+        tags=TAGS,
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        item = self._item(request, pk)
+        if not services.may_manage_actions(request.user, item.assessment):
+            raise NotFound()
+        serializer = PlanActionCorrectIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason, version = data.pop("reason"), data.pop("version")
+        item = services.plan_action_correct(
+            action=item,
+            corrected_by=request.user,
+            data=data,
+            reason=reason,
+            expected_version=version,
+        )
+        return Response(PlanActionOut(item).data)
 
 
 class PlanActionCloseView(APIView):

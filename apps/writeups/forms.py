@@ -4,6 +4,7 @@ from django import forms
 
 from apps.accounts.models import TEAM_ROLES, User
 from apps.assessments.models.assessment import ClinicianRole
+from apps.children.corrections import CorrectionFields
 from apps.core.forms import DateInput, GovukForm
 from apps.core.working_days import age_on
 from apps.writeups.rules.actions import OWNER_LABELS, OwnerKind
@@ -158,6 +159,13 @@ class ActionForm(GovukForm):
         self.fields["owner_user"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.get_role_display()})"
         )
+
+
+class ActionCorrectionForm(CorrectionFields, ActionForm):
+    """Correct an action (issue 14): its fields and the reason, as the care record's
+    corrections ask (apps.children.corrections)."""
+
+    field_order = ["need", "action", "owner_kind", "owner_user", "owner_name", "due_date"]
 
 
 class CloseActionForm(GovukForm):

@@ -4,7 +4,7 @@ actions they own), a child's reports and overdue actions, the previous plan to r
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import TEAM_ROLES, Role, User
 from apps.assessments.models import Assessment
@@ -13,7 +13,16 @@ from apps.children.selectors import children_visible_to
 from apps.core.working_days import calendar_for
 from apps.writeups.models import PlanAction, Report, ReportReading, WriteUp
 from apps.writeups.rules.actions import ActionStatus
-from apps.writeups.rules.loop import READ_DUE_WORKING_DAYS, write_up_due_on
+from apps.writeups.rules.loop import write_up_due_on
+
+
+def _policy_on_day_zero(assessments: list[Assessment]):
+    """The LA policy in force on each assessment's clock day 0 (as every other limit is
+    read): a function assessment -> Policy, one query for the lot."""
+    from apps.assessments.recompute import policy_lookup
+
+    lookup = policy_lookup({a.child.responsible_la_id for a in assessments})
+    return lambda a: lookup(a.child.responsible_la_id, a.clock_start)
 
 
 def write_ups_in_draft_for(user: User) -> QuerySet[WriteUp]:
@@ -33,42 +42,69 @@ def write_ups_in_draft_for(user: User) -> QuerySet[WriteUp]:
 
 
 def awaiting_write_up_for(user: User) -> QuerySet[Assessment]:
-    """Held assessments of the user's provider with no signed-off write-up."""
+    """Held assessments of the user's provider awaiting write-up: the workflow registry's
+    state (``workflow.AWAITING_WRITE_UP``: held, no signed write-up, no report, not
+    returned), so this list and the worklists' "Write up the assessment" agree."""
+    from apps.assessments import workflow
+
     if user.role != Role.LAC_NURSE or user.organisation_id is None:
         return Assessment.objects.none()
-    signed = WriteUp.objects.filter(assessment=OuterRef("pk"), signed_off_at__isnull=False)
-    uploaded = Report.objects.filter(assessment=OuterRef("pk"))
+    queryset = Assessment.objects.filter(
+        provider_id=user.organisation_id, child__in=children_visible_to(user)
+    )
     return (
-        Assessment.objects.filter(
-            provider_id=user.organisation_id,
-            held_on__isnull=False,
-            # A report already returned (before write-ups, or from elsewhere) is not awaited.
-            report_returned_on__isnull=True,
-            child__in=children_visible_to(user),
-            before_records=False,
-        )
-        .exclude(Exists(signed))
-        .exclude(Exists(uploaded))
+        workflow.annotate_facts(queryset)
+        .filter(workflow.AWAITING_WRITE_UP.q())
         .select_related("child")
         .order_by("held_on", "id")
     )
 
 
-def write_up_due(assessment: Assessment) -> date:
-    return write_up_due_on(assessment.held_on, calendar_for())
+def write_up_due(assessment: Assessment, policy=None) -> date:
+    """The day the write-up is due: the policy's ``write_up_working_days`` after it was
+    held (the policy in force on the clock's day 0)."""
+    policy = policy or _policy_on_day_zero([assessment])(assessment)
+    return write_up_due_on(assessment.held_on, calendar_for(), policy.write_up_working_days)
+
+
+def write_ups_due(assessments: list[Assessment]) -> list[tuple[Assessment, date]]:
+    """Each assessment with its write-up due date (one policy query for the list)."""
+    policy_of = _policy_on_day_zero(assessments)
+    return [(a, write_up_due(a, policy_of(a))) for a in assessments]
 
 
 def write_ups_at_risk_for(user: User, today: date) -> list[Assessment]:
-    """Held assessments still awaiting write-up after 5 working days: an at-risk item."""
-    return [a for a in awaiting_write_up_for(user) if today > write_up_due(a)]
+    """Held assessments still awaiting write-up after the policy's working days: at risk."""
+    return [a for a, due in write_ups_due(list(awaiting_write_up_for(user))) if today > due]
 
 
 def overdue_actions_for_children(children: QuerySet[Child], today: date) -> int:
     """Open actions past their due date among ``children`` (for a manager's dashboard:
-    pass ``children_visible_to(manager)``)."""
-    return PlanAction.objects.filter(
-        assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
-    ).count()
+    pass ``children_visible_to(manager)``): one query."""
+    return overdue_actions(children, today).count()
+
+
+def overdue_actions(children: QuerySet[Child], today: date) -> QuerySet[PlanAction]:
+    """Open actions past their due date among ``children``, longest overdue first."""
+    return (
+        PlanAction.objects.filter(
+            assessment__child__in=children, status=ActionStatus.OPEN, due_date__lt=today
+        )
+        .select_related("assessment__child", "owner_user")
+        .order_by("due_date", "id")
+    )
+
+
+# Who sees the count of overdue health plan actions on their home page, with the list:
+# the team manager (their team's children), the LA's performance manager and the
+# designated nurse / doctor (DOMAIN.md 9: dashboards).
+OVERDUE_ACTION_ROLES = {Role.TEAM_MANAGER, Role.PERFORMANCE_MANAGER, Role.DESIGNATED}
+
+
+def overdue_actions_visible_to(user: User, today: date) -> QuerySet[PlanAction]:
+    if user.role not in OVERDUE_ACTION_ROLES:
+        return PlanAction.objects.none()
+    return overdue_actions(children_visible_to(user), today)
 
 
 @dataclass(frozen=True)
@@ -80,24 +116,36 @@ class UnreadReport:
 
 def unread_reports_for(user: User, today: date) -> list[UnreadReport]:
     """Returned reports of the user's children that nobody in the child's team has marked
-    read; late once the 5th working day after return has passed."""
+    read; late once the policy's ``report_read_working_days`` after return have passed.
+    Returned on the report or on the assessment's own "return the report" step."""
     if user.role not in TEAM_ROLES:
         return []
     read = ReportReading.objects.filter(report=OuterRef("pk"))
-    reports = (
+    reports = list(
         Report.objects.filter(
-            returned_on__isnull=False, assessment__child__in=children_visible_to(user)
+            Q(returned_on__isnull=False) | Q(assessment__report_returned_on__isnull=False),
+            assessment__child__in=children_visible_to(user),
         )
         .exclude(Exists(read))
         .select_related("assessment__child")
+        .defer("pdf")
         .order_by("returned_on", "id")
     )
     calendar = calendar_for()
+    policy_of = _policy_on_day_zero([r.assessment for r in reports])
     items = []
     for report in reports:
-        read_by = calendar.add_working_days(report.returned_on, READ_DUE_WORKING_DAYS)
+        returned_on = report_returned_on(report)
+        read_by = calendar.add_working_days(
+            returned_on, policy_of(report.assessment).report_read_working_days
+        )
         items.append(UnreadReport(report, read_by, today > read_by))
     return items
+
+
+def report_returned_on(report: Report) -> date | None:
+    """Returned through the report's own step or the assessment's: either counts."""
+    return report.returned_on or report.assessment.report_returned_on
 
 
 def open_actions_for(user: User) -> QuerySet[PlanAction]:
@@ -168,6 +216,7 @@ def child_report_events(child: Child) -> list[tuple[date, str, str]]:
                 f"{write_up.signer_name}, {write_up.get_signer_role_display()}",
             )
         )
+    events.extend(plan_action_corrections(child))
     readings = ReportReading.objects.filter(report__assessment__child=child).select_related(
         "reader", "report__assessment"
     )
@@ -177,6 +226,44 @@ def child_report_events(child: Child) -> list[tuple[date, str, str]]:
                 timezone.localdate(reading.read_at),
                 f"{reading.report.assessment.get_kind_display()} report read",
                 reading.reader.get_full_name() or reading.reader.username,
+            )
+        )
+    return events
+
+
+def plan_action_corrections(child: Child) -> list[tuple[date, str, str]]:
+    """Each correction of the child's health plan actions (a change with a reason), in the
+    words of the care record's corrections: what changed, the reason and who."""
+    from django.utils import timezone
+
+    from apps.children.timeline import _field_label, _shown
+
+    events = []
+    for record in (
+        PlanAction.history.filter(
+            assessment__child=child, history_type="~", history_change_reason__isnull=False
+        )
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+    ):
+        previous = record.prev_record
+        fields = ""
+        if previous is not None:
+            fields = ", ".join(
+                f"{_field_label(record, c.field)} from {_shown(c.old)} to {_shown(c.new)}"
+                for c in record.diff_against(previous).changes
+                if c.field not in {"version", "updated_at"}
+            )
+        who = (
+            record.history_user.get_full_name() or record.history_user.username
+            if record.history_user
+            else "System"
+        )
+        events.append(
+            (
+                timezone.localdate(record.history_date),
+                "Health plan action corrected",
+                f"{record.action}: {fields}. Reason: {record.history_change_reason} ({who})",
             )
         )
     return events

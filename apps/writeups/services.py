@@ -12,9 +12,21 @@ from django.utils import timezone
 from apps.accounts.models import TEAM_ROLES, Role, User
 from apps.assessments.models import Assessment, SdqRecord
 from apps.assessments.models.records import sdq_band
-from apps.assessments.services import assessment_return_report, immunisation_record
+from apps.assessments.services import (
+    assessment_return_report,
+    assessment_written_up,
+    immunisation_record,
+)
 from apps.children.selectors import children_visible_to
-from apps.core.services import bump_version, check_not_future, save_with_constraints, today
+from apps.children.services import correction_mark
+from apps.core.services import (
+    apply_changes,
+    bump_version,
+    check_not_future,
+    check_version,
+    save_with_constraints,
+    today,
+)
 from apps.core.working_days import age_on
 from apps.writeups.models import (
     Addendum,
@@ -77,7 +89,8 @@ def loop_facts(assessment: Assessment) -> LoopFacts:
     return LoopFacts(
         held_on=assessment.held_on,
         signed_off_at=write_up.signed_off_at if write_up else None,
-        returned_on=report.returned_on if report else None,
+        # Returned through the report's step or the assessment's own: either counts.
+        returned_on=(report.returned_on if report else None) or assessment.report_returned_on,
         read_at=read_at,
     )
 
@@ -256,6 +269,9 @@ def write_up_sign_off(
     write_up.last_saved_by = signed_by
     bump_version(write_up)
     save_with_constraints(write_up)
+    # The sign-off is the assessment's completion (it replaced the free-text "complete"
+    # step): the assessment records the clinician's role; its held date does not move.
+    assessment_written_up(assessment=assessment, clinician_role=role, signed_by=signed_by)
     immunised = write_up.sections.get("immunisations") or {}
     if immunised.get("state") == COMPLETED:
         # The child's record takes the status the write-up found, so the record, the
@@ -363,7 +379,7 @@ def report_acknowledge(*, report: Report, reader: User) -> ReportReading:
         raise PermissionDenied(
             "The child's social worker or their manager acknowledges the report."
         )
-    if report.returned_on is None:
+    if report.returned_on is None and report.assessment.report_returned_on is None:
         raise ValidationError({"report": "The report has not been returned yet."})
     existing = ReportReading.objects.filter(report=report, reader=reader).first()
     if existing is not None:
@@ -423,22 +439,18 @@ def may_manage_actions(user: User, assessment: Assessment) -> bool:
     return may_write_up(user, assessment)
 
 
-@transaction.atomic
-def plan_action_add(
-    *,
+def _action_errors(
     assessment: Assessment,
+    *,
     need: str,
     action: str,
     owner_kind: str,
+    owner_user: User | None,
+    owner_name: str,
     due_date: date | None,
-    created_by: User,
-    owner_user: User | None = None,
-    owner_name: str = "",
-) -> PlanAction:
-    assessment = (
-        Assessment.objects.select_for_update().select_related("child").get(pk=assessment.pk)
-    )
-    _require_writer(created_by, assessment)
+) -> dict[str, str]:
+    """What is wrong with an action's need, action, owner and due date, by field (adding
+    one and correcting one check the same)."""
     errors = {}
     if owner_kind not in OwnerKind.__members__.values():
         errors["owner_kind"] = "Choose who owns the action."
@@ -457,6 +469,80 @@ def plan_action_add(
         errors["need"] = "Enter the health need."
     if not action.strip():
         errors["action"] = "Enter the action."
+    return errors
+
+
+# What a correction of an action may change (issue 14); its status has its own step.
+PLAN_ACTION_CORRECTABLE = ("need", "action", "owner_kind", "owner_user", "owner_name", "due_date")
+
+
+@transaction.atomic
+def plan_action_correct(
+    *,
+    action: PlanAction,
+    corrected_by: User,
+    data: dict[str, Any],
+    reason: str | None,
+    expected_version: int | None,
+) -> PlanAction:
+    """Correct an action's need, action, owner or due date, with the reason: kept in its
+    history with the author and reason and shown on the child's timeline as corrected
+    (the care record's correction rule, apps.children.services.correction_mark); an edit
+    of a version someone else has changed since is refused (409)."""
+    item = (
+        PlanAction.objects.select_for_update().select_related("assessment__child").get(pk=action.pk)
+    )
+    if not may_manage_actions(corrected_by, item.assessment):
+        raise PermissionDenied("The assessment's clinicians correct its health plan.")
+    check_version(item, expected_version)
+    correction_mark(item, by=corrected_by, reason=reason or "")
+    values = {
+        key: value.strip() if isinstance(value, str) else value for key, value in data.items()
+    }
+    changed = apply_changes(item, values, PLAN_ACTION_CORRECTABLE)
+    if not changed:
+        return item
+    errors = _action_errors(
+        item.assessment,
+        need=item.need,
+        action=item.action,
+        owner_kind=item.owner_kind,
+        owner_user=item.owner_user,
+        owner_name=item.owner_name,
+        due_date=item.due_date,
+    )
+    if errors:
+        raise ValidationError(errors)
+    bump_version(item)
+    save_with_constraints(item)
+    return item
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    assessment: Assessment,
+    need: str,
+    action: str,
+    owner_kind: str,
+    due_date: date | None,
+    created_by: User,
+    owner_user: User | None = None,
+    owner_name: str = "",
+) -> PlanAction:
+    assessment = (
+        Assessment.objects.select_for_update().select_related("child").get(pk=assessment.pk)
+    )
+    _require_writer(created_by, assessment)
+    errors = _action_errors(
+        assessment,
+        need=need,
+        action=action,
+        owner_kind=owner_kind,
+        owner_user=owner_user,
+        owner_name=owner_name,
+        due_date=due_date,
+    )
     if errors or due_date is None:  # (a missing due date is among the errors)
         raise ValidationError(errors)
     item = PlanAction(

@@ -11,6 +11,15 @@ urlpatterns = [
         views.care_leaver_health_history,
         name="writeup-care-leaver-health-history",
     ),
+    # The address of the old ReportLab health history (removed, issue 14): the same PDF.
+    path(
+        "children/<int:child_id>/health-history.pdf",
+        views.care_leaver_health_history,
+        name="health-history-download",
+    ),
+    # The old free-text "complete" step's page (removed, issue 14: the write-up's sign-off
+    # completes the assessment): links and bookmarks to it lead to the next step instead.
+    path("assessments/<int:pk>/complete/", views.complete_moved, name="assessment-complete"),
     path("assessments/write-ups/", views.my_items, name="writeup-my-items"),
     path("assessments/<int:pk>/write-up/", views.edit, name="writeup-edit"),
     path(
@@ -22,6 +31,16 @@ urlpatterns = [
     path("assessments/<int:pk>/report/upload/", views.report_upload, name="writeup-report-upload"),
     path(
         "assessments/plan-actions/<int:pk>/close/", views.action_close, name="writeup-action-close"
+    ),
+    path(
+        "assessments/plan-actions/<int:pk>/correct/",
+        views.action_correct,
+        name="writeup-action-correct",
+    ),
+    path(
+        "assessments/plan-actions/overdue/",
+        views.overdue_actions,
+        name="writeup-overdue-actions",
     ),
     path(
         "assessments/reports/<int:pk>/report.pdf",
@@ -45,6 +64,7 @@ api_urlpatterns = [
         name="writeup-api-sign-off",
     ),
     path("write-ups/<int:pk>/actions/", api.PlanActionsView.as_view(), name="writeup-api-actions"),
+    path("plan-actions/<int:pk>/", api.PlanActionView.as_view(), name="writeup-api-action"),
     path(
         "plan-actions/<int:pk>/close/",
         api.PlanActionCloseView.as_view(),

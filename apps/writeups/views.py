@@ -2,6 +2,7 @@
 sign-off, addenda, plan actions, and the report (download, return, mark as read). A child
 the user may not see is a 404; a form their role does not use is a 404 too."""
 
+import re
 from datetime import date
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
+from apps.access import Capability, may
 from apps.assessments.models import Assessment
 from apps.audit.records import about
 from apps.children.models import Child
@@ -300,6 +301,38 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@about(PlanAction)
+def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an action's need, action, owner or due date, with the reason: the care
+    record's correction page (apps.children.corrections), kept in the action's history."""
+    from apps.children.corrections import correction_page
+
+    item = get_object_or_404(
+        PlanAction.objects.select_related("assessment__child"),
+        pk=pk,
+        assessment__child__in=children_visible_to(request.user),
+    )
+    if not services.may_manage_actions(request.user, item.assessment):
+        raise Http404("The assessment's clinicians correct its health plan.")
+    owners = forms.team_owners(item.assessment.child)
+
+    class Form(forms.ActionCorrectionForm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, owners=owners, **kwargs)
+
+    return correction_page(
+        request,
+        child=item.assessment.child,
+        instance=item,
+        form_class=Form,
+        title="Correct the health plan action",
+        run=lambda data, **kw: services.plan_action_correct(
+            action=item, corrected_by=request.user, data=data, **kw
+        ),
+    )
+
+
+@login_required
 @about(Report)
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.visible_report(request.user, pk)
@@ -402,16 +435,35 @@ def report_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @about(Child)
 def care_leaver_health_history(request: HttpRequest, child_id: int) -> HttpResponse:
-    """The care leaver's health history from the write-ups, for the provider's clinicians
-    to give to the young person."""
+    """The care leaver's health history from the write-ups (tagged PDF), for the child's
+    team and the health staff who may see their health records (the capability the old
+    ReportLab history had); every download is in the access log (``about``)."""
     child = get_object_or_404(children_visible_to(request.user), pk=child_id)
-    if request.user.role != Role.LAC_NURSE:
-        raise Http404("The provider's clinicians issue the health history.")
+    if not may(request.user, Capability.HEALTH_HISTORY_DOWNLOAD, child):
+        raise Http404("The child's team and health staff download the health history.")
     from apps.writeups.health_history import care_leaver_health_history_pdf
 
     response = HttpResponse(care_leaver_health_history_pdf(child), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="health-history-{child.pk}.pdf"'
+    # Only safe characters in a header: a reference recorded before references were
+    # validated may hold quotes or line breaks (BadHeaderError, a 500).
+    reference = re.sub(r"[^A-Za-z0-9_-]", "", child.la_child_id) or str(child.pk)
+    response["Content-Disposition"] = f'inline; filename="health-history-{reference}.pdf"'
     return response
+
+
+@login_required
+@about(Assessment)
+def complete_moved(request: HttpRequest, pk: int) -> HttpResponse:
+    """The old "Record the assessment as held" page: the child's attendance is recorded
+    on the appointment and the assessment completed by signing off its write-up, so this
+    address leads to whichever of those comes next."""
+    assessment = get_object_or_404(Assessment, pk=pk, child__in=children_visible_to(request.user))
+    if assessment.held_on is not None and services.may_write_up(request.user, assessment):
+        return redirect("writeup-edit", pk=assessment.pk)
+    booked = assessment.appointments.filter(outcome="BOOKED").first()
+    if booked is not None and assessment.held_on is None:
+        return redirect("appointment-outcome", pk=assessment.pk, appointment_pk=booked.pk)
+    return redirect("assessment-detail", pk=assessment.pk)
 
 
 @login_required
@@ -424,8 +476,8 @@ def my_items(request: HttpRequest) -> HttpResponse:
         for a in selectors.open_actions_for(request.user)
     ]
     awaiting = [
-        {"assessment": a, "due": selectors.write_up_due(a)}
-        for a in selectors.awaiting_write_up_for(request.user)
+        {"assessment": a, "due": due}
+        for a, due in selectors.write_ups_due(list(selectors.awaiting_write_up_for(request.user)))
     ]
     return render(
         request,
@@ -436,6 +488,24 @@ def my_items(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "today": on,
         },
+    )
+
+
+@login_required
+def overdue_actions(request: HttpRequest) -> HttpResponse:
+    """The overdue health plan actions among the children a manager or designated nurse
+    sees (the count on their home page links here)."""
+    if request.user.role not in selectors.OVERDUE_ACTION_ROLES:
+        raise Http404("Managers and designated professionals see this list.")
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.overdue_actions_visible_to(request.user, today()), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "writeups/overdue_actions.html",
+        {"page": page, "count": page.paginator.count, "today": today()},
     )
 
 

@@ -177,13 +177,6 @@ STEPS = {
         SEES_REQUESTED,
         lambda a: a.appointments.get().outcome == "CANCELLED",
     ),
-    "complete": (
-        "requested",
-        {"held_on": "2026-01-12", "clinician_role": "PAEDIATRICIAN"},
-        {"nurse_a"},
-        SEES_REQUESTED,
-        lambda a: a.held_on == date(2026, 1, 12),
-    ),
     "return-report": (
         "held",
         {"returned_on": "2026-01-14"},

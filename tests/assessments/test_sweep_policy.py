@@ -77,6 +77,7 @@ def _attended_iha(cast):
             recorded_by=cast.health_admin_a,
             recorded_on=date(2026, 1, 12),
         )
+    assessment.refresh_from_db()
     return assessment
 
 
@@ -106,12 +107,18 @@ def test_the_write_up_window_is_the_policy_in_force_on_day_0(cast):
 
 
 def test_once_written_up_it_is_no_longer_at_risk_for_the_write_up(cast):
+    # Issue 14: the attendance is the held date; a report (here one done elsewhere and
+    # uploaded; or the signed-off write-up's) ends "awaiting write-up".
+    from apps.writeups.services import report_upload
+
     assessment = _attended_iha(cast)
+    assert assessment.held_on == date(2026, 1, 12)
+    assert assessment.pk in _at_risk(cast.nurse_a, date(2026, 1, 20))
     with time_machine.travel(date(2026, 1, 20), tick=False):
-        services.assessment_complete(
+        report_upload(
             assessment=assessment,
-            held_on=date(2026, 1, 12),
-            clinician_role="PAEDIATRICIAN",
-            completed_by=cast.nurse_a,
+            content=b"%PDF-1.4 report done elsewhere",
+            filename="report.pdf",
+            uploaded_by=cast.nurse_a,
         )
     assert assessment.pk not in _at_risk(cast.nurse_a, date(2026, 1, 20))

@@ -119,27 +119,42 @@ def test_provider_staff_cannot_see_an_iha_before_it_is_requested(api, cast):
     assert not iha.appointments.exists()
 
 
-def test_completing_twice_is_refused_naming_held_on(api, cast):
-    iha = requested(cast, new_iha(cast))
-    nurse = api(cast.nurse_a)
-    first = post(nurse, iha, "complete", {"held_on": "2026-01-12", "clinician_role": "GP"})
-    assert first.status_code == 200
-    again = post(
-        nurse, iha, "complete", {"held_on": "2026-01-14", "clinician_role": "PAEDIATRICIAN"}
-    )
-    assert again.status_code == 400
-    assert "already been completed" in again.json()["held_on"][0]
-    iha.refresh_from_db()
-    assert (iha.held_on, iha.clinician_role) == (date(2026, 1, 12), "GP")
-
-
-def test_an_iha_completed_by_a_lac_nurse_is_refused_naming_clinician_role(api, cast):
+def test_the_old_complete_action_is_gone_the_sign_off_completes_an_assessment(api, cast):
+    # Issue 14: "Attended" (record-outcome) sets the held date and the write-up's sign-off
+    # (/api/v1/write-ups/<pk>/sign-off/) completes it; the free-text "complete" is removed.
     iha = requested(cast, new_iha(cast))
     response = post(
-        api(cast.nurse_a), iha, "complete", {"held_on": "2026-01-12", "clinician_role": "LAC_NURSE"}
+        api(cast.nurse_a), iha, "complete", {"held_on": "2026-01-12", "clinician_role": "GP"}
     )
-    assert response.status_code == 400
-    assert "medical practitioner" in response.json()["clinician_role"][0]
+    assert response.status_code in {404, 405}
+    iha.refresh_from_db()
+    assert iha.held_on is None
+
+
+def test_recording_as_held_twice_is_refused_naming_held_on(cast):
+    iha = held(cast, requested(cast, new_iha(cast)), date(2026, 1, 12))
+    with pytest.raises(ValidationError) as error:
+        services.assessment_complete(
+            assessment=iha,
+            held_on=date(2026, 1, 14),
+            clinician_role="GP",
+            completed_by=cast.nurse_a,
+        )
+    assert "already recorded as held on 12/01/2026" in error.value.message_dict["held_on"][0]
+    iha.refresh_from_db()
+    assert (iha.held_on, iha.clinician_role) == (date(2026, 1, 12), "PAEDIATRICIAN")
+
+
+def test_an_iha_recorded_as_held_by_a_lac_nurse_is_refused_naming_clinician_role(cast):
+    iha = requested(cast, new_iha(cast))
+    with pytest.raises(ValidationError) as error:
+        services.assessment_complete(
+            assessment=iha,
+            held_on=date(2026, 1, 12),
+            clinician_role="LAC_NURSE",
+            completed_by=cast.nurse_a,
+        )
+    assert "medical practitioner" in error.value.message_dict["clinician_role"][0]
     iha.refresh_from_db()
     assert iha.held_on is None
 
@@ -153,30 +168,17 @@ def test_report_returned_before_the_assessment_is_held_is_refused_naming_returne
     assert iha.report_returned_on is None
 
 
-def test_held_date_before_the_childs_birth_is_refused_naming_held_on(api, cast):
+@pytest.mark.parametrize(
+    "day,words",
+    [(date(2015, 5, 31), "date of birth"), (date(2026, 2, 3), "future")],
+)
+def test_a_held_date_before_birth_or_in_the_future_is_refused_naming_held_on(cast, day, words):
     iha = requested(cast, new_iha(cast, date_of_birth=date(2015, 6, 1)))
-    response = post(
-        api(cast.nurse_a),
-        iha,
-        "complete",
-        {"held_on": "2015-05-31", "clinician_role": "PAEDIATRICIAN"},
-    )
-    assert response.status_code == 400
-    assert "date of birth" in response.json()["held_on"][0]
-    iha.refresh_from_db()
-    assert iha.held_on is None
-
-
-def test_held_date_in_the_future_is_refused_naming_held_on(api, cast):
-    iha = requested(cast, new_iha(cast))
-    response = post(
-        api(cast.nurse_a),
-        iha,
-        "complete",
-        {"held_on": "2026-02-03", "clinician_role": "PAEDIATRICIAN"},
-    )
-    assert response.status_code == 400
-    assert "future" in response.json()["held_on"][0]
+    with pytest.raises(ValidationError) as error:
+        services.assessment_complete(
+            assessment=iha, held_on=day, clinician_role="PAEDIATRICIAN", completed_by=cast.nurse_a
+        )
+    assert words in error.value.message_dict["held_on"][0]
     iha.refresh_from_db()
     assert iha.held_on is None
 

@@ -23,7 +23,6 @@ PAGES = {
     "assessment-request": "/assessments/7/request/",
     "assessment-request-complete": "/assessments/7/request-complete/",
     "assessment-book": "/assessments/7/book/",
-    "assessment-complete": "/assessments/7/complete/",
     "assessment-return-report": "/assessments/7/return-report/",
     "assessment-decline": "/assessments/7/decline/",
     "assessment-health-reason": "/assessments/7/health-reason/",
@@ -34,7 +33,6 @@ API_ACTIONS = {
     "request-complete": "request_complete",
     "book": "book",
     "record-outcome": "record_outcome",
-    "complete": "complete",
     "return-report": "return_report",
     "decline": "decline",
     "health-reason": "health_reason",
@@ -48,10 +46,12 @@ def frozen_today():
         yield
 
 
-def test_nine_steps_each_declared_once():
+def test_eight_steps_each_declared_once():
+    # Issue 14: the free-text "complete" step is gone (attendance, then the write-up's
+    # sign-off); its old page address leads to the next step (apps.writeups).
     names = [s.name for s in workflow.STEPS]
     assert names == list(API_ACTIONS)
-    assert len(set(names)) == len({s.url_name for s in workflow.STEPS}) == 9
+    assert len(set(names)) == len({s.url_name for s in workflow.STEPS}) == 8
 
 
 @pytest.mark.parametrize("name,path", PAGES.items())
@@ -139,13 +139,14 @@ def test_next_steps_follow_the_state_and_the_actor(cast, states):
     assert next_steps(cast.social_worker, states["new"]) == ["request", "decline"]
     # These IHAs were due on 21 January: open ones are overdue, so health may give a reason.
     assert next_steps(cast.health_admin_a, states["requested"]) == ["book", "health-reason"]
-    assert next_steps(cast.nurse_a, states["requested"]) == ["book", "complete", "health-reason"]
+    assert next_steps(cast.nurse_a, states["requested"]) == ["book", "health-reason"]
     assert next_steps(cast.health_admin_a, states["booked-due"]) == [
         "record-outcome",
         "health-reason",
     ]
     held_steps = next_steps(cast.health_admin_a, states["held"])
-    assert "return-report" in held_steps and not {"book", "complete"} & set(held_steps)
+    # Held, no report yet: nothing to book, nothing to return until the write-up is signed.
+    assert not {"book", "record-outcome", "return-report"} & set(held_steps)
     assert next_steps(cast.social_worker, states["held"]) == []
 
 
@@ -167,11 +168,12 @@ def actions(user):
 
 def test_after_attendance_the_nurse_is_asked_to_write_it_up(cast, states):
     assessment = states["attended"]
+    assert assessment.held_on == date(2026, 1, 20)  # the attendance date
     assert actions(cast.nurse_a)[assessment.pk] == "Write up the assessment"
-    step = workflow.work_item_for(
+    item = workflow.work_item_for(
         cast.nurse_a.role, worklists._base(cast.nurse_a).get(pk=assessment.pk)
-    ).step
-    assert reverse(workflow.step(step).url_name, args=[assessment.pk]).endswith("/complete/")
+    )
+    assert reverse(item.url_name, args=[assessment.pk]) == f"/assessments/{assessment.pk}/write-up/"
 
 
 def test_after_attendance_health_admin_sees_it_awaiting_report_not_to_book(cast, states):
@@ -187,17 +189,3 @@ def test_after_attendance_health_admin_sees_it_awaiting_report_not_to_book(cast,
     assert "book" not in next_steps(cast.nurse_a, assessment)
     # A requested one with no appointment still is.
     assert admin[states["requested"].pk] == "Book an appointment"
-
-
-def test_the_written_up_assessment_leaves_the_write_up_lists(cast, states):
-    assessment = states["attended"]
-    services.assessment_complete(
-        assessment=assessment,
-        held_on=date(2026, 1, 20),
-        clinician_role="PAEDIATRICIAN",
-        completed_by=cast.nurse_a,
-    )
-    # Completed, it leaves "Write up the assessment"; the clinician now writes up and signs
-    # off the structured report (apps.writeups), health admin can return it.
-    assert actions(cast.nurse_a)[assessment.pk] == "Write up and sign off the report"
-    assert actions(cast.health_admin_a)[assessment.pk] == "Return the report"

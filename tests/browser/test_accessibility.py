@@ -88,6 +88,7 @@ JOURNEYS: dict[str, list[str]] = {
         "/performance/ssda903-readiness/",  # performance-ssda903-readiness
         "/children/{child}/",
         "/assessments/{assessment}/override/",  # assessment-override
+        "/assessments/plan-actions/overdue/",  # writeup-overdue-actions
     ],
     "performance": [
         "/",
@@ -115,7 +116,6 @@ JOURNEYS: dict[str, list[str]] = {
         "/children/{child}/",
         "/children/{child}/dental/new/",  # dental-new
         "/children/{child}/health-history/new/",  # health-history-new
-        "/assessments/{assessment}/complete/",  # assessment-complete
         "/referrals/{referral}/record/",  # referral-record
         "/assessments/{assessment}/correct/",  # assessment-correct (issue 13)
         "/children/{child}/dental/{dental}/correct/",  # dental-correct
@@ -128,7 +128,13 @@ JOURNEYS: dict[str, list[str]] = {
         "/adoption/worklist/",  # adoption-worklist
         "/adoption/children/{adoption_child}/",
     ],
-    "designated": ["/", "/breaches/", "/performance/scorecard/", "/children/{child}/"],
+    "designated": [
+        "/",
+        "/breaches/",
+        "/performance/scorecard/",
+        "/children/{child}/",
+        "/assessments/plan-actions/overdue/",  # writeup-overdue-actions
+    ],
     "auditor": [
         "/",
         "/audit/",  # access-log
@@ -155,7 +161,6 @@ FORMS = {
     "/assessments/{assessment}/appointments/{appointment}/outcome/",
     "/assessments/{assessment}/return-report/",
     "/assessments/{assessment}/health-reason/",
-    "/assessments/{assessment}/complete/",
     "/referrals/{referral}/record/",
     "/assessments/{assessment}/request/correct/",
     "/assessments/{assessment}/request/delete/",

@@ -1,10 +1,14 @@
-"""Issue 14 end to end through the pages: the nurse finds the held assessment under
-"awaiting write-up", writes it up over two sittings (the draft kept), signs off and returns
-the report; the social worker opens the PDF (its text checked), marks it read, and completes
-the health plan action they own."""
+"""Issue 14 end to end through the pages: health admin records the child attended (the held
+date) and sees it "awaiting report"; the nurse finds it under "awaiting write-up", writes it
+up over two sittings (the draft kept), signs off and returns the report; the social worker
+opens the PDF (its text checked), marks it read, and completes the health plan action they
+own. Screenshots of the write-up and of the PDF's first page go to /work/artifacts/loop/.
+Then the manager's home counts an overdue action and links to the list, and the nurse
+corrects an action with a reason."""
 
 import io
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,9 +25,30 @@ from tests.helpers import choose, enter_date
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LONDON = ZoneInfo("Europe/London")
 HELD = date(2026, 1, 14)
+ARTIFACTS = Path("/work/artifacts/loop")
 
 
-def _held_iha(cast) -> Assessment:
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _pdf_first_page_png(content: bytes, name: str) -> Path | None:
+    """The PDF's first page as a PNG for review (pypdfium2, a dev dependency); None when
+    it is not installed (the text checks still run)."""
+    try:
+        import pypdfium2
+    except ImportError:
+        return None
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    document = pypdfium2.PdfDocument(content)
+    path = ARTIFACTS / f"{name}.png"
+    document[0].render(scale=1.5).to_pil().save(path)
+    document.close()
+    return path
+
+
+def _booked_iha(cast) -> Assessment:
     child = ChildFactory(
         responsible_la=cast.our_la,
         team=cast.team_a,
@@ -44,11 +69,17 @@ def _held_iha(cast) -> Assessment:
         consent_obtained_on=date(2025, 12, 22),
         request_complete_on=date(2025, 12, 22),
     )
-    iha.refresh_from_db()
-    assessment_services.assessment_complete(
-        assessment=iha, held_on=HELD, clinician_role="PAEDIATRICIAN", completed_by=cast.nurse_a
+    assessment_services.appointment_book(
+        assessment=iha,
+        appointment_date=HELD,
+        booked_on=date(2026, 1, 5),
+        booked_by=cast.health_admin_a,
     )
-    return iha
+    return Assessment.objects.get(pk=iha.pk)
+
+
+def _worklist_row(page, child: str) -> str:
+    return page.locator("#worklist tr", has_text=child).first.inner_text()
 
 
 def _save(page, state: str = "", reason: str = "") -> None:
@@ -69,9 +100,27 @@ def _sign_off(page) -> None:
 
 def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, login, screenshot):
     with time_machine.travel(datetime(2026, 1, 15, 10, tzinfo=LONDON), tick=True):
-        iha = _held_iha(cast)
+        iha = _booked_iha(cast)
         base = f"/assessments/{iha.pk}/write-up"
+        # Health admin records the attendance of yesterday's appointment.
+        login(page, "healthadmin")
+        page.goto("/")
+        assert "Record attendance" in _worklist_row(page, "Ella Stone")
+        page.goto(f"/assessments/{iha.pk}/")
+        page.get_by_role("link", name="Record what happened at the appointment").click()
+        choose(page, "outcome", "ATTENDED")
+        page.locator("main button[type=submit]").first.click()
+        page.wait_for_selector("text=Appointment outcome recorded")
+        iha.refresh_from_db()
+        assert iha.held_on == HELD  # the attendance date, not the day it was recorded
+        page.goto("/")
+        row = _worklist_row(page, "Ella Stone")
+        assert "Awaiting report" in row and "Book an appointment" not in row
+        _shot(page, "01-admin-worklist-awaiting-report")
+
         login(page, "nurse.a")
+        page.goto("/")
+        assert "Write up the assessment" in _worklist_row(page, "Ella Stone")
         page.goto("/assessments/write-ups/")
         page.get_by_test_id("awaiting-write-up").get_by_role("link", name="Ella Stone").click()
         page.get_by_role("link", name="Growth").click()
@@ -86,6 +135,7 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         login(page, "nurse.a")
         page.goto(f"{base}/")
         assert "You have completed 1 of 15 sections" in page.content()
+        _shot(page, "02-write-up-second-sitting")
         assert page.locator("#status-growth").inner_text() == "In progress"
         page.get_by_role("link", name="Growth").click()
         assert page.input_value("#id_height_cm") == "158.5"
@@ -119,6 +169,7 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         _sign_off(page)
         page.wait_for_selector("text=Signed off. The report is ready")
         screenshot(page, "writeup-signed-off")
+        _shot(page, "03-write-up-signed-off")
         page.get_by_role("link", name="Back to Ella Stone").click()
         page.get_by_role("button", name="Return the report").click()
         page.wait_for_selector("text=Report returned to the social worker")
@@ -131,9 +182,11 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         response = page.request.get(link.first.get_attribute("href"))
         assert response.headers["content-type"] == "application/pdf"
         reader = PdfReader(io.BytesIO(response.body()))
+        rendered = _pdf_first_page_png(response.body(), "04-report-pdf-page-1")
         text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
         assert "Ella Stone" in text and "Dr Priya Shah" in text and "GMC 7654321" in text
         assert "Register with a dentist and book a check" in text
+        assert rendered is None or rendered.stat().st_size > 10_000
         page.get_by_role("button", name="Mark as read").click()
         page.wait_for_selector("text=Marked as read")
         assert "Initial health assessment report read" in page.content()
@@ -143,3 +196,51 @@ def test_write_up_over_two_sittings_sign_off_return_read_and_action(page, cast, 
         page.locator("main").get_by_role("button", name="Save").click()
         page.wait_for_selector("text=Action recorded")
         assert page.get_by_test_id("my-actions").count() == 0
+        _shot(page, "05-social-worker-action-done")
+    iha.refresh_from_db()
+    assert (iha.held_on, iha.clinician_role, iha.report_returned_on) == (
+        HELD,
+        "PAEDIATRICIAN",
+        date(2026, 1, 15),
+    )
+
+
+def test_manager_sees_overdue_actions_and_the_nurse_corrects_one(page, cast, login):
+    from apps.writeups import services as writeup_services
+
+    with time_machine.travel(datetime(2026, 1, 15, 10, tzinfo=LONDON), tick=True):
+        iha = _booked_iha(cast)
+        assessment_services.appointment_record_outcome(
+            appointment=iha.appointments.get(),
+            outcome="ATTENDED",
+            recorded_by=cast.health_admin_a,
+            recorded_on=HELD,
+        )
+        iha.refresh_from_db()
+        writeup_services.plan_action_add(
+            assessment=iha,
+            need="Dental registration",
+            action="Register with a dentist",
+            owner_kind="CARER",
+            owner_name="Ms Carer",
+            due_date=date(2026, 1, 14),
+            created_by=cast.nurse_a,
+        )
+        login(page, "manager")
+        page.goto("/")
+        _shot(page, "06a-manager-home-overdue-count")
+        page.get_by_test_id("home-overdue-actions").get_by_role("link").click()
+        page.wait_for_selector("h1:has-text('Overdue health plan actions')")
+        assert "Register with a dentist" in page.get_by_test_id("overdue-actions-list").inner_text()
+        _shot(page, "06-manager-overdue-actions")
+
+        login(page, "nurse.a")
+        page.goto(f"/children/{iha.child_id}/")
+        page.get_by_test_id("plan-actions").get_by_role("link", name="Correct").click()
+        enter_date(page, "#id_due_date", "2026-02-20")
+        page.fill("#id_reason", "Due date mistyped")
+        _shot(page, "07-nurse-corrects-action")
+        page.get_by_role("button", name="Save the correction").click()
+        page.wait_for_selector("text=Correction saved")
+        assert "Health plan action corrected" in page.content()
+        assert "Reason: Due date mistyped" in page.content()

@@ -150,8 +150,6 @@ def test_child_list_shows_only_visible_children(cast, world, role):
         ("nurse_a", "/assessments/{iha}/book/", True),
         ("nurse_b", "/assessments/{iha}/book/", False),
         ("social_worker", "/assessments/{iha}/book/", False),
-        ("nurse_a", "/assessments/{iha}/complete/", True),
-        ("health_admin_a", "/assessments/{iha}/complete/", False),
         ("manager", "/breaches/", True),
         ("designated", "/breaches/", True),
         ("social_worker", "/breaches/", False),

@@ -49,13 +49,21 @@ def iha(cast):
         request_complete_on=date(2025, 12, 22),
     )
     assessment.refresh_from_db()
-    assessment_services.assessment_complete(
+    # Issue 14: health admin records the attendance, which is the held date.
+    appointment = assessment_services.appointment_book(
         assessment=assessment,
-        held_on=HELD,
-        clinician_role="PAEDIATRICIAN",
-        completed_by=cast.nurse_a,
+        appointment_date=HELD,
+        booked_on=date(2026, 1, 5),
+        booked_by=cast.health_admin_a,
+    )
+    assessment_services.appointment_record_outcome(
+        appointment=appointment,
+        outcome="ATTENDED",
+        recorded_by=cast.health_admin_a,
+        recorded_on=HELD,
     )
     assessment.refresh_from_db()
+    assert assessment.held_on == HELD
     return assessment
 
 
@@ -486,11 +494,20 @@ def test_the_care_leavers_health_history_agrees_with_the_record(cast, iha):
         created_by=cast.nurse_a,
     )
     _sign(cast, iha)
+    # Those who may not see the child's health records: 404 (the old history's rule).
+    for outsider in (cast.nurse_b, cast.social_worker_team_b):
+        assert (
+            signed_in_client(outsider)
+            .get(f"/children/{iha.child_id}/care-leaver-health-history.pdf")
+            .status_code
+            == 404
+        )
+    # The child's social worker may download it too, as they could the old one.
     assert (
         signed_in_client(cast.social_worker)
         .get(f"/children/{iha.child_id}/care-leaver-health-history.pdf")
         .status_code
-        == 404
+        == 200
     )
     response = signed_in_client(cast.nurse_a).get(
         f"/children/{iha.child_id}/care-leaver-health-history.pdf"
@@ -515,11 +532,11 @@ def test_the_nurses_worklist_asks_for_the_write_up_until_it_is_signed_off(cast, 
         row = worklist(cast.nurse_a, "action").get(pk=iha.pk)
         return action_for(cast.nurse_a, row)
 
-    assert words() == "Write up and sign off the report"
+    assert words() == "Write up the assessment"
     page = signed_in_client(cast.nurse_a).get(f"/assessments/{iha.pk}/")
     assert f"/assessments/{iha.pk}/write-up/" in page.content.decode()
     _complete_everything(cast, iha)
-    assert words() == "Write up and sign off the report"  # a draft is not signed off
+    assert words() == "Write up the assessment"  # a draft is not signed off
     _sign(cast, iha)
     assert words() == "Return the report"
 

@@ -52,6 +52,10 @@ class LocalAuthorityPolicy(models.Model):
         default=DEFAULT_POLICY.write_up_working_days,
         help_text="An attended assessment not written up after this many working days is at risk",
     )
+    report_read_working_days = models.PositiveSmallIntegerField(
+        default=DEFAULT_POLICY.report_read_working_days,
+        help_text="A returned report not marked read after this many working days is late",
+    )
     out_of_area_referral_working_days = models.PositiveSmallIntegerField(
         default=DEFAULT_POLICY.out_of_area_referral_working_days
     )

@@ -71,6 +71,9 @@ class Policy:
     # Issue 14 (Default 5): an attended assessment not written up after this many working
     # days is itself at risk.
     write_up_working_days: int = 5
+    # Issue 14 (Default 5): a returned report unread by the child's team after this many
+    # working days shows on their worklist as late.
+    report_read_working_days: int = 5
     # Out-of-area referral to the receiving provider (issue 6 default).
     out_of_area_referral_working_days: int = 5
     # Adoption medical adviser work items (Default 1 calendar month).

@@ -1,18 +1,17 @@
 """The states an assessment passes through after it is held, as a pure function of the
 facts (issue 14): attended -> awaiting write-up -> signed off -> returned -> read.
 
-"Attended" is the held date (DOMAIN.md 2: the held date is the attendance date); from then
-the write-up is awaited. A write-up not signed off N working days after the assessment was
-held (Default 5) is at risk, and so is a returned report unread after 5 working days."""
+"Attended" is the held date (DOMAIN.md 2: the held date is the attendance date, whoever
+records it first); from then the write-up is awaited. A write-up not signed off N working
+days after the assessment was held is at risk, and a returned report unread after M working
+days is late: N and M are the LA's policy (``write_up_working_days`` and
+``report_read_working_days``, Default 5 each) in force on the clock's day 0, passed in."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
 from apps.core.working_days import WorkingDayCalendar
-
-WRITE_UP_DUE_WORKING_DAYS = 5
-READ_DUE_WORKING_DAYS = 5
 
 
 class LoopState(StrEnum):
@@ -68,9 +67,7 @@ def check_step(facts: LoopFacts, target: LoopState) -> None:
         )
 
 
-def write_up_due_on(
-    held_on: date, calendar: WorkingDayCalendar, days: int = WRITE_UP_DUE_WORKING_DAYS
-) -> date:
+def write_up_due_on(held_on: date, calendar: WorkingDayCalendar, days: int) -> date:
     return calendar.add_working_days(held_on, days)
 
 
@@ -78,7 +75,7 @@ def write_up_at_risk(
     facts: LoopFacts,
     today: date,
     calendar: WorkingDayCalendar,
-    days: int = WRITE_UP_DUE_WORKING_DAYS,
+    days: int,
 ) -> bool:
     if facts.held_on is None or loop_state(facts) != LoopState.AWAITING_WRITE_UP:
         return False
@@ -90,7 +87,7 @@ def unread_too_long(
     read: bool,
     today: date,
     calendar: WorkingDayCalendar,
-    days: int = READ_DUE_WORKING_DAYS,
+    days: int,
 ) -> bool:
-    """Unread on the worklist once the 5th working day after return has passed."""
+    """Late on the worklist once the ``days``-th working day after return has passed."""
     return not read and today > calendar.add_working_days(returned_on, days)

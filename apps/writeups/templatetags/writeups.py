@@ -2,9 +2,8 @@
 
 from django import template
 
-from apps.accounts.models import Role
 from apps.assessments.models import Assessment
-from apps.writeups import services
+from apps.writeups import selectors, services
 from apps.writeups.views import child_panel_context
 
 register = template.Library()
@@ -23,15 +22,33 @@ def writeup_panel(context, child):
     panel["rows"] = [
         {
             "report": r,
-            "may_return": r.returned_on is None and services.may_return(user, r),
-            "may_read": r.returned_on is not None
+            "returned_on": selectors.report_returned_on(r),
+            "may_return": selectors.report_returned_on(r) is None and services.may_return(user, r),
+            "may_read": selectors.report_returned_on(r) is not None
             and services.may_acknowledge(user, r)
             and not any(reading.reader_id == user.pk for reading in r.readings.all()),
             "may_write_up": services.may_write_up(user, r.assessment),
         }
         for r in reports
     ]
-    panel["may_issue_history"] = user.role == Role.LAC_NURSE
+    may_correct: dict[int, bool] = {}
+    for row in panel["writeup_actions"]:
+        item = row["action"]
+        if item.assessment_id not in may_correct:
+            may_correct[item.assessment_id] = services.may_manage_actions(user, item.assessment)
+        row["may_correct"] = may_correct[item.assessment_id]
     panel["request"] = context["request"]
     panel["child"] = child
     return panel
+
+
+@register.inclusion_tag("writeups/_home_overdue_actions.html", takes_context=True)
+def overdue_actions_line(context):
+    """The manager's and designated nurse's home: how many health plan actions are overdue
+    among the children they see (one count query), linking to the list."""
+    from apps.core.services import today
+
+    user = context["request"].user
+    if user.role not in selectors.OVERDUE_ACTION_ROLES:
+        return {"show": False}
+    return {"show": True, "count": selectors.overdue_actions_visible_to(user, today()).count()}

@@ -153,17 +153,36 @@ def test_a_write_up_is_at_risk_after_5_working_days():
     calendar = calendar_for()
     facts = LoopFacts(held_on=date(2025, 12, 19))  # Friday; bank holidays follow
     # Working day 5 after 19/12/2025 is 30/12/2025 (25, 26 December are bank holidays).
-    assert not write_up_at_risk(facts, date(2025, 12, 30), calendar)
-    assert write_up_at_risk(facts, date(2025, 12, 31), calendar)
+    assert not write_up_at_risk(facts, date(2025, 12, 30), calendar, 5)
+    assert write_up_at_risk(facts, date(2025, 12, 31), calendar, 5)
     signed = LoopFacts(held_on=date(2025, 12, 19), signed_off_at=NOON)
-    assert not write_up_at_risk(signed, date(2026, 3, 1), calendar)
+    assert not write_up_at_risk(signed, date(2026, 3, 1), calendar, 5)
+
+
+def test_the_write_up_limit_is_the_days_given_not_a_constant():
+    calendar = calendar_for()
+    facts = LoopFacts(held_on=date(2026, 1, 12))  # Monday
+    # 2 working days: due Wednesday 14/01, at risk from Thursday.
+    assert not write_up_at_risk(facts, date(2026, 1, 14), calendar, 2)
+    assert write_up_at_risk(facts, date(2026, 1, 15), calendar, 2)
+    # 10 working days: due Monday 26/01.
+    assert not write_up_at_risk(facts, date(2026, 1, 26), calendar, 10)
+    assert write_up_at_risk(facts, date(2026, 1, 27), calendar, 10)
+    # Returned or read: no longer awaiting write-up, never at risk.
+    returned = LoopFacts(
+        held_on=date(2026, 1, 12), signed_off_at=NOON, returned_on=date(2026, 1, 13)
+    )
+    assert not write_up_at_risk(returned, date(2026, 3, 1), calendar, 2)
 
 
 def test_an_unread_report_is_late_after_5_working_days():
     calendar = calendar_for()
-    assert not unread_too_long(date(2026, 1, 12), False, date(2026, 1, 19), calendar)
-    assert unread_too_long(date(2026, 1, 12), False, date(2026, 1, 20), calendar)
-    assert not unread_too_long(date(2026, 1, 12), True, date(2026, 3, 1), calendar)
+    assert not unread_too_long(date(2026, 1, 12), False, date(2026, 1, 19), calendar, 5)
+    assert unread_too_long(date(2026, 1, 12), False, date(2026, 1, 20), calendar, 5)
+    assert not unread_too_long(date(2026, 1, 12), True, date(2026, 3, 1), calendar, 5)
+    # Another LA's limit: 3 working days after Monday 12/01 is Thursday 15/01.
+    assert not unread_too_long(date(2026, 1, 12), False, date(2026, 1, 15), calendar, 3)
+    assert unread_too_long(date(2026, 1, 12), False, date(2026, 1, 16), calendar, 3)
 
 
 def test_an_action_is_overdue_the_day_after_its_due_date_while_open():
