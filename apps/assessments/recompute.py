@@ -97,11 +97,13 @@ def policy_lookup(la_ids: Iterable[int]):
     return policy_on
 
 
-def policy_windows(setting: str, day_zero: str) -> dict[Any, Q]:  # Any: the setting's type
+def policy_windows(
+    setting: str, day_zero: str, la_field: str = "child__responsible_la_id"
+) -> dict[Any, Q]:  # Any: the setting's type
     """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
     (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
-    ``child__responsible_la_id`` and the day-0 column}. Set-based code (the sweep, the
-    worklists) filters with these, one query per distinct value (usually one)."""
+    ``la_field`` (the child's responsible LA) and the day-0 column}. Set-based code (the
+    sweep, the worklists) filters with these, one query per distinct value (usually one)."""
     by_la: dict[int, list[tuple[date, object]]] = defaultdict(list)
     for la_id, effective_from, value in LocalAuthorityPolicy.objects.order_by(
         "local_authority_id", "effective_from"
@@ -109,9 +111,9 @@ def policy_windows(setting: str, day_zero: str) -> dict[Any, Q]:  # Any: the set
         by_la[la_id].append((effective_from, value))
     default = getattr(DEFAULT_POLICY, setting)
     parts: dict[object, list[Q]] = defaultdict(list)
-    parts[default].append(~Q(child__responsible_la_id__in=list(by_la)))
+    parts[default].append(~Q(**{f"{la_field}__in": list(by_la)}))
     for la_id, records in by_la.items():
-        la = Q(child__responsible_la_id=la_id)
+        la = Q(**{la_field: la_id})
         parts[default].append(la & Q(**{f"{day_zero}__lt": records[0][0]}))
         for index, (effective_from, value) in enumerate(records):
             window = la & Q(**{f"{day_zero}__gte": effective_from})

@@ -1,15 +1,35 @@
 """Role worklists for the home page (selectors): what is overdue, what is due within the
 at-risk window, and what awaits this user's action. Each list is one queryset, annotated so
-that a page of rows costs a constant number of queries."""
+that a page of rows costs a constant number of queries.
 
+Issue 18: on PostgreSQL a list reads the assessment rows' own worklist columns (the child's
+LA and team, in care, the booked and attended appointments: apps/assessments/
+worklist_columns.py, kept by triggers) instead of joining everything the user may see, and
+each list adds a *guard*: a condition that every row of the list meets anyway (implied by
+the workflow registry's Facts) and that matches a partial index of the Assessment model, so
+PostgreSQL reads only that index's rows. The tiles' three counts are one grouped query, and a
+page is found by its key (keyset pagination), never by an OFFSET over the list. SQLite (the
+embedded default, no triggers) reads the facts themselves, as before."""
+
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
-from apps.accounts.models import HEALTH_PROVIDER_ROLES, User
-from apps.assessments import workflow
+from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
+from apps.assessments import workflow, worklist_columns
 from apps.assessments.models import Assessment
+from apps.assessments.models.assessment import WORKLIST_UNFINISHED
 from apps.assessments.recompute import policy_windows
 from apps.assessments.rules.status import ClockStatus, write_up_late_before
 from apps.assessments.selectors import assessments_visible_to
@@ -21,20 +41,83 @@ LISTS = {
     "at_risk": "Due within 5 working days",
     "action": "Awaiting your action",
 }
+# Each order ends with the primary key, so that a row's key is unique (keyset pagination).
 SORTS = {
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
-    "child": ("child__last_name", "child__first_name", "due_date"),
-    "kind": ("kind", "due_date"),
+    "child": ("child__last_name", "child__first_name", "due_date", "id"),
+    "kind": ("kind", "due_date", "id"),
 }
+PAGE_SIZE = 25
+
+
+def _denormalised() -> bool:
+    return worklist_columns.kept()
+
+
+# --- Who may see a row, on its own columns ------------------------------------------------
+
+
+def _column_scope(user: User) -> Q | None:
+    """The access rule (apps/children/selectors.py ``child_scope``) on the assessment row's
+    worklist columns, for the roles whose rule reads only the child's LA and team, or whose
+    list is their provider's rows (a provider's staff see every child with an assessment
+    at their provider: the row itself is that request). None: filter by the rule itself.
+    tests/assessments/test_worklist_columns.py compares the two for every role."""
+    if user.is_superuser:
+        return Q()
+    if not user.is_active or not user.role or user.organisation_id is None:
+        return None
+    org = user.organisation_id
+    unallocated = Q(wl_team_id__isnull=True, wl_la_id=org)
+    if user.role == Role.SOCIAL_WORKER:
+        return Q(wl_team_id=user.team_id) if user.team_id else Q(pk__in=[])
+    if user.role == Role.TEAM_MANAGER:
+        return Q(wl_team_id=user.team_id) | unallocated if user.team_id else Q(pk__in=[])
+    if user.role == Role.PERFORMANCE_MANAGER:
+        return Q(wl_la_id=org)
+    if user.role in HEALTH_PROVIDER_ROLES:
+        return Q(provider_id=org)
+    if user.role == Role.AUDITOR and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        return Q(wl_la_id=org)
+    if user.role == Role.ADMIN and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+        return unallocated
+    return None
+
+
+def _visible(user: User) -> QuerySet[Assessment]:
+    scope = _column_scope(user)
+    if scope is None:
+        return assessments_visible_to(user)
+    return Assessment.objects.filter(scope)
+
+
+def _annotate_from_columns(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The annotations the Facts read (workflow.annotate_facts), from the worklist columns."""
+    return queryset.annotate(
+        has_booking=ExpressionWrapper(Q(wl_booked_for__isnull=False), output_field=BooleanField()),
+        booked_for=F("wl_booked_for"),
+        attended_on=F("wl_attended_on"),
+        write_up_signed=ExpressionWrapper(
+            Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
+        ),
+    )
 
 
 def _base(user: User) -> QuerySet[Assessment]:
-    in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
-    queryset = assessments_visible_to(user).filter(Exists(in_care))
+    """The rows of children in care the user may see (and, for health staff, their
+    provider's), with the Facts' annotations."""
+    if _denormalised():
+        queryset = _annotate_from_columns(_visible(user).filter(wl_in_care=True))
+    else:
+        in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
+        queryset = workflow.annotate_facts(assessments_visible_to(user).filter(Exists(in_care)))
     if user.role in HEALTH_PROVIDER_ROLES:
         queryset = queryset.filter(provider_id=user.organisation_id)
-    return workflow.annotate_facts(queryset).select_related("child", "child__team", "provider")
+    return queryset.select_related("child", "child__team", "provider")
+
+
+# --- The lists --------------------------------------------------------------------------
 
 
 def write_up_late(today: date | None = None) -> Q:
@@ -42,24 +125,153 @@ def write_up_late(today: date | None = None) -> Q:
     force on the clock's day 0, as for every other window) - an at-risk item."""
     today = today or timezone.localdate()
     calendar = working_day_calendar()
+    la_field = "wl_la_id" if _denormalised() else "child__responsible_la_id"
     condition = Q(pk__in=[])
-    for working_days, in_window in policy_windows("write_up_working_days", "clock_start").items():
+    windows = policy_windows("write_up_working_days", "clock_start", la_field=la_field)
+    for working_days, in_window in windows.items():
         cutoff = write_up_late_before(today, calendar, working_days)
         condition |= in_window & Q(attended_on__lt=cutoff)
     return workflow.AWAITING_WRITE_UP.q() & condition
 
 
-def worklist(user: User, name: str) -> QuerySet[Assessment]:
-    base = _base(user)
+def _action_guard(role: str) -> Q:
+    """A superset of the role's "awaiting your action" rows that a partial index matches.
+    Every listed work item of the team is open (so its report is not back: the report needs
+    the assessment held) or its report came back in the recent window; every health item is
+    open or held awaiting its report; the reviews are of overdue or breached clocks."""
+    if role in TEAM_ROLES:
+        return WORKLIST_UNFINISHED | Q(wl_in_care=True) & workflow.RECENT_REPORT()
+    if role in HEALTH_PROVIDER_ROLES:
+        return WORKLIST_UNFINISHED
+    return workflow.UNCHARGED_BREACH()
+
+
+def list_filter(user: User, name: str) -> Q:
+    """The condition of one list over ``_base(user)`` (with its guard on PostgreSQL)."""
     if name == "overdue":
-        return base.filter(status=ClockStatus.OVERDUE)
+        return Q(status=ClockStatus.OVERDUE)
     if name == "at_risk":
-        return base.filter(Q(status=ClockStatus.AT_RISK) | write_up_late())
-    return base.filter(workflow.worklist_filter(user.role))
+        condition = Q(status=ClockStatus.AT_RISK) | write_up_late()
+        # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
+        guard = Q(status=ClockStatus.AT_RISK) | WORKLIST_UNFINISHED
+        return condition & guard if _denormalised() else condition
+    condition = workflow.worklist_filter(user.role)
+    return condition & _action_guard(user.role) if _denormalised() else condition
 
 
-def worklist_counts(user: User) -> dict[str, int]:
-    return {name: worklist(user, name).count() for name in LISTS}
+def worklist(user: User, name: str) -> QuerySet[Assessment]:
+    return _base(user).filter(list_filter(user, name))
+
+
+def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
+    """The three tiles' counts in one grouped query (each list's condition as a FILTER)."""
+    conditions = {name: list_filter(user, name) for name in LISTS}
+    any_list = Q(pk__in=[])
+    for condition in conditions.values():
+        any_list |= condition
+    queryset = _base(user).select_related(None).filter(any_list)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    counts = queryset.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    return {name: counts[name] or 0 for name in LISTS}
+
+
+# --- Keyset pagination ------------------------------------------------------------------
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list found by the key of the row before (``after``) or after
+    (``before``) it: the rows, and the cursors of the pages either side (None: none)."""
+
+    object_list: list
+    previous_cursor: int | None
+    next_cursor: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+
+def _cursor(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _beyond(fields: list[str], key: tuple, greater: bool) -> Q:
+    """Rows whose key (``fields`` in order) is past ``key``: the lexicographic comparison,
+    with the first field's bound as its own condition so the index scan starts there."""
+    op = "gt" if greater else "lt"
+    condition = Q(pk__in=[])
+    for index, name in enumerate(fields):
+        equal = {field: value for field, value in zip(fields[:index], key[:index], strict=True)}
+        condition |= Q(**equal, **{f"{name}__{op}": key[index]})
+    return Q(**{f"{fields[0]}__{op}e": key[0]}) & condition
+
+
+def keyset_page(
+    queryset: QuerySet,
+    order: tuple[str, ...],
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage:
+    """The page after the row ``after`` (or before the row ``before``) in ``order``, or the
+    first page. A cursor is a row's id; its key is read from the row (one query by primary
+    key), so a cursor whose row has left the list still finds its place. A cursor that is
+    not a number, or names no row, gives the first page."""
+    fields = [name.lstrip("-") for name in order]
+    descending = order[0].startswith("-")
+    forward, cursor = True, _cursor(after)
+    if cursor is None and _cursor(before) is not None:
+        forward, cursor = False, _cursor(before)
+    key = None
+    if cursor is not None:
+        key = queryset.model.objects.filter(pk=cursor).values_list(*fields).first()
+    if key is None:
+        rows = list(queryset.order_by(*order)[: size + 1])
+        return KeysetPage(rows[:size], None, rows[size - 1].pk if len(rows) > size else None)
+    if forward:
+        rows = list(
+            queryset.filter(_beyond(fields, key, not descending)).order_by(*order)[: size + 1]
+        )
+        more = len(rows) > size
+        rows = rows[:size]
+        return KeysetPage(rows, rows[0].pk if rows else cursor, rows[-1].pk if more else None)
+    reverse = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+    rows = list(queryset.filter(_beyond(fields, key, descending)).order_by(*reverse)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size][::-1]
+    return KeysetPage(rows, rows[0].pk if more else None, rows[-1].pk if rows else cursor)
+
+
+def worklist_page(
+    user: User,
+    name: str,
+    *,
+    sort: str = "due",
+    kind: str = "",
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    items = worklist(user, name)
+    if kind:
+        items = items.filter(kind=kind)
+    return keyset_page(items, SORTS[sort], after=after, before=before)
 
 
 # What this user should do next about a row, in words: from the workflow registry.
