@@ -271,7 +271,7 @@ def worklist_page(
     items = worklist(user, name)
     if kind:
         items = items.filter(kind=kind)
-    return keyset_page(items, SORTS[sort], after=after, before=before)
+    return keyset_page(items, SORTS[sort], after=after, before=before, size=PAGE_SIZE)
 
 
 # What this user should do next about a row, in words: from the workflow registry.
