@@ -69,6 +69,7 @@ def _column_scope(user: User) -> Q | None:
     if not user.is_active or not user.role or user.organisation_id is None:
         return None
     org = user.organisation_id
+    kind = user.organisation.kind if user.organisation is not None else ""
     unallocated = Q(wl_team_id__isnull=True, wl_la_id=org)
     if user.role == Role.SOCIAL_WORKER:
         return Q(wl_team_id=user.team_id) if user.team_id else Q(pk__in=[])
@@ -78,9 +79,9 @@ def _column_scope(user: User) -> Q | None:
         return Q(wl_la_id=org)
     if user.role in HEALTH_PROVIDER_ROLES:
         return Q(provider_id=org)
-    if user.role == Role.AUDITOR and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+    if user.role == Role.AUDITOR and kind == OrganisationKind.LOCAL_AUTHORITY:
         return Q(wl_la_id=org)
-    if user.role == Role.ADMIN and user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
+    if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
         return unallocated
     return None
 
