@@ -135,29 +135,53 @@ def write_up_late(today: date | None = None) -> Q:
     return workflow.AWAITING_WRITE_UP.q() & condition
 
 
-def _action_guard(role: str) -> Q:
-    """A superset of the role's "awaiting your action" rows that a partial index matches.
-    Every listed work item of the team is open (so its report is not back: the report needs
-    the assessment held) or its report came back in the recent window; every health item is
-    open or held awaiting its report; the reviews are of overdue or breached clocks."""
+def _action_guards(role: str) -> list[Q]:
+    """Conditions whose union holds every row of the role's "awaiting your action" list,
+    each matching a partial index. Every listed work item of the team is open (so its
+    report is not back: a report needs the assessment held) or its report came back in the
+    recent window; every health item is open or held awaiting its report; the reviews are
+    of overdue or breached clocks."""
     if role in TEAM_ROLES:
-        return WORKLIST_UNFINISHED | Q(wl_in_care=True) & workflow.RECENT_REPORT()
+        return [WORKLIST_UNFINISHED, Q(wl_in_care=True) & workflow.RECENT_REPORT()]
     if role in HEALTH_PROVIDER_ROLES:
-        return WORKLIST_UNFINISHED
-    return workflow.UNCHARGED_BREACH()
+        return [WORKLIST_UNFINISHED]
+    return [workflow.UNCHARGED_BREACH()]
+
+
+def _list_condition(user: User, name: str) -> tuple[Q, list[Q]]:
+    """One list's condition over ``_base(user)``, and its guards on PostgreSQL (none on
+    SQLite): each row of the list meets one of them."""
+    if name == "overdue":
+        return Q(status=ClockStatus.OVERDUE), []
+    if name == "at_risk":
+        # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
+        guards = [Q(status=ClockStatus.AT_RISK), WORKLIST_UNFINISHED]
+        return Q(status=ClockStatus.AT_RISK) | write_up_late(), guards if _denormalised() else []
+    guards = _action_guards(user.role) if _denormalised() else []
+    return workflow.worklist_filter(user.role), guards
+
+
+def _union(conditions: list[Q]) -> Q:
+    union = Q(pk__in=[])
+    for condition in conditions:
+        union |= condition
+    return union
 
 
 def list_filter(user: User, name: str) -> Q:
-    """The condition of one list over ``_base(user)`` (with its guard on PostgreSQL)."""
-    if name == "overdue":
-        return Q(status=ClockStatus.OVERDUE)
-    if name == "at_risk":
-        condition = Q(status=ClockStatus.AT_RISK) | write_up_late()
-        # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
-        guard = Q(status=ClockStatus.AT_RISK) | WORKLIST_UNFINISHED
-        return condition & guard if _denormalised() else condition
-    condition = workflow.worklist_filter(user.role)
-    return condition & _action_guard(user.role) if _denormalised() else condition
+    """The condition of one list over ``_base(user)`` (and its guards, on PostgreSQL)."""
+    condition, guards = _list_condition(user, name)
+    return condition & _union(guards) if guards else condition
+
+
+def list_parts(user: User, name: str, kind: str = "") -> list[QuerySet[Assessment]]:
+    """The list as one queryset per guard (one on SQLite): each reads its own partial
+    index in the page's order, and a page merges their first rows (``keyset_page``)."""
+    condition, guards = _list_condition(user, name)
+    base = _base(user).filter(condition)
+    if kind:
+        base = base.filter(kind=kind)
+    return [base.filter(guard) for guard in guards] or [base]
 
 
 def worklist(user: User, name: str) -> QuerySet[Assessment]:
@@ -167,10 +191,7 @@ def worklist(user: User, name: str) -> QuerySet[Assessment]:
 def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
     """The three tiles' counts in one grouped query (each list's condition as a FILTER)."""
     conditions = {name: list_filter(user, name) for name in LISTS}
-    any_list = Q(pk__in=[])
-    for condition in conditions.values():
-        any_list |= condition
-    queryset = _base(user).select_related(None).filter(any_list)
+    queryset = _base(user).select_related(None).filter(_union(list(conditions.values())))
     if kind:
         queryset = queryset.filter(kind=kind)
     counts = queryset.aggregate(
@@ -223,8 +244,30 @@ def _beyond(fields: list[str], key: tuple, greater: bool) -> Q:
     return Q(**{f"{fields[0]}__{op}e": key[0]}) & condition
 
 
+def _key_of(row, fields: list[str]) -> tuple:
+    key = []
+    for name in fields:
+        value = row
+        for part in name.split("__"):
+            value = getattr(value, part)
+        key.append(value)
+    return tuple(key)
+
+
+def _first_rows(parts, order, condition: Q | None, *, fields, descending, size) -> list:
+    """The first ``size`` rows of the union of ``parts`` in ``order``: each part's first
+    rows in that order (one query each), merged."""
+    rows: dict[int, object] = {}
+    for part in parts:
+        queryset = part if condition is None else part.filter(condition)
+        for row in queryset.order_by(*order)[:size]:
+            rows[row.pk] = row
+    merged = sorted(rows.values(), key=lambda row: _key_of(row, fields), reverse=descending)
+    return merged[:size]
+
+
 def keyset_page(
-    queryset: QuerySet,
+    queryset: QuerySet | list[QuerySet],
     order: tuple[str, ...],
     *,
     after: str | None = None,
@@ -232,9 +275,11 @@ def keyset_page(
     size: int = PAGE_SIZE,
 ) -> KeysetPage:
     """The page after the row ``after`` (or before the row ``before``) in ``order``, or the
-    first page. A cursor is a row's id; its key is read from the row (one query by primary
-    key), so a cursor whose row has left the list still finds its place. A cursor that is
-    not a number, or names no row, gives the first page."""
+    first page, of a queryset or of the union of several (each read in order, merged). A
+    cursor is a row's id; its key is read from the row (one query by primary key), so a
+    cursor whose row has left the list still finds its place. A cursor that is not a
+    number, or names no row, gives the first page."""
+    parts = queryset if isinstance(queryset, list) else [queryset]
     fields = [name.lstrip("-") for name in order]
     descending = order[0].startswith("-")
     forward, cursor = True, _cursor(after)
@@ -242,19 +287,23 @@ def keyset_page(
         forward, cursor = False, _cursor(before)
     key = None
     if cursor is not None:
-        key = queryset.model.objects.filter(pk=cursor).values_list(*fields).first()
+        key = parts[0].model.objects.filter(pk=cursor).values_list(*fields).first()
     if key is None:
-        rows = list(queryset.order_by(*order)[: size + 1])
+        rows = _first_rows(parts, order, None, fields=fields, descending=descending, size=size + 1)
         return KeysetPage(rows[:size], None, rows[size - 1].pk if len(rows) > size else None)
     if forward:
-        rows = list(
-            queryset.filter(_beyond(fields, key, not descending)).order_by(*order)[: size + 1]
+        beyond = _beyond(fields, key, not descending)
+        rows = _first_rows(
+            parts, order, beyond, fields=fields, descending=descending, size=size + 1
         )
         more = len(rows) > size
         rows = rows[:size]
         return KeysetPage(rows, rows[0].pk if rows else cursor, rows[-1].pk if more else None)
     reverse = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
-    rows = list(queryset.filter(_beyond(fields, key, descending)).order_by(*reverse)[: size + 1])
+    beyond = _beyond(fields, key, descending)
+    rows = _first_rows(
+        parts, reverse, beyond, fields=fields, descending=not descending, size=size + 1
+    )
     more = len(rows) > size
     rows = rows[:size][::-1]
     return KeysetPage(rows, rows[0].pk if more else None, rows[-1].pk if rows else cursor)
@@ -269,10 +318,8 @@ def worklist_page(
     after: str | None = None,
     before: str | None = None,
 ) -> KeysetPage:
-    items = worklist(user, name)
-    if kind:
-        items = items.filter(kind=kind)
-    return keyset_page(items, SORTS[sort], after=after, before=before, size=PAGE_SIZE)
+    parts = list_parts(user, name, kind)
+    return keyset_page(parts, SORTS[sort], after=after, before=before, size=PAGE_SIZE)
 
 
 # What this user should do next about a row, in words: from the workflow registry.
