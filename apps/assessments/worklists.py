@@ -81,6 +81,18 @@ def _column_scope(user: User) -> Q | None:
         return Q(provider_id=org)
     if user.role == Role.AUDITOR and kind == OrganisationKind.LOCAL_AUTHORITY:
         return Q(wl_la_id=org)
+    if user.role == Role.DESIGNATED or (
+        user.role == Role.AUDITOR and kind == OrganisationKind.COMMISSIONER
+    ):
+        # The commissioner's areas' children, and other LAs' children placed there (the
+        # relationships table, as commissioner_scope_by_table reads it).
+        from apps.children.models import ChildRelationship, RelationshipReason
+
+        areas = user.organisation.areas.values("pk") if user.organisation else []
+        placed = ChildRelationship.objects.filter(
+            organisation__in=areas, reason=RelationshipReason.PLACED_IN_AREA, ended_on__isnull=True
+        ).values("child_id")
+        return Q(wl_la_id__in=areas) | Q(child_id__in=placed)
     if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
         return unallocated
     return None
@@ -152,7 +164,9 @@ def _list_condition(user: User, name: str) -> tuple[Q, list[Q]]:
     """One list's condition over ``_base(user)``, and its guards on PostgreSQL (none on
     SQLite): each row of the list meets one of them."""
     if name == "overdue":
-        return Q(status=ClockStatus.OVERDUE), []
+        return Q(status=ClockStatus.OVERDUE), [
+            Q(status=ClockStatus.OVERDUE)
+        ] if _denormalised() else []
     if name == "at_risk":
         # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
         guards = [Q(status=ClockStatus.AT_RISK), WORKLIST_UNFINISHED]
@@ -190,8 +204,16 @@ def worklist(user: User, name: str) -> QuerySet[Assessment]:
 
 def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
     """The three tiles' counts in one grouped query (each list's condition as a FILTER)."""
-    conditions = {name: list_filter(user, name) for name in LISTS}
-    queryset = _base(user).select_related(None).filter(_union(list(conditions.values())))
+    lists = {name: _list_condition(user, name) for name in LISTS}
+    conditions = {
+        name: condition & _union(guards) if guards else condition
+        for name, (condition, guards) in lists.items()
+    }
+    guards = [guard for _, list_guards in lists.values() for guard in list_guards]
+    # The rows of any list: on PostgreSQL the union of the lists' guards, each an index
+    # (a bitmap OR of partial indexes); each list's own condition counts its rows.
+    every = _union(guards) if guards else _union(list(conditions.values()))
+    queryset = _base(user).select_related(None).filter(every)
     if kind:
         queryset = queryset.filter(kind=kind)
     counts = queryset.aggregate(
