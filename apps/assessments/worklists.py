@@ -58,29 +58,30 @@ def _denormalised() -> bool:
 # --- Who may see a row, on its own columns ------------------------------------------------
 
 
-def _column_scope(user: User) -> Q | None:
+def _scope_arms(user: User) -> list[Q] | None:
     """The access rule (apps/children/selectors.py ``child_scope``) on the assessment row's
     worklist columns, for the roles whose rule reads only the child's LA and team, or whose
     list is their provider's rows (a provider's staff see every child with an assessment
-    at their provider: the row itself is that request). None: filter by the rule itself.
+    at their provider: the row itself is that request), as a list of conditions each
+    matching an index (their union is the scope). None: filter by the rule itself.
     tests/assessments/test_worklist_columns.py compares the two for every role."""
     if user.is_superuser:
-        return Q()
+        return [Q()]
     if not user.is_active or not user.role or user.organisation_id is None:
         return None
     org = user.organisation_id
     kind = user.organisation.kind if user.organisation is not None else ""
     unallocated = Q(wl_team_id__isnull=True, wl_la_id=org)
     if user.role == Role.SOCIAL_WORKER:
-        return Q(wl_team_id=user.team_id) if user.team_id else Q(pk__in=[])
+        return [Q(wl_team_id=user.team_id)] if user.team_id else [Q(pk__in=[])]
     if user.role == Role.TEAM_MANAGER:
-        return Q(wl_team_id=user.team_id) | unallocated if user.team_id else Q(pk__in=[])
+        return [Q(wl_team_id=user.team_id), unallocated] if user.team_id else [Q(pk__in=[])]
     if user.role == Role.PERFORMANCE_MANAGER:
-        return Q(wl_la_id=org)
+        return [Q(wl_la_id=org)]
     if user.role in HEALTH_PROVIDER_ROLES:
-        return Q(provider_id=org)
+        return [Q(provider_id=org)]
     if user.role == Role.AUDITOR and kind == OrganisationKind.LOCAL_AUTHORITY:
-        return Q(wl_la_id=org)
+        return [Q(wl_la_id=org)]
     if user.role == Role.DESIGNATED or (
         user.role == Role.AUDITOR and kind == OrganisationKind.COMMISSIONER
     ):
@@ -88,18 +89,24 @@ def _column_scope(user: User) -> Q | None:
         # relationships table, as commissioner_scope_by_table reads it).
         from apps.children.models import ChildRelationship, RelationshipReason
 
-        areas = user.organisation.areas.values("pk") if user.organisation else []
+        organisation = user.organisation
+        areas = list(organisation.areas.values_list("pk", flat=True)) if organisation else []
         placed = ChildRelationship.objects.filter(
             organisation__in=areas, reason=RelationshipReason.PLACED_IN_AREA, ended_on__isnull=True
         ).values("child_id")
-        return Q(wl_la_id__in=areas) | Q(child_id__in=placed)
+        return [Q(wl_la_id__in=areas), Q(child_id__in=placed)]
     if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
-        return unallocated
+        return [unallocated]
     return None
 
 
-def _visible(user: User) -> QuerySet[Assessment]:
-    scope = _column_scope(user)
+def _column_scope(user: User) -> Q | None:
+    arms = _scope_arms(user)
+    return None if arms is None else _union(arms)
+
+
+def _visible(user: User, scope: Q | None = None) -> QuerySet[Assessment]:
+    scope = _column_scope(user) if scope is None else scope
     if scope is None:
         return assessments_visible_to(user)
     return Assessment.objects.filter(scope)
@@ -117,11 +124,11 @@ def _annotate_from_columns(queryset: QuerySet[Assessment]) -> QuerySet[Assessmen
     )
 
 
-def _base(user: User) -> QuerySet[Assessment]:
-    """The rows of children in care the user may see (and, for health staff, their
-    provider's), with the Facts' annotations."""
+def _base(user: User, scope: Q | None = None) -> QuerySet[Assessment]:
+    """The rows of children in care the user may see (or the part ``scope`` of them) and,
+    for health staff, their provider's, with the Facts' annotations."""
     if _denormalised():
-        queryset = _annotate_from_columns(_visible(user).filter(wl_in_care=True))
+        queryset = _annotate_from_columns(_visible(user, scope).filter(wl_in_care=True))
     else:
         in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
         queryset = workflow.annotate_facts(assessments_visible_to(user).filter(Exists(in_care)))
@@ -189,13 +196,21 @@ def list_filter(user: User, name: str) -> Q:
 
 
 def list_parts(user: User, name: str, kind: str = "") -> list[QuerySet[Assessment]]:
-    """The list as one queryset per guard (one on SQLite): each reads its own partial
-    index in the page's order, and a page merges their first rows (``keyset_page``)."""
+    """The list as one queryset per part of the scope and guard (one on SQLite): each
+    reads its own partial index in the page's order, and a page merges their first rows
+    (``keyset_page``)."""
     condition, guards = _list_condition(user, name)
-    base = _base(user).filter(condition)
-    if kind:
-        base = base.filter(kind=kind)
-    return [base.filter(guard) for guard in guards] or [base]
+    arms: list[Q | None] = [None]
+    scope_arms = _scope_arms(user) if _denormalised() else None
+    if scope_arms is not None:
+        arms = list(scope_arms)
+    parts = []
+    for arm in arms:
+        base = _base(user, arm).filter(condition)
+        if kind:
+            base = base.filter(kind=kind)
+        parts += [base.filter(guard) for guard in guards] or [base]
+    return parts
 
 
 def worklist(user: User, name: str) -> QuerySet[Assessment]:
