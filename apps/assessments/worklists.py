@@ -94,7 +94,10 @@ def _scope_arms(user: User) -> list[Q] | None:
         placed = ChildRelationship.objects.filter(
             organisation__in=areas, reason=RelationshipReason.PLACED_IN_AREA, ended_on__isnull=True
         ).values("child_id")
-        return [Q(wl_la_id__in=areas), Q(child_id__in=placed)]
+        # Other LAs' children only in the second part (ours are in the first): a few, read
+        # by child, rather than every child placed in the area.
+        others = placed.exclude(child__responsible_la_id__in=areas)
+        return [Q(wl_la_id__in=areas), Q(child_id__in=others) & ~Q(wl_la_id__in=areas)]
     if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
         return [unallocated]
     return None
