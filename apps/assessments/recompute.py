@@ -13,7 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 
 from apps.assessments.models import (
@@ -97,11 +97,13 @@ def policy_lookup(la_ids: Iterable[int]):
     return policy_on
 
 
-def policy_windows(setting: str, day_zero: str) -> dict[Any, Q]:  # Any: the setting's type
+def policy_windows(
+    setting: str, day_zero: str, la_field: str = "child__responsible_la_id"
+) -> dict[Any, Q]:  # Any: the setting's type
     """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
     (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
-    ``child__responsible_la_id`` and the day-0 column}. Set-based code (the sweep, the
-    worklists) filters with these, one query per distinct value (usually one)."""
+    ``la_field`` (the child's responsible LA) and the day-0 column}. Set-based code (the
+    sweep, the worklists) filters with these, one query per distinct value (usually one)."""
     by_la: dict[int, list[tuple[date, object]]] = defaultdict(list)
     for la_id, effective_from, value in LocalAuthorityPolicy.objects.order_by(
         "local_authority_id", "effective_from"
@@ -109,9 +111,9 @@ def policy_windows(setting: str, day_zero: str) -> dict[Any, Q]:  # Any: the set
         by_la[la_id].append((effective_from, value))
     default = getattr(DEFAULT_POLICY, setting)
     parts: dict[object, list[Q]] = defaultdict(list)
-    parts[default].append(~Q(child__responsible_la_id__in=list(by_la)))
+    parts[default].append(~Q(**{f"{la_field}__in": list(by_la)}))
     for la_id, records in by_la.items():
-        la = Q(child__responsible_la_id=la_id)
+        la = Q(**{la_field: la_id})
         parts[default].append(la & Q(**{f"{day_zero}__lt": records[0][0]}))
         for index, (effective_from, value) in enumerate(records):
             window = la & Q(**{f"{day_zero}__gte": effective_from})
@@ -138,10 +140,12 @@ def _by_columns(model) -> list[str]:
 
 
 def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
+    # Locked in id order (recompute_children), read in the same query.
     children = {
         c["id"]: c
-        for c in Child.objects.filter(pk__in=child_ids)
-        .order_by()
+        for c in Child.objects.select_for_update()
+        .filter(pk__in=child_ids)
+        .order_by("pk")
         .values("id", "date_of_birth", "responsible_la_id", "clocks_stale_since")
     }
     periods = defaultdict(list)
@@ -178,22 +182,28 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
         )
         assessments[row["child_id"]].append(facts)
 
-    def dates(model, field):
-        out = defaultdict(list)
-        for child_id, day in (
-            model.objects.filter(child_id__in=child_ids)
-            .order_by(*_by_columns(model))
-            .values_list("child_id", field)
-        ):
-            out[child_id].append(day)
-        return out
-
-    placements = dates(Placement, "start_date")
-    # The records that complete each health clock, as the clock registry declares them.
-    completions = {
-        spec.facts_field: dates(apps.get_model(spec.record[0]), spec.record[1])
+    # The placements' start dates and the records that complete each health clock (as the
+    # clock registry declares them) in one query: (list, child, date) rows, UNION ALL.
+    by_list: dict[str, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
+    sources = [("placement_starts", Placement, "start_date")] + [
+        (spec.facts_field, apps.get_model(spec.record[0]), spec.record[1])
         for spec in CLOCK_KINDS.values()
-    }
+    ]
+    parts = [
+        model.objects.filter(child_id__in=child_ids)
+        .order_by()
+        .annotate(list_name=Value(name, output_field=CharField()))
+        .values_list("list_name", "child_id", field)
+        for name, model, field in sources
+    ]
+    for name, child_id, day in parts[0].union(*parts[1:], all=True):
+        by_list[name][child_id].append(day)
+    for name, by_child in by_list.items():
+        for days in by_child.values():
+            # Placements by start date; completions latest first (the models' own orders).
+            days.sort(reverse=name != "placement_starts")
+    placements = by_list["placement_starts"]
+    completions = {spec.facts_field: by_list[spec.facts_field] for spec in CLOCK_KINDS.values()}
     named = {f.name for f in fields(ChildFacts)}
     facts = {
         child_id: ChildFacts(
@@ -219,13 +229,7 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
     calendar = working_day_calendar()
     stats = RecomputeStats()
     with transaction.atomic():
-        list(
-            Child.objects.select_for_update()
-            .filter(pk__in=child_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        children, facts, loaded = _facts(child_ids)
+        children, facts, loaded = _facts(child_ids)  # locks the children first
         policy_for_la = policy_lookup(c["responsible_la_id"] for c in children.values())
         existing_clocks = {
             (h.child_id, h.kind): h

@@ -1,15 +1,35 @@
 """Role worklists for the home page (selectors): what is overdue, what is due within the
 at-risk window, and what awaits this user's action. Each list is one queryset, annotated so
-that a page of rows costs a constant number of queries."""
+that a page of rows costs a constant number of queries.
 
+Issue 18: on PostgreSQL a list reads the assessment rows' own worklist columns (the child's
+LA and team, in care, the booked and attended appointments: apps/assessments/
+worklist_columns.py, kept by triggers) instead of joining everything the user may see, and
+each list adds a *guard*: a condition that every row of the list meets anyway (implied by
+the workflow registry's Facts) and that matches a partial index of the Assessment model, so
+PostgreSQL reads only that index's rows. The tiles' three counts are one grouped query, and a
+page is found by its key (keyset pagination), never by an OFFSET over the list. SQLite (the
+embedded default, no triggers) reads the facts themselves, as before."""
+
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
-from apps.accounts.models import HEALTH_PROVIDER_ROLES, User
-from apps.assessments import workflow
+from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
+from apps.assessments import workflow, worklist_columns
 from apps.assessments.models import Assessment
+from apps.assessments.models.assessment import WORKLIST_UNFINISHED
 from apps.assessments.recompute import policy_windows
 from apps.assessments.rules.status import ClockStatus, write_up_late_before
 from apps.assessments.selectors import assessments_visible_to
@@ -21,20 +41,106 @@ LISTS = {
     "at_risk": "Due within 5 working days",
     "action": "Awaiting your action",
 }
+# Each order ends with the primary key, so that a row's key is unique (keyset pagination).
 SORTS = {
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
-    "child": ("child__last_name", "child__first_name", "due_date"),
-    "kind": ("kind", "due_date"),
+    "child": ("child__last_name", "child__first_name", "due_date", "id"),
+    "kind": ("kind", "due_date", "id"),
 }
+PAGE_SIZE = 25
 
 
-def _base(user: User) -> QuerySet[Assessment]:
-    in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
-    queryset = assessments_visible_to(user).filter(Exists(in_care))
+def _denormalised() -> bool:
+    return worklist_columns.kept()
+
+
+# --- Who may see a row, on its own columns ------------------------------------------------
+
+
+def _scope_arms(user: User) -> list[Q] | None:
+    """The access rule (apps/children/selectors.py ``child_scope``) on the assessment row's
+    worklist columns, for the roles whose rule reads only the child's LA and team, or whose
+    list is their provider's rows (a provider's staff see every child with an assessment
+    at their provider: the row itself is that request), as a list of conditions each
+    matching an index (their union is the scope). None: filter by the rule itself.
+    tests/assessments/test_worklist_columns.py compares the two for every role."""
+    if user.is_superuser:
+        return [Q()]
+    if not user.is_active or not user.role or user.organisation_id is None:
+        return None
+    org = user.organisation_id
+    kind = user.organisation.kind if user.organisation is not None else ""
+    unallocated = Q(wl_team_id__isnull=True, wl_la_id=org)
+    if user.role == Role.SOCIAL_WORKER:
+        return [Q(wl_team_id=user.team_id)] if user.team_id else [Q(pk__in=[])]
+    if user.role == Role.TEAM_MANAGER:
+        return [Q(wl_team_id=user.team_id), unallocated] if user.team_id else [Q(pk__in=[])]
+    if user.role == Role.PERFORMANCE_MANAGER:
+        return [Q(wl_la_id=org)]
+    if user.role in HEALTH_PROVIDER_ROLES:
+        return [Q(provider_id=org)]
+    if user.role == Role.AUDITOR and kind == OrganisationKind.LOCAL_AUTHORITY:
+        return [Q(wl_la_id=org)]
+    if user.role == Role.DESIGNATED or (
+        user.role == Role.AUDITOR and kind == OrganisationKind.COMMISSIONER
+    ):
+        # The commissioner's areas' children, and other LAs' children placed there (the
+        # relationships table, as commissioner_scope_by_table reads it).
+        from apps.children.models import ChildRelationship, RelationshipReason
+
+        organisation = user.organisation
+        areas = list(organisation.areas.values_list("pk", flat=True)) if organisation else []
+        placed = ChildRelationship.objects.filter(
+            organisation__in=areas, reason=RelationshipReason.PLACED_IN_AREA, ended_on__isnull=True
+        ).values("child_id")
+        # Other LAs' children only in the second part (ours are in the first): a few, read
+        # by child, rather than every child placed in the area.
+        others = placed.exclude(child__responsible_la_id__in=areas)
+        return [Q(wl_la_id__in=areas), Q(child_id__in=others) & ~Q(wl_la_id__in=areas)]
+    if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
+        return [unallocated]
+    return None
+
+
+def _column_scope(user: User) -> Q | None:
+    arms = _scope_arms(user)
+    return None if arms is None else _union(arms)
+
+
+def _visible(user: User, scope: Q | None = None) -> QuerySet[Assessment]:
+    scope = _column_scope(user) if scope is None else scope
+    if scope is None:
+        return assessments_visible_to(user)
+    return Assessment.objects.filter(scope)
+
+
+def _annotate_from_columns(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The annotations the Facts read (workflow.annotate_facts), from the worklist columns."""
+    return queryset.annotate(
+        has_booking=ExpressionWrapper(Q(wl_booked_for__isnull=False), output_field=BooleanField()),
+        booked_for=F("wl_booked_for"),
+        attended_on=F("wl_attended_on"),
+        write_up_signed=ExpressionWrapper(
+            Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
+        ),
+    )
+
+
+def _base(user: User, scope: Q | None = None) -> QuerySet[Assessment]:
+    """The rows of children in care the user may see (or the part ``scope`` of them) and,
+    for health staff, their provider's, with the Facts' annotations."""
+    if _denormalised():
+        queryset = _annotate_from_columns(_visible(user, scope).filter(wl_in_care=True))
+    else:
+        in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
+        queryset = workflow.annotate_facts(assessments_visible_to(user).filter(Exists(in_care)))
     if user.role in HEALTH_PROVIDER_ROLES:
         queryset = queryset.filter(provider_id=user.organisation_id)
-    return workflow.annotate_facts(queryset).select_related("child", "child__team", "provider")
+    return queryset.select_related("child", "child__team", "provider")
+
+
+# --- The lists --------------------------------------------------------------------------
 
 
 def write_up_late(today: date | None = None) -> Q:
@@ -42,24 +148,218 @@ def write_up_late(today: date | None = None) -> Q:
     policy in force on the clock's day 0, as for every other window) - an at-risk item."""
     today = today or timezone.localdate()
     calendar = working_day_calendar()
+    la_field = "wl_la_id" if _denormalised() else "child__responsible_la_id"
     condition = Q(pk__in=[])
-    for working_days, in_window in policy_windows("write_up_working_days", "clock_start").items():
+    windows = policy_windows("write_up_working_days", "clock_start", la_field=la_field)
+    for working_days, in_window in windows.items():
         cutoff = write_up_late_before(today, calendar, working_days)
         condition |= in_window & Q(held_on__lt=cutoff)
     return workflow.AWAITING_WRITE_UP.q() & condition
 
 
-def worklist(user: User, name: str) -> QuerySet[Assessment]:
-    base = _base(user)
+def _action_guards(role: str) -> list[Q]:
+    """Conditions whose union holds every row of the role's "awaiting your action" list,
+    each matching a partial index. Every listed work item of the team is open (so its
+    report is not back: a report needs the assessment held) or its report came back in the
+    recent window; every health item is open or held awaiting its report; the reviews are
+    of overdue or breached clocks."""
+    if role in TEAM_ROLES:
+        return [WORKLIST_UNFINISHED, Q(wl_in_care=True) & workflow.RECENT_REPORT()]
+    if role in HEALTH_PROVIDER_ROLES:
+        return [WORKLIST_UNFINISHED]
+    return [workflow.UNCHARGED_BREACH()]
+
+
+def _list_condition(user: User, name: str) -> tuple[Q, list[Q]]:
+    """One list's condition over ``_base(user)``, and its guards on PostgreSQL (none on
+    SQLite): each row of the list meets one of them."""
     if name == "overdue":
-        return base.filter(status=ClockStatus.OVERDUE)
+        return Q(status=ClockStatus.OVERDUE), [
+            Q(status=ClockStatus.OVERDUE)
+        ] if _denormalised() else []
     if name == "at_risk":
-        return base.filter(Q(status=ClockStatus.AT_RISK) | write_up_late())
-    return base.filter(workflow.worklist_filter(user.role))
+        # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
+        guards = [Q(status=ClockStatus.AT_RISK), WORKLIST_UNFINISHED]
+        return Q(status=ClockStatus.AT_RISK) | write_up_late(), guards if _denormalised() else []
+    guards = _action_guards(user.role) if _denormalised() else []
+    return workflow.worklist_filter(user.role), guards
 
 
-def worklist_counts(user: User) -> dict[str, int]:
-    return {name: worklist(user, name).count() for name in LISTS}
+def _union(conditions: list[Q]) -> Q:
+    union = Q(pk__in=[])
+    for condition in conditions:
+        union |= condition
+    return union
+
+
+def list_filter(user: User, name: str) -> Q:
+    """The condition of one list over ``_base(user)`` (and its guards, on PostgreSQL)."""
+    condition, guards = _list_condition(user, name)
+    return condition & _union(guards) if guards else condition
+
+
+def list_parts(user: User, name: str, kind: str = "") -> list[QuerySet[Assessment]]:
+    """The list as one queryset per part of the scope and guard (one on SQLite): each
+    reads its own partial index in the page's order, and a page merges their first rows
+    (``keyset_page``)."""
+    condition, guards = _list_condition(user, name)
+    arms: list[Q | None] = [None]
+    scope_arms = _scope_arms(user) if _denormalised() else None
+    if scope_arms is not None:
+        arms = list(scope_arms)
+    parts = []
+    for arm in arms:
+        base = _base(user, arm).filter(condition)
+        if kind:
+            base = base.filter(kind=kind)
+        parts += [base.filter(guard) for guard in guards] or [base]
+    return parts
+
+
+def worklist(user: User, name: str) -> QuerySet[Assessment]:
+    return _base(user).filter(list_filter(user, name))
+
+
+def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
+    """The three tiles' counts in one grouped query (each list's condition as a FILTER)."""
+    lists = {name: _list_condition(user, name) for name in LISTS}
+    conditions = {
+        name: condition & _union(guards) if guards else condition
+        for name, (condition, guards) in lists.items()
+    }
+    guards = [guard for _, list_guards in lists.values() for guard in list_guards]
+    # The rows of any list: on PostgreSQL the union of the lists' guards, each an index
+    # (a bitmap OR of partial indexes); each list's own condition counts its rows.
+    every = _union(guards) if guards else _union(list(conditions.values()))
+    queryset = _base(user).select_related(None).filter(every)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    counts = queryset.aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    )
+    return {name: counts[name] or 0 for name in LISTS}
+
+
+# --- Keyset pagination ------------------------------------------------------------------
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list found by the key of the row before (``after``) or after
+    (``before``) it: the rows, and the cursors of the pages either side (None: none)."""
+
+    object_list: list
+    previous_cursor: int | None
+    next_cursor: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+
+def _cursor(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _beyond(fields: list[str], key: tuple, greater: bool) -> Q:
+    """Rows whose key (``fields`` in order) is past ``key``: the lexicographic comparison,
+    with the first field's bound as its own condition so the index scan starts there."""
+    op = "gt" if greater else "lt"
+    condition = Q(pk__in=[])
+    for index, name in enumerate(fields):
+        equal = {field: value for field, value in zip(fields[:index], key[:index], strict=True)}
+        condition |= Q(**equal, **{f"{name}__{op}": key[index]})
+    return Q(**{f"{fields[0]}__{op}e": key[0]}) & condition
+
+
+def _key_of(row, fields: list[str]) -> tuple:
+    key = []
+    for name in fields:
+        value = row
+        for part in name.split("__"):
+            value = getattr(value, part)
+        key.append(value)
+    return tuple(key)
+
+
+def _first_rows(parts, order, condition: Q | None, *, fields, descending, size) -> list:
+    """The first ``size`` rows of the union of ``parts`` in ``order``: each part's first
+    rows in that order (one query each), merged."""
+    rows: dict[int, object] = {}
+    for part in parts:
+        queryset = part if condition is None else part.filter(condition)
+        for row in queryset.order_by(*order)[:size]:
+            rows[row.pk] = row
+    merged = sorted(rows.values(), key=lambda row: _key_of(row, fields), reverse=descending)
+    return merged[:size]
+
+
+def keyset_page(
+    queryset: QuerySet | list[QuerySet],
+    order: tuple[str, ...],
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+) -> KeysetPage:
+    """The page after the row ``after`` (or before the row ``before``) in ``order``, or the
+    first page, of a queryset or of the union of several (each read in order, merged). A
+    cursor is a row's id; its key is read from the row (one query by primary key), so a
+    cursor whose row has left the list still finds its place. A cursor that is not a
+    number, or names no row, gives the first page."""
+    parts = queryset if isinstance(queryset, list) else [queryset]
+    fields = [name.lstrip("-") for name in order]
+    descending = order[0].startswith("-")
+    forward, cursor = True, _cursor(after)
+    if cursor is None and _cursor(before) is not None:
+        forward, cursor = False, _cursor(before)
+    key = None
+    if cursor is not None:
+        key = parts[0].model.objects.filter(pk=cursor).values_list(*fields).first()
+    if key is None:
+        rows = _first_rows(parts, order, None, fields=fields, descending=descending, size=size + 1)
+        return KeysetPage(rows[:size], None, rows[size - 1].pk if len(rows) > size else None)
+    if forward:
+        beyond = _beyond(fields, key, not descending)
+        rows = _first_rows(
+            parts, order, beyond, fields=fields, descending=descending, size=size + 1
+        )
+        more = len(rows) > size
+        rows = rows[:size]
+        return KeysetPage(rows, rows[0].pk if rows else cursor, rows[-1].pk if more else None)
+    reverse = tuple(name[1:] if name.startswith("-") else f"-{name}" for name in order)
+    beyond = _beyond(fields, key, descending)
+    rows = _first_rows(
+        parts, reverse, beyond, fields=fields, descending=not descending, size=size + 1
+    )
+    more = len(rows) > size
+    rows = rows[:size][::-1]
+    return KeysetPage(rows, rows[0].pk if more else None, rows[-1].pk if rows else cursor)
+
+
+def worklist_page(
+    user: User,
+    name: str,
+    *,
+    sort: str = "due",
+    kind: str = "",
+    after: str | None = None,
+    before: str | None = None,
+) -> KeysetPage:
+    parts = list_parts(user, name, kind)
+    return keyset_page(parts, SORTS[sort], after=after, before=before, size=PAGE_SIZE)
 
 
 # What this user should do next about a row, in words: from the workflow registry.

@@ -2,15 +2,12 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.middleware import SESSION_SEEN_AT
-from apps.assessments.worklists import LISTS, SORTS, action_for, worklist, worklist_counts
-
-PAGE_SIZE = 25
+from apps.assessments.worklists import LISTS, SORTS, action_for, worklist_counts, worklist_page
 
 
 @login_required
@@ -23,18 +20,36 @@ def home(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("list") if request.GET.get("list") in LISTS else "action"
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "due"
     kind = request.GET.get("kind") if request.GET.get("kind") in {"IHA", "RHA"} else ""
-    items = worklist(user, current)
-    if kind:
-        items = items.filter(kind=kind)
-    page = Paginator(items.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Issue 18: keyset pagination (the row before or after the page), never an OFFSET.
+    page = worklist_page(
+        user,
+        current,
+        sort=sort,
+        kind=kind,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     rows = [(assessment, action_for(user, assessment)) for assessment in page.object_list]
+    counts = worklist_counts(user)
+    query = request.GET.copy()
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+
+    def link(name: str, cursor: int | None) -> str:
+        if cursor is None:
+            return ""
+        linked = query.copy()
+        linked[name] = str(cursor)
+        return f"?{linked.urlencode()}"
+
     context = {
         "lists": [
             (name, label, count)
-            for (name, label), count in zip(
-                LISTS.items(), worklist_counts(user).values(), strict=True
-            )
+            for (name, label), count in zip(LISTS.items(), counts.values(), strict=True)
         ],
+        "count": worklist_counts(user, kind=kind)[current] if kind else counts[current],
+        "previous_url": link("before", page.previous_cursor),
+        "next_url": link("after", page.next_cursor),
         "current": current,
         "current_label": LISTS[current],
         "sort": sort,

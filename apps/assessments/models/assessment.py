@@ -46,6 +46,10 @@ MEDICAL_PRACTITIONER_ROLES = {
 
 
 OPEN_ASSESSMENT = Q(held_on__isnull=True, declined_on__isnull=True, not_required_reason="")
+# Issue 18: a child in care, and the report not back nor the assessment declined: a superset
+# of every worklist item that is open or held awaiting its report (apps/assessments/worklists.py).
+WORKLIST_UNFINISHED = Q(wl_in_care=True, report_returned_on__isnull=True, declined_on__isnull=True)
+WORKLIST_SCOPES = [("provider", "prov"), ("wl_team_id", "team"), ("wl_la_id", "la")]
 
 
 class Assessment(TimestampedModel):
@@ -128,7 +132,21 @@ class Assessment(TimestampedModel):
     request_deletion_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
     before_records = models.BooleanField("held before our records", default=False, editable=False)
     held_by_provider = models.CharField("provider (before our records)", max_length=200, blank=True)
-    history = HistoricalRecords()
+    # Issue 18: what the worklists filter on, copied onto the row by PostgreSQL triggers
+    # (migration 0012) in the transaction that writes the facts: the child's responsible LA
+    # and team, whether the child is in care now (an open period of care), the booked
+    # appointment's date and the last attended one. A worklist then reads its own rows by
+    # index instead of joining everything the user may see. The app never writes them: the
+    # triggers keep the stored values whatever a save() sends. SQLite has no triggers and its
+    # worklists read the facts themselves. manage.py check_worklist_columns compares them.
+    wl_la_id = models.BigIntegerField(null=True, editable=False)
+    wl_team_id = models.BigIntegerField(null=True, editable=False)
+    wl_in_care = models.BooleanField(default=False, editable=False)
+    wl_booked_for = models.DateField(null=True, editable=False)
+    wl_attended_on = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["wl_la_id", "wl_team_id", "wl_in_care", "wl_booked_for", "wl_attended_on"]
+    )
 
     class Meta:
         ordering = ["child", "due_date"]
@@ -252,6 +270,29 @@ class Assessment(TimestampedModel):
                     report_breached=False,
                 ),
                 name="assessment_sweep_report_late",
+            ),
+            # The worklists on the denormalised columns (apps/assessments/worklists.py): per
+            # scope (provider, team, LA), the unfinished rows of children in care (every
+            # "awaiting action" item but the team's recent reports and the breach reviews),
+            # each list's status rows, and the team's recently returned reports.
+            *[
+                models.Index(
+                    fields=[scope, "due_date", "id"],
+                    condition=WORKLIST_UNFINISHED,
+                    name=f"assessment_wl_{name}_open",
+                )
+                for scope, name in WORKLIST_SCOPES
+            ],
+            models.Index(
+                fields=["wl_team_id", "status", "due_date", "id"], name="assessment_wl_team_status"
+            ),
+            models.Index(
+                fields=["wl_la_id", "status", "due_date", "id"], name="assessment_wl_la_status"
+            ),
+            models.Index(
+                fields=["wl_team_id", "report_returned_on"],
+                condition=Q(wl_in_care=True),
+                name="assessment_wl_team_returned",
             ),
         ]
 

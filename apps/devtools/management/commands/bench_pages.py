@@ -116,6 +116,7 @@ class Command(BaseCommand):
         # rendering is instrumented, as under the test runner.
         from django.test.utils import _TestState
 
+        from apps.assessments import worklist_columns
         from apps.children.models import Child
         from apps.children.relationships import relationships_rebuild
         from apps.devtools.management.commands.bench_scorecard import (
@@ -133,8 +134,10 @@ class Command(BaseCommand):
             # django-stubs want a TextIO; the OutputWrapper is a TextIOBase that writes to one.
             bench = ScorecardBench(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
             bench._build(count)
-            # Bulk inserts bypass the services that keep who may see a child.
+            # Bulk inserts bypass the services that keep who may see a child, and ran with
+            # the triggers that keep the assessments' worklist columns off.
             relationships_rebuild()
+            worklist_columns.rebuild()
             out(f"built {count} children in {time.perf_counter() - started:.0f} s")
         users = self._users()
         with connection.cursor() as cursor:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0010_events_within_period_of_care'),
+        ('assessments', '0011_soft_delete_entered_in_error'),
     ]
 
     operations = [
