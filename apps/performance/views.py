@@ -22,6 +22,7 @@ from apps.performance import charts
 from apps.performance.exports import ExportFile, build_export
 from apps.performance.forms import BreachDrilldownForm, BreachForm, DrilldownForm, ScorecardForm
 from apps.performance.models import ExportFormat, ExportJob, ExportKind, ExportStatus, Kpi
+from apps.performance.params import check_authority, check_month
 from apps.performance.rules import RAG_LABELS, shift_month
 from apps.performance.selectors import (
     BREACH_COLUMNS,
@@ -36,9 +37,11 @@ from apps.performance.selectors import (
     providers,
     reporting_authorities_for,
     scorecard,
+    user_can_build_snapshots,
 )
 from apps.performance.selectors.breaches import BREACH_DRILLDOWN_FIELDS, QUARTERS, YEAR
 from apps.performance.services import export_job_fetch, export_job_request
+from apps.performance.tasks import enqueue_snapshot_build
 
 PAGE_SIZE = 100
 # Drill-down lists up to this many rows download at once; longer ones are prepared by a
@@ -158,9 +161,48 @@ def scorecard_page(request: HttpRequest, authorities: list[Organisation]) -> Htt
             "query": urlencode(query),
             "show_uasc_effect": form.cleaned_data.get("show_uasc_effect"),
             "rag_labels": RAG_LABELS,
+            **_figures_source(request, card.computed_at, params),
         }
     )
     return render(request, "performance/scorecard.html", context)
+
+
+def _figures_source(request: HttpRequest, computed_at, params) -> dict:
+    """What the page says of its figures: when they were stored, or that they were computed
+    for this request (with a button to store them, for a performance manager)."""
+    return {
+        "figures_computed_at": computed_at,
+        "figures_month": params.month,
+        "figures_la": params.local_authority,
+        "can_build_snapshot": computed_at is None and user_can_build_snapshots(request.user),
+        "snapshot_back": request.get_full_path(),
+    }
+
+
+@require_POST
+@reporting_page
+def snapshot_request(request: HttpRequest, authorities: list[Organisation]) -> HttpResponse:
+    """A performance manager asks for a month's figures to be stored now (built by a
+    worker; the nightly job builds the default months anyway)."""
+    if not user_can_build_snapshots(request.user):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    try:
+        authority = check_authority(request.POST.get("la"), authorities)
+    except ValueError as error:
+        errors["Local authority"] = [str(error)]
+    try:
+        month = check_month(request.POST.get("month") or "", timezone.localdate())
+        if not request.POST.get("month"):
+            raise ValueError("Enter a month as YYYY-MM, for example 2019-07.")
+    except ValueError as error:
+        errors["Month"] = [str(error)]
+    if errors:
+        return render(request, "performance/snapshot_invalid.html", {"errors": errors}, status=400)
+    enqueue_snapshot_build(authority.pk, f"{month:%Y-%m}")
+    return redirect(
+        _url("performance-scorecard", {"la": authority.code, "month": f"{month:%Y-%m}"})
+    )
 
 
 @require_GET
@@ -180,6 +222,7 @@ def kpi_page(request: HttpRequest, authorities: list[Organisation], code: str) -
         uasc=params.uasc,
         today=today,
     )
+    context.update(_figures_source(request, points.computed_at, params))
     current = points[-1]
     query = {k: v for k, v in params.as_query().items() if k != "breakdown"}
     chart = charts.trend_chart(
