@@ -44,6 +44,8 @@ from apps.performance.selectors.scorecard import (
     _fold,
     _grouping,
     active_kpis,
+    comparison_months,
+    trend_months,
 )
 
 # Rebuilt every night: the month in progress and the twelve before it (the default month,
@@ -196,6 +198,12 @@ def scorecard_snapshot_build(
         seconds=build_ms / 1000,
         written=written,
     )
+
+
+def months_shown_with(month: date) -> list[date]:
+    """Every month whose snapshot the scorecard and trend pages of ``month`` read: the
+    month, the previous one, the same month last year and the twelve of its trend."""
+    return sorted({*comparison_months(month), *trend_months(month)})
 
 
 def nightly_months(today: date) -> list[date]:

@@ -51,14 +51,17 @@ def enqueue_snapshot_build(local_authority_id: int, month: str) -> bool:
 
 @shared_task(acks_late=True, ignore_result=True, time_limit=1800, soft_time_limit=1700)
 def build_scorecard_snapshot(local_authority_id: int, month: str) -> None:
-    """One LA's snapshot of one month (YYYY-MM), asked for from the scorecard page.
-    Idempotent: a rebuild replaces the month's figures."""
+    """One LA's snapshots of a month (YYYY-MM) and of the months its scorecard and trend
+    pages compare it with, asked for from those pages. Idempotent: a rebuild replaces the
+    months' figures."""
     from apps.accounts.models import Organisation
     from apps.performance.rules import parse_month
-    from apps.performance.snapshots import scorecard_snapshot_build
+    from apps.performance.snapshots import months_shown_with, scorecard_snapshot_build
 
     authority = Organisation.objects.get(pk=local_authority_id)
-    build = scorecard_snapshot_build(local_authority=authority, months=[parse_month(month)])
+    build = scorecard_snapshot_build(
+        local_authority=authority, months=months_shown_with(parse_month(month))
+    )
     logger.info("Scorecard snapshot %s %s: %s", authority.code, month, build)
 
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import Organisation
@@ -191,18 +192,21 @@ def snapshot_request(request: HttpRequest, authorities: list[Organisation]) -> H
         authority = check_authority(request.POST.get("la"), authorities)
     except ValueError as error:
         errors["Local authority"] = [str(error)]
+    text = request.POST.get("month", "")
     try:
-        month = check_month(request.POST.get("month") or "", timezone.localdate())
-        if not request.POST.get("month"):
-            raise ValueError("Enter a month as YYYY-MM, for example 2019-07.")
+        # A month is required here: the pages' default month is theirs to choose.
+        month = check_month(text or "none", timezone.localdate())
     except ValueError as error:
         errors["Month"] = [str(error)]
     if errors:
         return render(request, "performance/snapshot_invalid.html", {"errors": errors}, status=400)
     enqueue_snapshot_build(authority.pk, f"{month:%Y-%m}")
-    return redirect(
-        _url("performance-scorecard", {"la": authority.code, "month": f"{month:%Y-%m}"})
-    )
+    back = request.POST.get("next", "")
+    if not back.startswith("/performance/scorecard/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts=None
+    ):
+        back = _url("performance-scorecard", {"la": authority.code, "month": f"{month:%Y-%m}"})
+    return redirect(back)
 
 
 @require_GET

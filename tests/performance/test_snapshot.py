@@ -298,10 +298,35 @@ def test_a_performance_manager_can_ask_for_the_month_to_be_built(cast):
         response = client.post(
             "/performance/scorecard/snapshot/", {"la": cast.our_la.code, "month": "2019-07"}
         )
-    assert response.status_code == 302
-    assert response["Location"] == "/performance/scorecard/?la=886&month=2019-07"
-    # Embedded Celery (no broker in tests) runs the build in-process.
-    assert ScorecardSnapshot.objects.filter(local_authority=cast.our_la, month=JULY).exists()
+        assert response.status_code == 302
+        assert response["Location"] == "/performance/scorecard/?la=886&month=2019-07"
+        # Embedded Celery (no broker in tests) runs the build in-process: the month, the
+        # months it is compared with and its trend's are stored, so both pages read them.
+        page = client.get(response["Location"]).content.decode()
+        assert "Figures as at 2 September 2019, 10:00" in page
+        trend = client.get("/performance/scorecard/HA_IN_DATE/", {"month": "2019-07"})
+        assert "Figures as at 2 September 2019, 10:00" in trend.content.decode()
+        # Asked from the trend page, it goes back there; never to another site.
+        for back, expected in (
+            ("/performance/scorecard/HA_IN_DATE/?month=2019-07", None),
+            ("https://example.org/performance/scorecard/", "/performance/scorecard/?la=886"),
+        ):
+            response = client.post(
+                "/performance/scorecard/snapshot/",
+                {"la": cast.our_la.code, "month": "2019-07", "next": back},
+            )
+            assert response["Location"].startswith(expected or back)
+
+
+def test_the_page_offers_the_build_to_a_performance_manager_only(cast):
+    populate(cast, 4)
+    button = "Store the figures for July 2019"
+    with time_machine.travel(datetime(2019, 9, 2, 9, 0, tzinfo=UTC), tick=False):
+        url = "/performance/scorecard/?month=2019-07"
+        assert button in signed_in_client(cast.performance_manager).get(url).content.decode()
+        assert button not in signed_in_client(cast.manager).get(url).content.decode()
+        _build(cast.our_la, [JULY], TODAY)
+        assert button not in signed_in_client(cast.performance_manager).get(url).content.decode()
 
 
 def test_only_a_performance_manager_may_ask_for_a_build(cast):
