@@ -19,6 +19,13 @@ app.conf.beat_schedule = {
         "task": "apps.assessments.tasks.sweep_clocks_nightly",
         "schedule": crontab(hour=1, minute=30),
     },
+    # At 02:00 each night, after the 01:30 clock sweep: store every LA's scorecard figures
+    # for the month in progress and the thirteen before it, so the scorecard pages read
+    # them instead of scanning every child on each request.
+    "scorecard-snapshots-nightly": {
+        "task": "apps.performance.tasks.build_scorecard_snapshots_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Every minute: publish outbox messages written while Redis was unreachable.
     "relay-outbox": {
         "task": "apps.assessments.tasks.relay_outbox",

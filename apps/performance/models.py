@@ -209,3 +209,82 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.file_format}) for {self.requested_by}"
+
+
+class ScorecardSnapshot(models.Model):
+    """The scorecard's figures of one month for one LA, computed once (nightly, or on
+    demand) so that the pages read a few hundred rows instead of scanning the population
+    per request (issue 18). Derived data: rebuilding a month replaces its figures, and a
+    month with no snapshot is computed live (apps.performance.selectors.snapshot)."""
+
+    local_authority = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="scorecard_snapshots",
+        limit_choices_to={"kind": "LA"},
+    )
+    month = models.DateField(help_text="The first day of the month reported.")
+    # The day the month's figures are taken on (rules.reporting_date): its last day, or for
+    # the month in progress the day before the build. A snapshot is only read for the day
+    # it was taken on, so a month snapshotted while in progress is not passed off as the
+    # whole month.
+    as_at = models.DateField()
+    # When the computation started: the figures are those of the rows as they were then.
+    computed_at = models.DateTimeField()
+    build_ms = models.PositiveIntegerField(default=0, help_text="How long the build took.")
+
+    class Meta:
+        ordering = ["local_authority", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "month"], name="one_scorecard_snapshot_per_la_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="scorecard_snapshot_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority} {self.month:%Y-%m} as at {self.as_at:%d/%m/%Y}"
+
+
+class ScorecardFigure(models.Model):
+    """One KPI's numerator and denominator in a snapshot: for the whole LA (breakdown "")
+    or one breakdown value (a team, a provider, an age band, a legal status), for the
+    UASC or the other children. "Including UASC" is the sum of the two rows, so every
+    UASC option is read from the same figures."""
+
+    snapshot = models.ForeignKey(
+        ScorecardSnapshot, on_delete=models.CASCADE, related_name="figures"
+    )
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="+")
+    breakdown = models.CharField(max_length=20, blank=True)
+    group = models.CharField(max_length=40, blank=True)
+    is_uasc = models.BooleanField()
+    numerator = models.BigIntegerField()
+    denominator = models.PositiveIntegerField()
+    window_start = models.DateField()
+    window_end = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "kpi", "breakdown", "group", "is_uasc"],
+                name="one_scorecard_figure_per_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(breakdown__in=["", "team", "provider", "age_band", "legal_status"]),
+                name="scorecard_figure_breakdown_valid",
+            ),
+            # The totals have no group; a breakdown's rows always name theirs.
+            models.CheckConstraint(
+                condition=Q(breakdown="", group="") | (~Q(breakdown="") & ~Q(group="")),
+                name="scorecard_figure_group_matches_breakdown",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.breakdown} {self.group}" if self.breakdown else "total"
+        return (
+            f"KPI {self.kpi_id}, {where}, UASC {self.is_uasc}: {self.numerator}/{self.denominator}"
+        )

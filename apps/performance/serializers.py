@@ -176,6 +176,11 @@ class ScorecardOut(serializers.Serializer):
     )
     uasc = serializers.ChoiceField(choices=list(UASC_OPTIONS.items()))
     breakdown = serializers.ChoiceField(choices=list(BREAKDOWNS.items()), allow_null=True)
+    computed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the figures were computed (the month's stored snapshot), or null "
+        "when they were computed for this request (no snapshot of the month for today).",
+    )
     kpis = ScorecardRowOut(source="rows", many=True)
 
 

@@ -4,6 +4,7 @@ service; each is idempotent (the service claims the job with a conditional UPDAT
 import logging
 
 from celery import shared_task
+from kombu.exceptions import OperationalError
 
 from apps.core.jobs import enqueue_on_commit
 
@@ -34,3 +35,54 @@ def requeue_stale_export_jobs() -> int:
     for job_id in ids:
         run_export_job.delay(str(job_id))
     return len(ids)
+
+
+def enqueue_snapshot_build(local_authority_id: int, month: str) -> bool:
+    """Send the build of one month's snapshot; False when the broker cannot be reached
+    (the page says so; the nightly build catches up). In embedded mode (no broker) the task
+    runs in-process."""
+    try:
+        build_scorecard_snapshot.delay(local_authority_id, month)
+    except (OSError, OperationalError):  # the broker is unreachable
+        logger.warning("Could not enqueue the scorecard snapshot %s %s", local_authority_id, month)
+        return False
+    return True
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=1800, soft_time_limit=1700)
+def build_scorecard_snapshot(local_authority_id: int, month: str) -> None:
+    """One LA's snapshots of a month (YYYY-MM) and of the months its scorecard and trend
+    pages compare it with, asked for from those pages. Idempotent: a rebuild replaces the
+    months' figures."""
+    from apps.accounts.models import Organisation
+    from apps.performance.rules import parse_month
+    from apps.performance.snapshots import months_shown_with, scorecard_snapshot_build
+
+    authority = Organisation.objects.get(pk=local_authority_id)
+    build = scorecard_snapshot_build(
+        local_authority=authority, months=months_shown_with(parse_month(month))
+    )
+    logger.info("Scorecard snapshot %s %s: %s", authority.code, month, build)
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=3600, soft_time_limit=3500)
+def build_scorecard_snapshots_nightly() -> int:
+    """Every LA's snapshots of the months the scorecard pages read by default (scheduled
+    after the clock sweep in config/celery_app.py). Returns the snapshots written."""
+    from django.utils import timezone
+
+    from apps.performance.snapshots import (
+        nightly_months,
+        reporting_authorities_with_children,
+        scorecard_snapshot_build,
+    )
+
+    today = timezone.localdate()
+    written = 0
+    for authority in reporting_authorities_with_children():
+        build = scorecard_snapshot_build(
+            local_authority=authority, months=nightly_months(today), today=today
+        )
+        logger.info("Scorecard snapshots %s: %s", authority.code, build)
+        written += build.written
+    return written

@@ -12,6 +12,7 @@ urlpatterns = [
         name="performance",
     ),
     path("performance/scorecard/", views.scorecard_page, name="performance-scorecard"),
+    path("performance/scorecard/snapshot/", views.snapshot_request, name="performance-snapshot"),
     path("performance/scorecard/<str:code>/", views.kpi_page, name="performance-kpi"),
     path(
         "performance/scorecard/<str:code>/children/",

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import Organisation
@@ -22,6 +23,7 @@ from apps.performance import charts
 from apps.performance.exports import ExportFile, build_export
 from apps.performance.forms import BreachDrilldownForm, BreachForm, DrilldownForm, ScorecardForm
 from apps.performance.models import ExportFormat, ExportJob, ExportKind, ExportStatus, Kpi
+from apps.performance.params import check_authority, check_month
 from apps.performance.rules import RAG_LABELS, shift_month
 from apps.performance.selectors import (
     BREACH_COLUMNS,
@@ -36,9 +38,11 @@ from apps.performance.selectors import (
     providers,
     reporting_authorities_for,
     scorecard,
+    user_can_build_snapshots,
 )
 from apps.performance.selectors.breaches import BREACH_DRILLDOWN_FIELDS, QUARTERS, YEAR
 from apps.performance.services import export_job_fetch, export_job_request
+from apps.performance.tasks import enqueue_snapshot_build
 
 PAGE_SIZE = 100
 # Drill-down lists up to this many rows download at once; longer ones are prepared by a
@@ -158,9 +162,51 @@ def scorecard_page(request: HttpRequest, authorities: list[Organisation]) -> Htt
             "query": urlencode(query),
             "show_uasc_effect": form.cleaned_data.get("show_uasc_effect"),
             "rag_labels": RAG_LABELS,
+            **_figures_source(request, card.computed_at, params),
         }
     )
     return render(request, "performance/scorecard.html", context)
+
+
+def _figures_source(request: HttpRequest, computed_at, params) -> dict:
+    """What the page says of its figures: when they were stored, or that they were computed
+    for this request (with a button to store them, for a performance manager)."""
+    return {
+        "figures_computed_at": computed_at,
+        "figures_month": params.month,
+        "figures_la": params.local_authority,
+        "can_build_snapshot": computed_at is None and user_can_build_snapshots(request.user),
+        "snapshot_back": request.get_full_path(),
+    }
+
+
+@require_POST
+@reporting_page
+def snapshot_request(request: HttpRequest, authorities: list[Organisation]) -> HttpResponse:
+    """A performance manager asks for a month's figures to be stored now (built by a
+    worker; the nightly job builds the default months anyway)."""
+    if not user_can_build_snapshots(request.user):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    try:
+        authority = check_authority(request.POST.get("la"), authorities)
+    except ValueError as error:
+        errors["Local authority"] = [str(error)]
+    text = request.POST.get("month", "")
+    try:
+        # A month is required here: the pages' default month is theirs to choose.
+        month = check_month(text or "none", timezone.localdate())
+    except ValueError as error:
+        errors["Month"] = [str(error)]
+    if errors:
+        return render(request, "performance/snapshot_invalid.html", {"errors": errors}, status=400)
+    enqueue_snapshot_build(authority.pk, f"{month:%Y-%m}")
+    back = request.POST.get("next", "")
+    if not back.startswith("/performance/scorecard/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts=None
+    ):
+        back = _url("performance-scorecard", {"la": authority.code, "month": f"{month:%Y-%m}"})
+    return redirect(back)
 
 
 @require_GET
@@ -180,6 +226,7 @@ def kpi_page(request: HttpRequest, authorities: list[Organisation], code: str) -
         uasc=params.uasc,
         today=today,
     )
+    context.update(_figures_source(request, points.computed_at, params))
     current = points[-1]
     query = {k: v for k, v in params.as_query().items() if k != "breakdown"}
     chart = charts.trend_chart(

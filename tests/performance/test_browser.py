@@ -102,3 +102,36 @@ def test_scorecard_breakdown_drilldown_trend_and_breaches(page, cast, data, logi
     response = page.goto("/performance/scorecard/?month=2025-13")
     assert response.status == 400
     assert page.locator(".govuk-error-summary").is_visible()
+
+
+def test_the_scorecard_says_where_its_figures_come_from(page, cast, data, login):
+    """With no stored figures the page says they were computed now and offers the
+    performance manager the build; once stored, it gives the time they were computed."""
+    from pathlib import Path
+
+    from apps.performance.models import ScorecardSnapshot
+
+    shots = Path("/work/artifacts/snapshot")
+    shots.mkdir(parents=True, exist_ok=True)
+    login(page, "performance")
+    page.goto("/performance/scorecard/?month=2025-07")
+    source = page.locator("#figures-source")
+    expect(source).to_contain_text("Figures computed now from the live records")
+    page.screenshot(path=str(shots / "scorecard-live-with-build-button.png"), full_page=True)
+
+    page.get_by_role("button", name=re.compile("Store the figures for July 2025")).click()
+    expect(page).to_have_url(re.compile(r"/performance/scorecard/\?month=2025-07"))
+    expect(source).to_contain_text("Figures as at")
+    assert ScorecardSnapshot.objects.filter(local_authority=cast.our_la).count() == 13
+    row = page.locator("#kpi-IHA_REQUEST_5WD")
+    assert "83.3%" in row.inner_text()
+    page.screenshot(path=str(shots / "scorecard-from-snapshot.png"), full_page=True)
+
+    page.goto("/performance/scorecard/?month=2025-07&breakdown=age_band")
+    expect(source).to_contain_text("Figures as at")
+    expect(page.locator(".app-breakdown-row").first).to_be_visible()
+    page.screenshot(path=str(shots / "scorecard-by-age-band-from-snapshot.png"), full_page=True)
+
+    page.goto("/performance/scorecard/IHA_REQUEST_5WD/?month=2025-07")
+    expect(source).to_contain_text("Figures as at")
+    page.screenshot(path=str(shots / "kpi-trend-from-snapshot.png"), full_page=True)

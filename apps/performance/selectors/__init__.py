@@ -3,6 +3,7 @@
 from apps.performance.selectors.access import (
     REPORTING_ROLES,
     reporting_authorities_for,
+    user_can_build_snapshots,
     user_can_view_performance,
 )
 from apps.performance.selectors.breaches import (
@@ -23,6 +24,7 @@ from apps.performance.selectors.scorecard import (
     Figure,
     Scorecard,
     ScorecardRow,
+    Trend,
     TrendPoint,
     active_kpis,
     kpi_trend,
@@ -45,6 +47,7 @@ __all__ = [
     "Figure",
     "Scorecard",
     "ScorecardRow",
+    "Trend",
     "TrendPoint",
     "active_kpis",
     "breach_drilldown",
@@ -55,5 +58,6 @@ __all__ = [
     "reporting_authorities_for",
     "scorecard",
     "target_resolver",
+    "user_can_build_snapshots",
     "user_can_view_performance",
 ]

@@ -17,7 +17,7 @@ team's children, and says how many more are outside their access).
 """
 
 from apps.access import Capability, roles_with
-from apps.accounts.models import Organisation, OrganisationKind, User
+from apps.accounts.models import Organisation, OrganisationKind, Role, User
 
 # One set with the breach list's viewers: the capability table's (apps/access).
 REPORTING_ROLES = set(roles_with(Capability.REPORTS_VIEW))
@@ -41,3 +41,9 @@ def reporting_authorities_for(user: User | None) -> list[Organisation]:
     if organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
         return [organisation]
     return list(organisation.areas.filter(kind=OrganisationKind.LOCAL_AUTHORITY).order_by("name"))
+
+
+def user_can_build_snapshots(user: User | None) -> bool:
+    """Storing a month's figures again is asked for by the LA's performance managers, who
+    own the published scorecard (it changes no record, but costs a scan of the LA)."""
+    return user_can_view_performance(user) and user.role == Role.PERFORMANCE_MANAGER

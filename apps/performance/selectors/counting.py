@@ -59,8 +59,11 @@ NO_GROUP = ""
 # name -> (group, UASC flag) -> count or sum
 Results = dict[str, dict[tuple[object, bool], Decimal | int]]
 # A measure (or its failures) -> (a name for its group expression, the expression), or
-# None to count it ungrouped (NO_GROUP) in the same query.
-Grouping = Callable[[Measure | Failures], tuple[str, Expression] | None]
+# None to count it ungrouped (NO_GROUP) in the same query. A list of such pairs groups by
+# all of them at once (the scorecard snapshot: every breakdown in one scan), and the group
+# of a row is then the tuple of their values.
+GroupBy = tuple[str, Expression]
+Grouping = Callable[[Measure | Failures], GroupBy | list[GroupBy] | None]
 
 
 @contextmanager
@@ -140,22 +143,33 @@ def fold(results: Results, folding: Callable[[object], object]) -> Results:
 
 
 def _group_columns(sources, grouping: Grouping | None) -> tuple[dict, dict]:
-    """One GROUP BY column per distinct group expression; and which column each source
+    """One GROUP BY column per distinct group expression; and which columns each source
     (by id) reads."""
     columns: dict[str, Expression] = {}
     names: dict[str, str] = {}
-    of_source: dict[int, str | None] = {}
+    of_source: dict[int, tuple[str, ...] | None] = {}
     for source in sources:
         grouped = grouping(source) if grouping is not None else None
         if grouped is None:
             of_source[id(source)] = None
             continue
-        name, expression = grouped
-        if name not in names:
-            names[name] = f"g{len(names)}"
-            columns[names[name]] = expression
-        of_source[id(source)] = names[name]
+        read = []
+        for name, expression in grouped if isinstance(grouped, list) else [grouped]:
+            if name not in names:
+                names[name] = f"g{len(names)}"
+                columns[names[name]] = expression
+            read.append(names[name])
+        of_source[id(source)] = tuple(read)
     return columns, of_source
+
+
+def _group_of(row, at: tuple | None):
+    """The group of a result row (a dict or a tuple) read from ``at``'s columns."""
+    if at is None:
+        return NO_GROUP
+    if len(at) == 1:
+        return row[at[0]]
+    return tuple(row[column] for column in at)
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,7 +215,7 @@ def _run_tallies(tallies: dict[str, _Tally], la_id: int, grouping: Grouping | No
         for row in rows:
             flag = bool(row["_u"])
             for name in batch:
-                group = row[group_at[name]] if group_at[name] else NO_GROUP
+                group = _group_of(row, group_at[name])
                 results[name][(group, flag)] += row[column_of[name]] or 0
     return results
 
@@ -228,7 +242,7 @@ class _Histogram:
         return tuple(b - a for a, b in zip(first, last, strict=True))
 
 
-def _kind(measure: Measure, group_column: str | None = None) -> tuple:
+def _kind(measure: Measure, group_column: tuple | None = None) -> tuple:
     """Measures of the same kind differ only by window: they share one histogram."""
     return (
         measure.date_field,
@@ -391,7 +405,7 @@ def _run_histogram(
                 )
                 if band
                 else None,
-                at[column] if column else None,
+                tuple(at[c] for c in column) if column else None,
             )
         )
     failure_plans = [
@@ -399,7 +413,7 @@ def _run_histogram(
             id(failure),
             at[f"f{fails[failure.rows]}"],
             at[f"key_{failure.key}"],
-            at[group_of[id(failure)]] if group_of[id(failure)] else None,
+            tuple(at[c] for c in group_of[id(failure)]) if group_of[id(failure)] else None,
         )
         for failure in batch_failures.values()
     ]
@@ -416,7 +430,7 @@ def _run_histogram(
                 value = row[band[0]]
                 if value is None or not band[1] <= value < band[2]:
                     continue
-            group = row[group_at] if group_at is not None else NO_GROUP
+            group = _group_of(row, group_at)
             cell = by_day[(kind_id, flag, group)][_as_date(day)]
             cell[0] += row[count_at]
             if met_at is not None and row[met_at]:
@@ -425,7 +439,7 @@ def _run_histogram(
                 cell[2] += row[sum_at] or 0
         for failure_id, flag_at, key_at, group_at in failure_plans:
             if row[flag_at] and row[key_at] is not None:
-                group = row[group_at] if group_at is not None else NO_GROUP
+                group = _group_of(row, group_at)
                 failing[(failure_id, flag, group)].add(row[key_at])
 
     results: Results = defaultdict(dict)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
@@ -151,6 +151,9 @@ class Scorecard:
     uasc: str
     breakdown: str | None
     rows: list[ScorecardRow]
+    # When the figures were computed: the time of the oldest snapshot they were read from,
+    # or None when they were computed for this request.
+    computed_at: datetime | None = None
 
     @property
     def is_provisional(self) -> bool:
@@ -325,18 +328,51 @@ def scorecard(
     uasc: str = "include",
     breakdown: str | None = None,
     today: date | None = None,
+    live: bool = False,
 ) -> Scorecard:
+    """The scorecard of ``month``: read from the month's snapshot (and those of the
+    comparison months) when they were taken for today's reporting dates, else computed
+    live (``computed_at`` None says which). ``live`` always computes."""
     today = today or timezone.localdate()
+    if not live:
+        from apps.performance.selectors.snapshot import scorecard_from_snapshots
+
+        card = scorecard_from_snapshots(
+            local_authority=local_authority,
+            month=month,
+            uasc=uasc,
+            breakdown=breakdown,
+            today=today,
+        )
+        if card is not None:
+            return card
     with reporting_queries():
         return _scorecard(local_authority, month, uasc, breakdown, today)
 
 
+class Counts:
+    """Where assembled figures come from: the live counts (``results`` of the counting
+    engine) or a snapshot's rows (selectors.snapshot). ``index`` is 0 for the month, 1 the
+    previous month, 2 the same month last year."""
+
+    def __init__(self, results) -> None:
+        self.results = results
+
+    def counts(self, code: str, index: int, uasc: str, group: str | None = None) -> _Counts:
+        return _counts(self.results, f"{code}:{index}:", uasc, group)
+
+    def groups(self, code: str) -> set:
+        return groups_of(self.results, f"{code}:0:")
+
+
+def comparison_months(month: date) -> list[date]:
+    return [month, shift_month(month, -1), shift_month(month, -12)]
+
+
 def _scorecard(local_authority, month, uasc, breakdown, today) -> Scorecard:
     la_id = local_authority.pk
-    months = [month, shift_month(month, -1), shift_month(month, -12)]
-    as_at = reporting_date(month, today)
+    months = comparison_months(month)
     settings = ReportSettings(la_id)
-    targets = target_resolver(la_id)
     plans = []
     to_count: dict[str, tuple[Measure, Window]] = {}
     for kpi in active_kpis():
@@ -350,29 +386,53 @@ def _scorecard(local_authority, month, uasc, breakdown, today) -> Scorecard:
             ]
             for index, (measure, window) in enumerate(zip(measures, windows, strict=True)):
                 to_count[f"{kpi.code}:{index}:"] = (measure, window)
-        plans.append((kpi, windows, measures))
+        plans.append((kpi, windows, measures is not None))
     # With a breakdown the same queries group by it; the totals are the groups' sums.
     grouping = None
     if breakdown:
-        current = [plan[2][0] for plan in plans if plan[2] is not None]
+        current = [to_count[f"{kpi.code}:0:"][0] for kpi, _w, has in plans if has]
         sources = {id(m) for m in current} | {id(m.failures) for m in current if m.failures}
         grouping = _grouping(breakdown, sources)
     results = count(to_count, la_id, grouping) if to_count else {}
     if breakdown:
         results = fold(results, lambda raw: _fold(breakdown, raw))
-        labels = _group_labels(breakdown, la_id)
+    return assemble(
+        local_authority=local_authority,
+        month=month,
+        as_at=reporting_date(month, today),
+        uasc=uasc,
+        breakdown=breakdown,
+        plans=plans,
+        source=Counts(results),
+    )
 
+
+def assemble(
+    *,
+    local_authority: Organisation,
+    month: date,
+    as_at: date,
+    uasc: str,
+    breakdown: str | None,
+    plans: list[tuple[Kpi, list[Window], bool]],
+    source: Counts,
+) -> Scorecard:
+    """The scorecard's rows from counts (live or a snapshot's): targets, RAG, direction of
+    travel, the UASC effect and the breakdown are worked out the same way for both."""
+    la_id = local_authority.pk
+    targets = target_resolver(la_id)
+    labels = _group_labels(breakdown, la_id) if breakdown else {}
     rows: list[ScorecardRow] = []
-    for kpi, windows, measures in plans:
+    for kpi, windows, has_data in plans:
         target, floor = targets(kpi.code, as_at)
-        if measures is None:
+        if not has_data:
             rows.append(_no_data_row(kpi, windows[0], target, floor))
             continue
         current, previous, year_ago = (
-            _counts(results, f"{kpi.code}:{index}:", uasc).figure(kpi.unit) for index in range(3)
+            source.counts(kpi.code, index, uasc).figure(kpi.unit) for index in range(3)
         )
         including, excluding, only = (
-            _counts(results, f"{kpi.code}:0:", option).figure(kpi.unit)
+            source.counts(kpi.code, 0, option).figure(kpi.unit)
             for option in ("include", "exclude", "only")
         )
         difference = (
@@ -399,7 +459,7 @@ def _scorecard(local_authority, month, uasc, breakdown, today) -> Scorecard:
             uasc=UascEffect(including, excluding, only, difference),
         )
         if breakdown:
-            row.breakdown = _breakdown_rows(row, results, f"{kpi.code}:0:", labels, breakdown, uasc)
+            row.breakdown = _breakdown_rows(row, source, labels, breakdown, uasc)
         rows.append(row)
     return Scorecard(local_authority, month, as_at, uasc, breakdown, rows)
 
@@ -447,10 +507,10 @@ def _group_labels(breakdown: str, la_id: int) -> dict[str, str]:
     return {}
 
 
-def _breakdown_rows(row, results, key, labels, breakdown, uasc) -> list[BreakdownRow]:
+def _breakdown_rows(row, source: Counts, labels, breakdown, uasc) -> list[BreakdownRow]:
     out = []
-    for group in groups_of(results, key):
-        counts = _counts(results, key, uasc, group)
+    for group in source.groups(row.kpi.code):
+        counts = source.counts(row.kpi.code, 0, uasc, group)
         if not counts.denominator:
             continue
         figure = counts.figure(row.kpi.unit)
@@ -463,6 +523,17 @@ def _breakdown_rows(row, results, key, labels, breakdown, uasc) -> list[Breakdow
 # Trend
 
 
+class Trend(list):
+    """The points of a KPI's trend (a list of TrendPoint), with when its figures were
+    computed: the time of the oldest snapshot read, or None when computed live."""
+
+    computed_at: datetime | None = None
+
+
+def trend_months(month: date) -> list[date]:
+    return [shift_month(month, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
+
+
 def kpi_trend(
     *,
     local_authority: Organisation,
@@ -470,28 +541,44 @@ def kpi_trend(
     month: date,
     uasc: str = "include",
     today: date | None = None,
-) -> list[TrendPoint]:
+    live: bool = False,
+) -> Trend:
     """The KPI over the 12 months to ``month``, each against the target in force then:
-    one query per table for all twelve."""
+    from the months' snapshots when all twelve were taken for today's reporting dates,
+    else one query per table for all twelve."""
     today = today or timezone.localdate()
     la_id = local_authority.pk
-    months = [shift_month(month, -offset) for offset in range(TREND_MONTHS - 1, -1, -1)]
+    months = trend_months(month)
     windows = [kpi_window(kpi.period_type, m, today) for m in months]
     calculation = MEASURES.get(kpi.code)
     figures = [Figure.empty()] * len(months)
-    with reporting_queries():
+    computed_at = None
+    snapshot = None
+    if calculation is not None and not live:
+        from apps.performance.selectors.snapshot import trend_from_snapshots
+
+        snapshot = trend_from_snapshots(
+            local_authority=local_authority, kpi=kpi, months=months, uasc=uasc, today=today
+        )
+    if snapshot is not None:
+        figures, computed_at = snapshot
         targets = target_resolver(la_id)
-        if calculation is not None:
-            settings = ReportSettings(la_id)
-            to_count = {
-                f"{index}:": (calculation(settings.context(reporting_date(m, today)), w), w)
-                for index, (m, w) in enumerate(zip(months, windows, strict=True))
-            }
-            results = count(to_count, la_id)
-            figures = [
-                _counts(results, f"{index}:", uasc).figure(kpi.unit) for index in range(len(months))
-            ]
-    points = []
+    else:
+        with reporting_queries():
+            targets = target_resolver(la_id)
+            if calculation is not None:
+                settings = ReportSettings(la_id)
+                to_count = {
+                    f"{index}:": (calculation(settings.context(reporting_date(m, today)), w), w)
+                    for index, (m, w) in enumerate(zip(months, windows, strict=True))
+                }
+                results = count(to_count, la_id)
+                figures = [
+                    _counts(results, f"{index}:", uasc).figure(kpi.unit)
+                    for index in range(len(months))
+                ]
+    points = Trend()
+    points.computed_at = computed_at
     for m, window, figure in zip(months, windows, figures, strict=True):
         target, floor = targets(kpi.code, reporting_date(m, today))
         points.append(

@@ -52,6 +52,12 @@ def _synthetic_load():
     DentalCheck.objects.filter(checked_on__lt=F("child__date_of_birth")).delete()
 
 
+def _from_snapshot(report):
+    if report.computed_at is None:
+        raise CommandError("the report was computed live: its snapshot is missing")
+    return report
+
+
 class Command(BaseCommand):
     help = "Benchmark the scorecard and quarterly breach report on N synthetic children."
 
@@ -122,6 +128,7 @@ class Command(BaseCommand):
         from apps.performance.models import Kpi
         from apps.performance.rules import financial_year_of, shift_month
         from apps.performance.selectors import breach_report, kpi_trend, scorecard
+        from apps.performance.snapshots import nightly_months, scorecard_snapshot_build
 
         out = self.stdout.write
         today = timezone.localdate()
@@ -136,15 +143,20 @@ class Command(BaseCommand):
         month = shift_month(today, -1)  # the last complete month
         year = financial_year_of(today)
         reports = [
-            ("scorecard", lambda: scorecard(local_authority=la, month=month, today=today)),
             (
-                "scorecard, breakdown by team",
-                lambda: scorecard(local_authority=la, month=month, breakdown="team", today=today),
+                "scorecard (live)",
+                lambda: scorecard(local_authority=la, month=month, today=today, live=True),
             ),
             (
-                "scorecard, breakdown by age band",
+                "scorecard, breakdown by team (live)",
                 lambda: scorecard(
-                    local_authority=la, month=month, breakdown="age_band", today=today
+                    local_authority=la, month=month, breakdown="team", today=today, live=True
+                ),
+            ),
+            (
+                "scorecard, breakdown by age band (live)",
+                lambda: scorecard(
+                    local_authority=la, month=month, breakdown="age_band", today=today, live=True
                 ),
             ),
             (
@@ -156,12 +168,46 @@ class Command(BaseCommand):
                 lambda: breach_report(local_authority=la, year=year - 1, today=today),
             ),
             (
-                "12-month trend of HA_IN_DATE",
+                "12-month trend of HA_IN_DATE (live)",
                 lambda: kpi_trend(
                     local_authority=la,
                     kpi=Kpi.objects.get(code="HA_IN_DATE"),
                     month=month,
                     today=today,
+                    live=True,
+                ),
+            ),
+            # The snapshot (issue 18): one month's build, the nightly job's months in one
+            # build, then the pages' reads of them.
+            (
+                "snapshot build, one month",
+                lambda: scorecard_snapshot_build(local_authority=la, months=[month], today=today),
+            ),
+            (
+                f"snapshot build, nightly ({len(nightly_months(today))} months)",
+                lambda: scorecard_snapshot_build(
+                    local_authority=la, months=nightly_months(today), today=today
+                ),
+            ),
+            (
+                "scorecard (snapshot)",
+                lambda: _from_snapshot(scorecard(local_authority=la, month=month, today=today)),
+            ),
+            (
+                "scorecard, breakdown by age band (snapshot)",
+                lambda: _from_snapshot(
+                    scorecard(local_authority=la, month=month, breakdown="age_band", today=today)
+                ),
+            ),
+            (
+                "12-month trend of HA_IN_DATE (snapshot)",
+                lambda: _from_snapshot(
+                    kpi_trend(
+                        local_authority=la,
+                        kpi=Kpi.objects.get(code="HA_IN_DATE"),
+                        month=month,
+                        today=today,
+                    )
                 ),
             ),
         ]
