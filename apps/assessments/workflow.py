@@ -111,14 +111,22 @@ def annotate_facts(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
         has_booking=Exists(booked),
         booked_for=Subquery(booked.values("appointment_date")[:1]),
         attended_on=Subquery(attended.values("appointment_date")[:1]),
+        **write_up_annotations(),
+    )
+
+
+def write_up_annotations() -> dict[str, ExpressionWrapper]:
+    """The Facts' annotations about the write-up and report (also read by the worklists'
+    denormalised path, apps.assessments.worklists)."""
+    return {
         # Issue 14: the structured write-up (apps.writeups, reached by its reverse
         # one-to-one, so this app imports nothing of it) is signed off.
-        write_up_signed=ExpressionWrapper(
+        "write_up_signed": ExpressionWrapper(
             Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
         ),
         # A report: generated at sign-off, or uploaded when the assessment was done elsewhere.
-        has_report=ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()),
-    )
+        "has_report": ExpressionWrapper(Q(report__isnull=False), output_field=BooleanField()),
+    }
 
 
 def _today() -> date:

@@ -121,9 +121,7 @@ def _annotate_from_columns(queryset: QuerySet[Assessment]) -> QuerySet[Assessmen
         has_booking=ExpressionWrapper(Q(wl_booked_for__isnull=False), output_field=BooleanField()),
         booked_for=F("wl_booked_for"),
         attended_on=F("wl_attended_on"),
-        write_up_signed=ExpressionWrapper(
-            Q(write_up__signed_off_at__isnull=False), output_field=BooleanField()
-        ),
+        **workflow.write_up_annotations(),
     )
 
 

@@ -236,7 +236,7 @@ def plan_action_corrections(child: Child) -> list[tuple[date, str, str]]:
     words of the care record's corrections: what changed, the reason and who."""
     from django.utils import timezone
 
-    from apps.children.timeline import _field_label, _shown
+    from apps.core.corrections import changed_fields, who
 
     events = []
     for record in (
@@ -247,23 +247,13 @@ def plan_action_corrections(child: Child) -> list[tuple[date, str, str]]:
         .select_related("history_user")
     ):
         previous = record.prev_record
-        fields = ""
-        if previous is not None:
-            fields = ", ".join(
-                f"{_field_label(record, c.field)} from {_shown(c.old)} to {_shown(c.new)}"
-                for c in record.diff_against(previous).changes
-                if c.field not in {"version", "updated_at"}
-            )
-        who = (
-            record.history_user.get_full_name() or record.history_user.username
-            if record.history_user
-            else "System"
-        )
+        fields = changed_fields(record, previous) if previous is not None else ""
+        by = who(record)
         events.append(
             (
                 timezone.localdate(record.history_date),
                 "Health plan action corrected",
-                f"{record.action}: {fields}. Reason: {record.history_change_reason} ({who})",
+                f"{record.action}: {fields}. Reason: {record.history_change_reason} ({by})",
             )
         )
     return events
