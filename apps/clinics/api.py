@@ -22,6 +22,7 @@ from apps.clinics.models import (
     Slot,
 )
 from apps.clinics.rules import RESCHEDULE_REASON_LABELS
+from apps.clinics.selectors import BREACH_LIST_LIMIT
 from apps.core.services import today
 
 KIND_CHOICES = CLINIC_KIND_CHOICES
@@ -315,6 +316,9 @@ class WeekSerializer(serializers.Serializer):
     free_iha_slots = serializers.IntegerField(source="supply.iha")
     free_rha_slots = serializers.IntegerField(source="supply.rha")
     free_either_slots = serializers.IntegerField(source="supply.either")
+    iha_breaches = serializers.IntegerField()
+    rha_breaches = serializers.IntegerField()
+    forecast_breaches = serializers.IntegerField()
     shortfall = serializers.IntegerField()
     predicted_breaches = serializers.SerializerMethodField()
 
@@ -337,6 +341,13 @@ class WeekSerializer(serializers.Serializer):
 class ProviderForecastSerializer(serializers.Serializer):
     provider = serializers.IntegerField(source="provider.pk")
     provider_name = serializers.CharField(source="provider.name")
+    named_breaches = serializers.IntegerField(
+        help_text="Predicted breaches of named children over the weeks (all of them)"
+    )
+    listed_breaches = serializers.IntegerField(
+        help_text="How many of them are listed in the weeks' predicted_breaches (at most "
+        f"{BREACH_LIST_LIMIT}, the earliest weeks first)"
+    )
     weeks = serializers.SerializerMethodField()
 
     def get_weeks(self, result) -> list[dict]:
