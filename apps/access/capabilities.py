@@ -62,6 +62,8 @@ class Capability(StrEnum):
     CHILDREN_ALLOCATE = "children.allocate"
     # The adoption medical adviser's worklist and work items.
     ADOPTION_ADVISER_WORK = "adoption.adviser-work"
+    # A provider's clinic policy (slot lengths, reminders, letter text): effective-dated versions.
+    CLINIC_POLICY_MANAGE = "clinic-policy.manage"
 
 
 class Relation(StrEnum):
@@ -135,6 +137,11 @@ TABLE: dict[Capability, Grant] = {
         _grant((TEAM_MANAGER, ADMIN), Relation.LA_STAFF), superuser=Relation.ANY
     ),
     Capability.ADOPTION_ADVISER_WORK: Grant({MEDICAL_ADVISER: (Relation.ANY,)}),
+    Capability.CLINIC_POLICY_MANAGE: Grant(
+        _grant((HEALTH_ADMIN, DESIGNATED), Relation.HAS_ORGANISATION),
+        note="The provider's health admin for its own clinics; the designated nurse for the "
+        "providers serving the commissioner's areas (apps/clinics/selectors.policy_providers).",
+    ),
 }
 
 _RELATIONS: dict[Relation, Callable[[Any, Any], bool]] = {

@@ -174,7 +174,7 @@ class MissedRow:
 def missed_appointments(user: User) -> list[MissedRow]:
     """ "Did not attend / was not brought" for the user's provider, with the follow-up due
     (Default 5 working days, the provider's policy) and whether a new appointment is booked."""
-    from apps.clinics.services import policy_for
+    from apps.clinics.services import PolicyBook
 
     if not manages_clinics(user):
         return []
@@ -193,9 +193,18 @@ def missed_appointments(user: User) -> list[MissedRow]:
         .order_by("-appointment_date", "id")
     )
     calendar = working_day_calendar()
-    days = policy_for(user.organisation).follow_up_working_days
+    # The follow-up is due by the policy in force on the day of the missed appointment.
+    policies = PolicyBook([user.organisation_id])
     return [
-        MissedRow(a, rules.follow_up_due(a.appointment_date, calendar, days), a.rebooked_for)
+        MissedRow(
+            a,
+            rules.follow_up_due(
+                a.appointment_date,
+                calendar,
+                policies.on(user.organisation_id, a.appointment_date).follow_up_working_days,
+            ),
+            a.rebooked_for,
+        )
         for a in missed
     ]
 
@@ -447,6 +456,29 @@ def _name_breaches(user: User, results: list[ProviderForecast], first: date, hor
     for r in results:
         for w in r.weeks:
             w.breaches.sort(key=lambda d: (d.deadline, d.key))
+
+
+def policy_providers(user: User) -> QuerySet[Organisation]:
+    """The providers whose clinic policy the user may manage (apps/access): a health admin
+    their own provider; a designated professional the providers serving the commissioner's
+    areas (those whose forecast they read)."""
+    from apps.access import Capability, may
+
+    if not may(user, Capability.CLINIC_POLICY_MANAGE):
+        return Organisation.objects.none()
+    if user.role == Role.HEALTH_ADMIN:
+        return Organisation.objects.filter(kind=OrganisationKind.PROVIDER, pk=user.organisation_id)
+    return forecast_providers(user)
+
+
+def policy_versions(providers: QuerySet[Organisation]) -> QuerySet:
+    from apps.clinics.models import ClinicPolicy
+
+    return (
+        ClinicPolicy.objects.filter(provider__in=providers.values("pk"))
+        .select_related("provider", "created_by")
+        .order_by("provider__name", "-effective_from")
+    )
 
 
 def any_week_short(user: User, today: date) -> bool:
