@@ -615,6 +615,9 @@ def health_journeys(*, orgs: dict[str, Organisation], today: date, seed: int = 2
             ):
                 break
         _annual_records(rng, child, nurse, requester, today)
+    from apps.clinics.demo_data import clinic_journeys  # the clinics' diary (issue 15)
+
+    clinic_journeys(orgs=orgs, today=today, seed=seed)
     recompute_children(list(Child.objects.values_list("pk", flat=True)), today=today)
 
 
