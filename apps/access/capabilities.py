@@ -73,6 +73,8 @@ class Capability(StrEnum):
     ADOPTION_RECORDS_VIEW = "adoption.records-view"
     # The data protection officer's delegate: one child's whole record (issue 17).
     SUBJECT_ACCESS_REQUEST = "subject-access.request"
+    # A provider's clinic policy (slot lengths, reminders, letter text): effective-dated versions.
+    CLINIC_POLICY_MANAGE = "clinic-policy.manage"
 
 
 class Relation(StrEnum):
@@ -166,6 +168,11 @@ TABLE: dict[Capability, Grant] = {
     Capability.SUBJECT_ACCESS_REQUEST: Grant(
         {AUDITOR: (Relation.LA_STAFF,)},
         note="The auditor of the child's LA, as the DPO's delegate (issue 17).",
+    ),
+    Capability.CLINIC_POLICY_MANAGE: Grant(
+        _grant((HEALTH_ADMIN, DESIGNATED), Relation.HAS_ORGANISATION),
+        note="The provider's health admin for its own clinics; the designated nurse for the "
+        "providers serving the commissioner's areas (apps/clinics/selectors.policy_providers).",
     ),
 }
 

@@ -97,6 +97,9 @@ ADMIN_PERMISSION_MODELS = [
     "historicalorganisation",
     "historicalnonworkingday",
     "historicallocalauthoritypolicy",
+    # A provider's clinic policy versions (issue 15).
+    "clinicpolicy",
+    "historicalclinicpolicy",
 ]
 
 
@@ -104,7 +107,7 @@ def _grant_admin_permissions(user: User) -> None:
     from django.contrib.auth.models import Permission
 
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "core", "assessments"],
+        content_type__app_label__in=["accounts", "core", "assessments", "clinics"],
         content_type__model__in=ADMIN_PERMISSION_MODELS,
     )
     user.user_permissions.set(permissions)

@@ -22,6 +22,7 @@ from apps.clinics.models import (
     Slot,
 )
 from apps.clinics.rules import RESCHEDULE_REASON_LABELS
+from apps.clinics.selectors import BREACH_LIST_LIMIT
 from apps.core.services import today
 
 KIND_CHOICES = CLINIC_KIND_CHOICES
@@ -277,8 +278,9 @@ class BookView(APIView):
 
 
 class RescheduleView(APIView):
-    """Move the assessment's booked appointment to another slot, with the reason: carer or
-    young person and health count as their cancellation; an admin correction as nothing."""
+    """Move the assessment's booked appointment to another slot (or, booked without a slot,
+    into one), with the reason: carer or young person and health count as their
+    cancellation; an admin correction as nothing."""
 
     access_record_model = Assessment
 
@@ -287,21 +289,23 @@ class RescheduleView(APIView):
         assessment = _assessment(request, pk)
         data = RescheduleInput(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = Booking.objects.filter(
-            appointment__assessment=assessment,
-            appointment__outcome="BOOKED",
-            released_at__isnull=True,
-        ).first()
-        if booking is None:
+        appointment = assessment.appointments.filter(outcome="BOOKED").first()
+        if appointment is None:
             raise serializers.ValidationError(
-                {"slot": ["This assessment has no appointment in a clinic slot."]}
+                {"slot": ["This assessment has no booked appointment to move."]}
             )
-        moved = services.booking_reschedule(
-            booking=booking,
-            slot=_slot_for(request.user, data.validated_data["slot"]),
-            reason=data.validated_data["reason"],
-            note=data.validated_data["note"],
-            by=request.user,
+        booking = Booking.objects.filter(appointment=appointment, released_at__isnull=True).first()
+        values = {
+            "slot": _slot_for(request.user, data.validated_data["slot"]),
+            "reason": data.validated_data["reason"],
+            "note": data.validated_data["note"],
+            "by": request.user,
+        }
+        # An appointment booked without a slot is moved into one, with the same reasons.
+        moved = (
+            services.booking_reschedule(booking=booking, **values)
+            if booking
+            else services.appointment_move_into_slot(appointment=appointment, **values)
         )
         return Response(BookingSerializer(moved).data)
 
@@ -315,6 +319,9 @@ class WeekSerializer(serializers.Serializer):
     free_iha_slots = serializers.IntegerField(source="supply.iha")
     free_rha_slots = serializers.IntegerField(source="supply.rha")
     free_either_slots = serializers.IntegerField(source="supply.either")
+    iha_breaches = serializers.IntegerField()
+    rha_breaches = serializers.IntegerField()
+    forecast_breaches = serializers.IntegerField()
     shortfall = serializers.IntegerField()
     predicted_breaches = serializers.SerializerMethodField()
 
@@ -337,6 +344,13 @@ class WeekSerializer(serializers.Serializer):
 class ProviderForecastSerializer(serializers.Serializer):
     provider = serializers.IntegerField(source="provider.pk")
     provider_name = serializers.CharField(source="provider.name")
+    named_breaches = serializers.IntegerField(
+        help_text="Predicted breaches of named children over the weeks (all of them)"
+    )
+    listed_breaches = serializers.IntegerField(
+        help_text="How many of them are listed in the weeks' predicted_breaches (at most "
+        f"{BREACH_LIST_LIMIT}, the earliest weeks first)"
+    )
     weeks = serializers.SerializerMethodField()
 
     def get_weeks(self, result) -> list[dict]:

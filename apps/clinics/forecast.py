@@ -13,8 +13,14 @@ The rule, documented because the issue leaves it open:
   served before RHAs from the shared "either" slots (the IHA's 20-working-day clock is the
   statutory one that breaches first).
 - When a week runs short, the latest deadlines lose: they are the predicted breaches, listed
-  by child. Forecast new entries (anonymous) count as due at the end of their week, so they
-  lose before any named child of that week; they are counted, never listed.
+  by child (between two equal deadlines of a kind, the request with the higher key, the one
+  recorded later, loses). Forecast new entries (anonymous) count as due at the end of their
+  week, so they lose before any named child of that week; they are counted, never listed.
+- Because of that order, how many of a week's IHAs and RHAs breach depends only on the
+  week-by-week counts (``simulate``); which ones, only on their order within the week and
+  kind. The database therefore counts demand per provider x week x kind and picks the
+  breaches by rank within the week and kind (apps/clinics/selectors.py); ``capacity_forecast``
+  is the same rule on a list of items, the reference the tests hold the two to.
 - The forecast of new entries: the provider's IHAs that began in the last 52 weeks, divided
   by 52, per week; an entry from now on has its IHA deadline about four weeks later (20
   working days), so the forecast starts in week `lag_weeks + 1`. Fractions are carried
@@ -25,10 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+Key = int | str
+
 
 @dataclass(frozen=True)
 class Due:
-    key: object
+    key: Key
     kind: str  # "IHA" or "RHA"
     deadline: date
 
@@ -40,6 +48,14 @@ class Supply:
     either: int = 0
 
 
+@dataclass(frozen=True)
+class Demand:
+    """A week's named demand: the IHAs and RHAs due in it with no appointment."""
+
+    iha: int = 0
+    rha: int = 0
+
+
 @dataclass
 class WeekForecast:
     week: int
@@ -48,8 +64,12 @@ class WeekForecast:
     rha_due: int
     forecast_iha: int
     supply: Supply
-    breaches: list[Due] = field(default_factory=list)
+    iha_breaches: int = 0
+    rha_breaches: int = 0
     forecast_breaches: int = 0
+    # The named breaches, earliest deadline first (all of them, or the first listed when
+    # a long list is capped; the counts above are always whole).
+    breaches: list[Due] = field(default_factory=list)
 
     @property
     def demand(self) -> int:
@@ -60,8 +80,12 @@ class WeekForecast:
         return self.supply.iha + self.supply.rha + self.supply.either
 
     @property
+    def named_breaches(self) -> int:
+        return self.iha_breaches + self.rha_breaches
+
+    @property
     def shortfall(self) -> int:
-        return len(self.breaches) + self.forecast_breaches
+        return self.named_breaches + self.forecast_breaches
 
     @property
     def short(self) -> bool:
@@ -92,6 +116,60 @@ def _round(value: float) -> int:
     return int(value + 0.5)
 
 
+def simulate(
+    *,
+    today: date,
+    weeks: int,
+    demand: dict[int, Demand],
+    supply: dict[int, Supply],
+    forecast_iha: Sequence[int] | None = None,
+) -> list[WeekForecast]:
+    """The forecast week by week from counts alone: `demand` and `supply` by week number
+    (1..weeks; overdue work is already in week 1). Says how many of each week's IHAs, RHAs
+    and forecast entries breach, not which."""
+    if weeks < 1:
+        raise ValueError("Forecast at least one week.")
+    first = week_start(today)
+    forecast_iha = list(forecast_iha or [0] * weeks)
+    pool = {"IHA": 0, "RHA": 0, "EITHER": 0}
+    result = []
+    for number in range(1, weeks + 1):
+        offer = supply.get(number, Supply())
+        due = demand.get(number, Demand())
+        pool["IHA"] += offer.iha
+        pool["RHA"] += offer.rha
+        pool["EITHER"] += offer.either
+        week = WeekForecast(
+            week=number,
+            starts=first + timedelta(weeks=number - 1),
+            iha_due=due.iha,
+            rha_due=due.rha,
+            forecast_iha=forecast_iha[number - 1] if number <= len(forecast_iha) else 0,
+            supply=offer,
+        )
+        # IHAs first (the statutory clock that breaches first), then RHAs, then the
+        # forecast entries (due at the end of the week).
+        week.iha_breaches = _serve(pool, "IHA", due.iha)
+        week.rha_breaches = _serve(pool, "RHA", due.rha)
+        week.forecast_breaches = _serve(pool, "IHA", week.forecast_iha)
+        result.append(week)
+    return result
+
+
+def _serve(pool: dict[str, int], kind: str, count: int) -> int:
+    """Give `count` items of `kind` a slot of their kind, else an "either" slot; return how
+    many get none."""
+    own = min(count, pool[kind])
+    pool[kind] -= own
+    shared = min(count - own, pool["EITHER"])
+    pool["EITHER"] -= shared
+    return count - own - shared
+
+
+def _order(item: Due) -> tuple[date, Key]:
+    return (item.deadline, item.key)
+
+
 def capacity_forecast(
     *,
     today: date,
@@ -100,51 +178,31 @@ def capacity_forecast(
     supply: dict[int, Supply],
     forecast_iha: Sequence[int] | None = None,
 ) -> list[WeekForecast]:
-    """The forecast week by week. `due`: the open, unbooked assessments (a deadline before
-    this week counts in week 1, as overdue work still needing a slot); `supply`: free slots
-    by week number (1..weeks)."""
+    """The forecast on a list of items. `due`: the open, unbooked assessments (a deadline
+    before this week counts in week 1, as overdue work still needing a slot); `supply`:
+    free slots by week number (1..weeks)."""
     if weeks < 1:
         raise ValueError("Forecast at least one week.")
     first = week_start(today)
-    forecast_iha = list(forecast_iha or [0] * weeks)
     by_week: dict[int, list[Due]] = {w: [] for w in range(1, weeks + 1)}
     for item in due:
         number = max(1, week_number(first, item.deadline))
         if number <= weeks:
             by_week[number].append(item)
-    pool = {"IHA": 0, "RHA": 0, "EITHER": 0}
-    result = []
-    for number in range(1, weeks + 1):
-        offer = supply.get(number, Supply())
-        pool["IHA"] += offer.iha
-        pool["RHA"] += offer.rha
-        pool["EITHER"] += offer.either
-        items = sorted(by_week[number], key=lambda d: (d.kind != "IHA", d.deadline, str(d.key)))
-        week = WeekForecast(
-            week=number,
-            starts=first + timedelta(weeks=number - 1),
-            iha_due=sum(1 for d in items if d.kind == "IHA"),
-            rha_due=sum(1 for d in items if d.kind == "RHA"),
-            forecast_iha=forecast_iha[number - 1] if number <= len(forecast_iha) else 0,
-            supply=offer,
+    demand = {
+        w: Demand(
+            iha=sum(1 for d in items if d.kind == "IHA"),
+            rha=sum(1 for d in items if d.kind == "RHA"),
         )
-        for item in items:
-            if not _take(pool, item.kind):
-                week.breaches.append(item)
-        for _ in range(week.forecast_iha):
-            if not _take(pool, "IHA"):
-                week.forecast_breaches += 1
-        # Named breaches in deadline order; within a kind the latest deadlines lost.
-        week.breaches.sort(key=lambda d: (d.deadline, str(d.key)))
-        result.append(week)
+        for w, items in by_week.items()
+    }
+    result = simulate(
+        today=today, weeks=weeks, demand=demand, supply=supply, forecast_iha=forecast_iha
+    )
+    for week in result:
+        for kind, lost in (("IHA", week.iha_breaches), ("RHA", week.rha_breaches)):
+            # Served earliest deadline first, so the latest deadlines of the kind lose.
+            ordered = sorted((d for d in by_week[week.week] if d.kind == kind), key=_order)
+            week.breaches += ordered[len(ordered) - lost :] if lost else []
+        week.breaches.sort(key=_order)
     return result
-
-
-def _take(pool: dict[str, int], kind: str) -> bool:
-    if pool[kind] > 0:
-        pool[kind] -= 1
-        return True
-    if pool["EITHER"] > 0:
-        pool["EITHER"] -= 1
-        return True
-    return False

@@ -109,3 +109,50 @@ class InvitationForm(GovukForm):
         required=False,
         help_text="Leave blank to send the letter by post: the social worker's copy is emailed either way.",
     )
+
+
+def _bounded(name: str, label: str) -> forms.IntegerField:
+    from apps.clinics.rules import POLICY_RANGES
+
+    low, high, _ = POLICY_RANGES[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high)
+
+
+class ClinicPolicyForm(GovukForm):
+    """A new version of a provider's clinic policy (the settings start as the version in
+    force today)."""
+
+    provider = forms.TypedChoiceField(label="Provider", coerce=int)
+    effective_from = forms.DateField(
+        label="Date it takes effect",
+        help_text="Today or later. Clinics, reminders and follow-ups on or after this date use "
+        "this version; the versions before it stay as they were.",
+    )
+    iha_slot_minutes = _bounded("iha_slot_minutes", "IHA slot length in minutes")
+    rha_slot_minutes = _bounded("rha_slot_minutes", "RHA slot length in minutes")
+    reminder_working_days = _bounded(
+        "reminder_working_days", "Reminder, in working days before the appointment"
+    )
+    follow_up_working_days = _bounded(
+        "follow_up_working_days", "Follow-up of a missed appointment, in working days"
+    )
+    what_to_bring = forms.CharField(
+        label="What to bring (invitation letter)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    how_to_rearrange = forms.CharField(
+        label="How to rearrange (invitation letter)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    contact_phone = forms.CharField(label="Contact telephone", max_length=40, required=False)
+    contact_email = forms.EmailField(label="Contact email address", required=False)
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(p.pk, p.name) for p in providers]
+        self.fields["provider"].choices = choices
+        if len(choices) == 1:
+            self.fields["provider"].widget = forms.HiddenInput()
+            self.fields["provider"].initial = choices[0][0]

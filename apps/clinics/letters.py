@@ -34,6 +34,7 @@ def letter_details(booking: Booking) -> LetterDetails:
     session = slot.session
     child = booking.appointment.assessment.child
     placement = child.placements.filter(end_date__isnull=True).order_by("-start_date").first()
+    # The letter is written today: the template text and contact in force today.
     policy = policy_for(session.provider)
     worker = child.allocated_worker
     contact = " or ".join(c for c in (policy.contact_phone, policy.contact_email) if c)

@@ -32,21 +32,28 @@ DEFAULT_WHAT_TO_BRING = (
     "The child's red book (personal child health record), the signed consent form if you "
     "have not already returned it, and any recent health reports or letters."
 )
+DEFAULT_HOW_TO_REARRANGE = (
+    "If you cannot come, please call the LAC health team as soon as you can so "
+    "that we can offer the appointment to another child."
+)
 
 
 CLINIC_KIND_CHOICES = [(k.value, CLINIC_KIND_LABELS[k]) for k in ClinicKind]
 
 
 class ClinicPolicy(models.Model):
-    """A provider's booking settings: the Defaults of issue 15, one record per provider (a
-    provider without one uses the shipped defaults)."""
+    """A provider's booking settings (the Defaults of issue 15), effective-dated: the version
+    in force on a date (the latest effective_from on or before it) decides what happens on
+    that date. A provider without one uses the shipped defaults. A change is a new version,
+    so the history of what applied when is kept."""
 
-    provider = models.OneToOneField(
+    provider = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
-        related_name="clinic_policy",
+        related_name="clinic_policies",
         limit_choices_to={"kind": "PROVIDER"},
     )
+    effective_from = models.DateField()
     iha_slot_minutes = models.PositiveSmallIntegerField(default=DEFAULT_IHA_SLOT_MINUTES)
     rha_slot_minutes = models.PositiveSmallIntegerField(default=DEFAULT_RHA_SLOT_MINUTES)
     reminder_working_days = models.PositiveSmallIntegerField(default=DEFAULT_REMINDER_WORKING_DAYS)
@@ -55,25 +62,35 @@ class ClinicPolicy(models.Model):
     )
     # The invitation letter's template text, per provider.
     what_to_bring = models.TextField(default=DEFAULT_WHAT_TO_BRING)
-    how_to_rearrange = models.TextField(
-        default="If you cannot come, please call the LAC health team as soon as you can so "
-        "that we can offer the appointment to another child."
-    )
+    how_to_rearrange = models.TextField(default=DEFAULT_HOW_TO_REARRANGE)
     contact_phone = models.CharField(max_length=40, blank=True)
     contact_email = models.EmailField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "clinic policies"
+        ordering = ["provider", "-effective_from"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(iha_slot_minutes__gte=5, rha_slot_minutes__gte=5),
                 name="clinic_policy_slot_minutes_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(iha_slot_minutes__lte=480, rha_slot_minutes__lte=480),
+                name="clinic_policy_slot_minutes_at_most_a_day",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "effective_from"],
+                name="one_clinic_policy_per_provider_per_date",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Clinic policy of {self.provider}"
+        return f"Clinic policy of {self.provider} from {self.effective_from:%d/%m/%Y}"
 
 
 class ClinicSession(TimestampedModel):

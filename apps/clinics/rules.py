@@ -225,3 +225,53 @@ def follow_up_due(
 
 def initials(first_name: str, last_name: str) -> str:
     return "".join(part[:1].upper() for part in (first_name, last_name) if part)
+
+
+# ---- Clinic policy versions (effective-dated) ---------------------------------------------
+
+# The ranges a provider's clinic policy may take, each with the field it is about.
+POLICY_RANGES: dict[str, tuple[int, int, str]] = {
+    "iha_slot_minutes": (5, 480, "An IHA slot"),
+    "rha_slot_minutes": (5, 480, "An RHA slot"),
+    "reminder_working_days": (1, 20, "The reminder"),
+    "follow_up_working_days": (1, 60, "The follow-up of a missed appointment"),
+}
+_UNITS = {
+    "iha_slot_minutes": "minutes",
+    "rha_slot_minutes": "minutes",
+    "reminder_working_days": "working days before the appointment",
+    "follow_up_working_days": "working days after it",
+}
+
+
+def policy_version_errors(
+    *, effective_from: date, today: date, existing: Sequence[date], values: dict[str, int]
+) -> dict[str, str]:
+    """What is wrong with a new version of a clinic policy, by field. A version starts today
+    or later (what applied in the past stays as it was: letters were sent and reminders
+    timed by it), on a day no other version starts, and its numbers are in range."""
+    errors: dict[str, str] = {}
+    if effective_from < today:
+        errors["effective_from"] = (
+            f"The date it takes effect must be today ({today:%d/%m/%Y}) or later."
+        )
+    elif effective_from in existing:
+        errors["effective_from"] = (
+            f"A version already takes effect on {effective_from:%d/%m/%Y}: choose another date."
+        )
+    for name, (low, high, what) in POLICY_RANGES.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if not low <= value <= high:
+            errors[name] = f"{what} must be from {low} to {high} {_UNITS[name]}."
+    return errors
+
+
+def version_in_force[V](versions: Sequence[tuple[date, V]], on: date) -> V | None:
+    """The version in force on a date: the latest that took effect on or before it."""
+    best: tuple[date, V] | None = None
+    for starts, version in versions:
+        if starts <= on and (best is None or starts > best[0]):
+            best = (starts, version)
+    return best[1] if best else None

@@ -4,12 +4,28 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Greatest, RowNumber, TruncWeek
 
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, Organisation, OrganisationKind, Role, User
 from apps.assessments.models import Appointment, Assessment
 from apps.assessments.selectors import assessments_visible_to
+from apps.children.models import Child
+from apps.children.selectors import child_scope
 from apps.clinics import forecast, rules
 from apps.clinics.models import Booking, ClinicSession, Slot
 from apps.core.selectors import working_day_calendar
@@ -158,7 +174,7 @@ class MissedRow:
 def missed_appointments(user: User) -> list[MissedRow]:
     """ "Did not attend / was not brought" for the user's provider, with the follow-up due
     (Default 5 working days, the provider's policy) and whether a new appointment is booked."""
-    from apps.clinics.services import policy_for
+    from apps.clinics.services import PolicyBook
 
     if not manages_clinics(user):
         return []
@@ -177,9 +193,18 @@ def missed_appointments(user: User) -> list[MissedRow]:
         .order_by("-appointment_date", "id")
     )
     calendar = working_day_calendar()
-    days = policy_for(user.organisation).follow_up_working_days
+    # The follow-up is due by the policy in force on the day of the missed appointment.
+    policies = PolicyBook([user.organisation_id])
     return [
-        MissedRow(a, rules.follow_up_due(a.appointment_date, calendar, days), a.rebooked_for)
+        MissedRow(
+            a,
+            rules.follow_up_due(
+                a.appointment_date,
+                calendar,
+                policies.on(user.organisation_id, a.appointment_date).follow_up_working_days,
+            ),
+            a.rebooked_for,
+        )
         for a in missed
     ]
 
@@ -211,15 +236,37 @@ def _serving_provider() -> Subquery:
     )
 
 
+# At most this many predicted breaches are listed by child per provider (the counts are
+# always whole): a page of hundreds of names helps nobody plan a clinic.
+BREACH_LIST_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ListedChild:
+    """A predicted breach the user may see: the assessment and its child."""
+
+    pk: int  # the assessment
+    child_id: int
+    child_name: str
+
+
 @dataclass
 class ProviderForecast:
     provider: Organisation
     weeks: list[forecast.WeekForecast]
-    children: dict[int, Assessment]  # the named breaches the user may see, by assessment id
+    children: dict[int, ListedChild]  # the named breaches the user may see, by assessment id
 
     @property
     def short_weeks(self) -> list[forecast.WeekForecast]:
         return [w for w in self.weeks if w.short]
+
+    @property
+    def named_breaches(self) -> int:
+        return sum(w.named_breaches for w in self.weeks)
+
+    @property
+    def listed_breaches(self) -> int:
+        return sum(len(w.breaches) for w in self.weeks)
 
     @property
     def chart(self) -> dict:
@@ -244,25 +291,55 @@ class ProviderForecast:
         return {"width": 20 + 44 * len(self.weeks), "bars": bars}
 
     @property
-    def breach_rows(self) -> list[tuple[forecast.WeekForecast, forecast.Due, Assessment | None]]:
-        return [(w, d, self.children.get(d.key)) for w in self.short_weeks for d in w.breaches]
+    def breach_rows(self) -> list[tuple[forecast.WeekForecast, forecast.Due, ListedChild | None]]:
+        return [(w, d, self.children.get(int(d.key))) for w in self.short_weeks for d in w.breaches]
 
 
-def capacity(user: User, *, providers: list[Organisation], today: date, weeks: int = 12):
-    """The forecast for each provider, set-based: one query for the open unbooked deadlines,
-    one for the free slots by week and kind, one for the entry rate, one for the named
-    children, whatever the number of children or providers."""
+def _unbooked_due(ids: list[int], first: date, horizon: date) -> QuerySet[Assessment]:
+    """The open assessments without an appointment whose deadline falls before the horizon,
+    of the children in care, with the provider they fall to (`owner`: the provider asked,
+    or for a request not yet sent the provider serving the child's LA) and the Monday of
+    their forecast week (`week`; overdue work counts in week 1)."""
+    booked = Appointment.objects.filter(assessment=OuterRef("pk"), outcome="BOOKED")
+    return (
+        Assessment.objects.filter(_open(), due_date__lt=horizon)
+        .filter(Exists(_in_care()), ~Exists(booked))
+        .annotate(
+            owner=Coalesce(F("provider_id"), _serving_provider(), output_field=IntegerField())
+        )
+        .filter(owner__in=ids)
+        .annotate(
+            week=Greatest(
+                TruncWeek("due_date", output_field=DateField()),
+                Value(first, output_field=DateField()),
+            )
+        )
+    )
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def capacity(
+    user: User,
+    *,
+    providers: list[Organisation],
+    today: date,
+    weeks: int = 12,
+    named: bool = True,
+) -> list[ProviderForecast]:
+    """The forecast for each provider, set-based: the database counts the demand per
+    provider x week x kind and the free slots per provider x week x kind, and (after the
+    week-by-week arithmetic on those counts, forecast.simulate) picks the predicted breaches
+    by their rank within the week and kind, latest deadline first, with whether the user
+    may see the child. Four queries whatever the number of children or providers; Python
+    touches the weeks and the listed children only (at most BREACH_LIST_LIMIT a provider)."""
     ids = [p.pk for p in providers]
     first = forecast.week_start(today)
     horizon = first + timedelta(weeks=weeks)
-    booked = Appointment.objects.filter(assessment=OuterRef("pk"), outcome="BOOKED")
-    due_rows = (
-        Assessment.objects.filter(_open(), due_date__lt=horizon)
-        .filter(Exists(_in_care()), ~Exists(booked))
-        .annotate(for_provider=F("provider_id"))
-        .annotate(serving=_serving_provider())
-        .filter(Q(provider_id__in=ids) | Q(provider__isnull=True, serving__in=ids))
-        .values_list("pk", "kind", "due_date", "provider_id", "serving")
+    demand_rows = (
+        _unbooked_due(ids, first, horizon).values("owner", "week", "kind").annotate(n=Count("pk"))
     )
     slot_rows = (
         free_slots(Slot.objects.filter(session__provider_id__in=ids))
@@ -281,14 +358,13 @@ def capacity(user: User, *, providers: list[Organisation], today: date, weeks: i
         .values("provider_id")
         .annotate(n=Count("pk"))
     )
-    due_by_provider: dict[int, list[forecast.Due]] = {pk: [] for pk in ids}
-    for pk, kind, due_date, provider_id, serving in due_rows:
-        due_by_provider[provider_id or serving].append(forecast.Due(pk, kind, due_date))
+    demand: dict[int, dict[int, dict[str, int]]] = {pk: {} for pk in ids}
+    for row in demand_rows:
+        week = forecast.week_number(first, _as_date(row["week"]))
+        demand[row["owner"]].setdefault(week, {"IHA": 0, "RHA": 0})[row["kind"]] = row["n"]
     supply: dict[int, dict[int, dict[str, int]]] = {pk: {} for pk in ids}
     for row in slot_rows:
-        week = forecast.week_number(
-            first, row["week"].date() if hasattr(row["week"], "date") else row["week"]
-        )
+        week = forecast.week_number(first, _as_date(row["week"]))
         counts = supply[row["session__provider_id"]].setdefault(
             week, {"IHA": 0, "RHA": 0, "EITHER": 0}
         )
@@ -298,10 +374,13 @@ def capacity(user: User, *, providers: list[Organisation], today: date, weeks: i
     lag = -(-20 // 5)
     results = []
     for provider in providers:
-        result = forecast.capacity_forecast(
+        result = forecast.simulate(
             today=today,
             weeks=weeks,
-            due=due_by_provider[provider.pk],
+            demand={
+                w: forecast.Demand(iha=c["IHA"], rha=c["RHA"])
+                for w, c in demand[provider.pk].items()
+            },
             supply={
                 w: forecast.Supply(iha=c["IHA"], rha=c["RHA"], either=c["EITHER"])
                 for w, c in supply[provider.pk].items()
@@ -309,21 +388,102 @@ def capacity(user: User, *, providers: list[Organisation], today: date, weeks: i
             forecast_iha=forecast.forecast_per_week(rates.get(provider.pk, 0), weeks, lag),
         )
         results.append(ProviderForecast(provider, result, {}))
-    named = {d.key for r in results for w in r.weeks for d in w.breaches}
-    visible = {
-        a.pk: a
-        for a in assessments_visible_to(user)
-        .filter(pk__in=named)
-        .select_related("child")
-        .only("pk", "kind", "due_date", "child__first_name", "child__last_name")
-    }
-    for r in results:
-        r.children = visible
+    if named:
+        _name_breaches(user, results, first, horizon)
     return results
+
+
+def _name_breaches(user: User, results: list[ProviderForecast], first: date, horizon: date) -> None:
+    """One query for the named breaches of every provider: within each provider x week x
+    kind, the `n` latest deadlines (ties: the later request), where `n` is the week's
+    breaches of that kind, cut so that a provider lists at most BREACH_LIST_LIMIT (its
+    earliest weeks first)."""
+    allowed = []
+    for r in results:
+        room = BREACH_LIST_LIMIT
+        for w in r.weeks:
+            for kind, lost in (("IHA", w.iha_breaches), ("RHA", w.rha_breaches)):
+                take = min(lost, room)
+                if take:
+                    room -= take
+                    allowed.append(
+                        When(
+                            owner=r.provider.pk,
+                            week=w.starts,
+                            kind=kind,
+                            then=Value(take),
+                        )
+                    )
+    if not allowed:
+        return
+    scope = child_scope(user)
+    visible = (
+        Exists(Child.objects.filter(scope, pk=OuterRef("child_id")))
+        if scope is not None
+        else Value(False)
+    )
+    rows = (
+        _unbooked_due([r.provider.pk for r in results], first, horizon)
+        .annotate(
+            allowed=Case(*allowed, default=Value(0), output_field=IntegerField()),
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("owner"), F("week"), F("kind")],
+                order_by=[F("due_date").desc(), F("pk").desc()],
+            ),
+        )
+        .filter(allowed__gt=0, rank__lte=F("allowed"))
+        .annotate(visible=visible)
+        .values_list(
+            "pk",
+            "kind",
+            "due_date",
+            "owner",
+            "week",
+            "child_id",
+            "child__first_name",
+            "child__last_name",
+            "visible",
+        )
+    )
+    by_provider = {r.provider.pk: r for r in results}
+    for pk, kind, due_date, owner, week, child_id, first_name, last_name, seen in rows:
+        result = by_provider[owner]
+        number = forecast.week_number(first, _as_date(week))
+        result.weeks[number - 1].breaches.append(forecast.Due(pk, kind, due_date))
+        if seen:
+            result.children[pk] = ListedChild(pk, child_id, f"{first_name} {last_name}")
+    for r in results:
+        for w in r.weeks:
+            w.breaches.sort(key=lambda d: (d.deadline, d.key))
+
+
+def policy_providers(user: User) -> QuerySet[Organisation]:
+    """The providers whose clinic policy the user may manage (apps/access): a health admin
+    their own provider; a designated professional the providers serving the commissioner's
+    areas (those whose forecast they read)."""
+    from apps.access import Capability, may
+
+    if not may(user, Capability.CLINIC_POLICY_MANAGE):
+        return Organisation.objects.none()
+    if user.role == Role.HEALTH_ADMIN:
+        return Organisation.objects.filter(kind=OrganisationKind.PROVIDER, pk=user.organisation_id)
+    return forecast_providers(user)
+
+
+def policy_versions(providers: QuerySet[Organisation]) -> QuerySet:
+    from apps.clinics.models import ClinicPolicy
+
+    return (
+        ClinicPolicy.objects.filter(provider__in=providers.values("pk"))
+        .select_related("provider", "created_by")
+        .order_by("provider__name", "-effective_from")
+    )
 
 
 def any_week_short(user: User, today: date) -> bool:
     providers = list(forecast_providers(user))
     if not providers:
         return False
-    return any(r.short_weeks for r in capacity(user, providers=providers, today=today))
+    results = capacity(user, providers=providers, today=today, named=False)
+    return any(r.short_weeks for r in results)

@@ -3,6 +3,7 @@ services (appointment_book, appointment_record_outcome), so every rule of the wo
 the clock recompute apply as they do to a booking made on the assessment page."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -44,9 +45,81 @@ def free_slots(slots: QuerySet[Slot]) -> QuerySet[Slot]:
     return slots.filter(~Exists(live))
 
 
-def policy_for(provider: Organisation) -> ClinicPolicy:
-    """The provider's policy, or the shipped defaults (unsaved) when it has none."""
-    return ClinicPolicy.objects.filter(provider=provider).first() or ClinicPolicy(provider=provider)
+register_constraint_message(
+    "one_clinic_policy_per_provider_per_date",
+    "effective_from",
+    "A version already takes effect on that date: choose another date.",
+)
+
+POLICY_FIELDS = (
+    "iha_slot_minutes",
+    "rha_slot_minutes",
+    "reminder_working_days",
+    "follow_up_working_days",
+    "what_to_bring",
+    "how_to_rearrange",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def policy_for(provider: Organisation, on: date | None = None) -> ClinicPolicy:
+    """The provider's policy in force on `on` (default today): the latest version that took
+    effect on or before it, or the shipped defaults (unsaved) when there is none."""
+    day = on or local_today()
+    return ClinicPolicy.objects.filter(provider=provider, effective_from__lte=day).order_by(
+        "-effective_from"
+    ).first() or ClinicPolicy(provider=provider, effective_from=day)
+
+
+class PolicyBook:
+    """Every version of the given providers' policies, loaded in one query, for work that
+    needs the policy of many (provider, date) pairs (the reminders, the missed list)."""
+
+    def __init__(self, provider_ids: Iterable[int]):
+        self._versions: dict[int, list[tuple[date, ClinicPolicy]]] = {}
+        for policy in ClinicPolicy.objects.filter(provider_id__in=list(provider_ids)):
+            self._versions.setdefault(policy.provider_id, []).append(
+                (policy.effective_from, policy)
+            )
+
+    def on(self, provider_id: int, day: date) -> ClinicPolicy:
+        found = rules.version_in_force(self._versions.get(provider_id, []), day)
+        return found or ClinicPolicy(provider_id=provider_id, effective_from=day)
+
+
+@transaction.atomic
+def clinic_policy_add(
+    *, provider: Organisation, effective_from: date, by: User, **values: object
+) -> ClinicPolicy:
+    """A new version of the provider's clinic policy, in force from `effective_from` (today
+    or later) until the next version. The versions before it are kept as they were."""
+    if provider.kind != OrganisationKind.PROVIDER:
+        raise ValidationError({"provider": "Clinic policies belong to a health provider."})
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValidationError({"__all__": f"Not a clinic policy setting: {sorted(unknown)}"})
+    # Lock the provider's row, so two versions for the same day cannot both pass the check.
+    Organisation.objects.select_for_update().filter(pk=provider.pk).first()
+    existing = list(
+        ClinicPolicy.objects.filter(provider=provider).values_list("effective_from", flat=True)
+    )
+    errors = rules.policy_version_errors(
+        effective_from=effective_from,
+        today=local_today(),
+        existing=existing,
+        values={k: v for k, v in values.items() if k in rules.POLICY_RANGES and isinstance(v, int)},
+    )
+    if errors:
+        raise ValidationError(errors)
+    # Unset settings carry over from the version in force the day before it starts.
+    before = policy_for(provider, effective_from)
+    policy = ClinicPolicy(provider=provider, effective_from=effective_from, created_by=by)
+    for name in POLICY_FIELDS:
+        setattr(policy, name, values[name] if name in values else getattr(before, name))
+    policy.full_clean(validate_constraints=False)
+    save_with_constraints(policy)
+    return policy
 
 
 def _check_clinician(
@@ -149,18 +222,20 @@ def clinic_sessions_create(
     if not 1 <= weeks <= 52:
         raise ValidationError({"weeks": "A recurring clinic runs for 1 to 52 weeks."})
     _check_clinician(provider, clinician, kind, clinician_role)
-    policy = policy_for(provider)
-    minutes = slot_minutes or rules.default_slot_minutes(
-        kind, iha_minutes=policy.iha_slot_minutes, rha_minutes=policy.rha_slot_minutes
-    )
-    if minutes < 5:
+    if slot_minutes is not None and slot_minutes < 5:
         raise ValidationError({"slot_minutes": "A slot is at least 5 minutes long."})
     plan = rules.recurring_dates(first_date, weeks, working_day_calendar())
     if not plan.dates:
         raise ValidationError({"first_date": "None of these dates is a working day."})
     series = uuid.uuid4() if weeks > 1 else None
+    # Without a length given, each clinic's slots follow the policy in force on its date.
+    policies = PolicyBook([provider.pk])
     sessions = []
     for day in plan.dates:
+        policy = policies.on(provider.pk, day)
+        minutes = slot_minutes or rules.default_slot_minutes(
+            kind, iha_minutes=policy.iha_slot_minutes, rha_minutes=policy.rha_slot_minutes
+        )
         _check_no_clash(clinician, day, start_time, end_time)
         sessions.append(
             _create_session(
@@ -321,6 +396,28 @@ def booking_cancel(*, booking: Booking, cancelled_by: str, by: User, note: str =
     return booking
 
 
+def _check_reschedule(reason: str, note: str) -> str | None:
+    if reason not in rules.RescheduleReason.__members__.values():
+        raise ValidationError({"reason": "Say why the appointment is moving."})
+    if reason == rules.RescheduleReason.ADMIN_CORRECTION and not note.strip():
+        raise ValidationError({"note": "Say what was wrong with the slot first picked."})
+    return rules.cancelled_by_for(reason)
+
+
+def _correct_in_place(appointment: Appointment, slot: Slot, by: User) -> Booking:
+    """An admin correction: the same appointment, now in `slot` (its history keeps the old
+    date and place); nothing is cancelled, so nothing counts in attribution."""
+    new_slot = _lock_slot(slot)
+    _check_bookable(new_slot, appointment.assessment, local_today())
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    appointment.appointment_date = new_slot.session.date
+    appointment.location = _location(new_slot)
+    bump_version(appointment)
+    save_with_constraints(appointment)
+    clocks_changed(appointment.assessment.child_id)
+    return _new_booking(new_slot, appointment, by)
+
+
 @transaction.atomic
 def booking_reschedule(
     *, booking: Booking, slot: Slot, reason: str, by: User, note: str = ""
@@ -329,30 +426,49 @@ def booking_reschedule(
     the old appointment is cancelled by that party (it counts in attribution as DOMAIN.md 5
     says) and a new one is booked. An admin correction moves the same appointment in place,
     leaving no cancellation; its history keeps the old date and place."""
-    if reason not in rules.RescheduleReason.__members__.values():
-        raise ValidationError({"reason": "Say why the appointment is moving."})
+    cancelled_by = _check_reschedule(reason, note)
     booking = _live_booking(booking)
     appointment = booking.appointment
     if appointment.outcome != AppointmentOutcome.BOOKED:
         raise ValidationError({"booking": "This appointment's outcome is already recorded."})
     if slot.pk == booking.slot_id:
         raise ValidationError({"slot": "Choose a different slot."})
-    if reason == rules.RescheduleReason.ADMIN_CORRECTION and not note.strip():
-        raise ValidationError({"note": "Say what was wrong with the slot first picked."})
-    cancelled_by = rules.cancelled_by_for(reason)
     if cancelled_by is not None:
         booking_cancel(booking=booking, cancelled_by=cancelled_by, by=by, note=note)
         return slot_book(slot=slot, assessment=appointment.assessment, booked_by=by)
-    new_slot = _lock_slot(slot)
-    _check_bookable(new_slot, appointment.assessment, local_today())
     _release(booking, ReleaseReason.ADMIN_CORRECTION, by, note)
-    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
-    appointment.appointment_date = new_slot.session.date
-    appointment.location = _location(new_slot)
-    bump_version(appointment)
-    save_with_constraints(appointment)
-    clocks_changed(appointment.assessment.child_id)
-    return _new_booking(new_slot, appointment, by)
+    return _correct_in_place(appointment, slot, by)
+
+
+@transaction.atomic
+def appointment_move_into_slot(
+    *, appointment: Appointment, slot: Slot, reason: str, by: User, note: str = ""
+) -> Booking:
+    """Move an appointment booked without a clinic slot (on the assessment page) into one,
+    with the same reasons as a reschedule: asked for by the carer, young person or health,
+    the old appointment is cancelled by that party and the child is booked into the slot;
+    an admin correction (the appointment was really in this clinic) puts the same
+    appointment in the slot and counts as nothing."""
+    cancelled_by = _check_reschedule(reason, note)
+    appointment = Appointment.objects.select_related("assessment").get(pk=appointment.pk)
+    if appointment.outcome != AppointmentOutcome.BOOKED:
+        raise ValidationError({"booking": "This appointment's outcome is already recorded."})
+    if Booking.objects.filter(appointment=appointment, released_at__isnull=True).exists():
+        raise ValidationError({"booking": "This appointment is already in a clinic slot."})
+    if cancelled_by is not None:
+        slot_session = Slot.objects.select_related("session").get(pk=slot.pk)
+        # Checked before the cancellation, so a refused slot leaves the appointment as it was.
+        _check_bookable(slot_session, appointment.assessment, local_today())
+        appointment_record_outcome(
+            appointment=appointment,
+            outcome=AppointmentOutcome.CANCELLED,
+            cancelled_by=cancelled_by,
+            recorded_by=by,
+            recorded_on=local_today(),
+            note=note,
+        )
+        return slot_book(slot=slot, assessment=appointment.assessment, booked_by=by)
+    return _correct_in_place(appointment, slot, by)
 
 
 @transaction.atomic

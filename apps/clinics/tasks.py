@@ -25,26 +25,25 @@ def send_invitation(booking_id: int) -> int:
 def send_due_reminders() -> int:
     """Every live booking whose reminder day has come and whose appointment is still to
     happen gets one reminder (a day the beat missed is caught up the next day)."""
-    from apps.clinics.services import policy_for
+    from apps.clinics.services import PolicyBook
 
     today = timezone.localdate()
     calendar = working_day_calendar()
     sent = 0
-    candidates = Booking.objects.filter(
+    pending = Booking.objects.filter(
         released_at__isnull=True,
         reminder_sent_at__isnull=True,
         appointment__outcome="BOOKED",
         slot__session__date__gt=today,
         slot__session__date__lte=today + timedelta(days=21),
     ).select_related("slot__session__provider")
-    policies = {}
+    candidates = list(pending)
+    # The policy in force on the appointment's date decides how early its reminder goes.
+    policies = PolicyBook({b.slot.session.provider_id for b in candidates})
     for booking in candidates:
-        provider = booking.slot.session.provider
-        if provider.pk not in policies:
-            policies[provider.pk] = policy_for(provider).reminder_working_days
-        if not rules.reminder_due(
-            booking.slot.session.date, today, calendar, policies[provider.pk]
-        ):
+        session = booking.slot.session
+        days = policies.on(session.provider_id, session.date).reminder_working_days
+        if not rules.reminder_due(session.date, today, calendar, days):
             continue
         claimed = Booking.objects.filter(pk=booking.pk, reminder_sent_at__isnull=True).update(
             reminder_sent_at=timezone.now()

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -255,15 +256,37 @@ def _live_booking(assessment: Assessment) -> Booking:
     return booking
 
 
+def _booked_appointment(assessment: Assessment):
+    appointment = assessment.appointments.filter(outcome="BOOKED").first()
+    if appointment is None:
+        raise Http404("This assessment has no booked appointment.")
+    return appointment
+
+
 @login_required
 @about(Assessment)
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the booked appointment to another slot; an appointment booked without a slot
+    (on the assessment page) is moved into one, with the same reasons."""
     assessment = _health_assessment(request, pk)
-    booking = _live_booking(assessment)
-    slots = _free_slots_for(request.user, assessment, exclude=booking.slot_id)
+    appointment = _booked_appointment(assessment)
+    booking = (
+        Booking.objects.filter(appointment=appointment, released_at__isnull=True)
+        .select_related("slot", "slot__session", "slot__session__clinician")
+        .first()
+    )
+    slots = _free_slots_for(request.user, assessment, exclude=booking.slot_id if booking else None)
     by_id = {str(s.pk): s for s, _ in slots}
 
     def run(data):
+        if booking is None:
+            return services.appointment_move_into_slot(
+                appointment=appointment,
+                slot=by_id[data["slot"]],
+                reason=data["reason"],
+                note=data["note"],
+                by=request.user,
+            )
         return services.booking_reschedule(
             booking=booking,
             slot=by_id[data["slot"]],
@@ -272,12 +295,20 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
 
+    now = (
+        _slot_label(booking.slot)
+        if booking
+        else f"{appointment.appointment_date:%a %d %b %Y}, not in a clinic slot"
+        + (f" ({appointment.location})" if appointment.location else "")
+    )
     return form_page(
         request,
         form_class=forms.RescheduleForm,
         form_kwargs={"slots": slots},
-        title=f"Move {assessment.child.full_name}'s appointment",
-        caption=f"Now {_slot_label(booking.slot)}",
+        title=f"Move {assessment.child.full_name}'s appointment"
+        + ("" if booking else " into a clinic slot"),
+        caption=f"Now {now}",
+        intro="" if slots else "There is no free slot of this kind: set up a clinic first.",
         run=run,
         success_url=reverse("assessment-detail", args=[assessment.pk]),
         success_message="Appointment moved.",
@@ -460,4 +491,70 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         success_message="Invitation sent.",
         back_url=reverse("assessment-detail", args=[assessment.pk]),
         submit_label="Send invitation",
+    )
+
+
+# ---- Clinic policy (effective-dated) -------------------------------------------------------
+
+
+def _policy_providers(request: HttpRequest):
+    providers = selectors.policy_providers(request.user).order_by("name")
+    if not providers.exists():
+        raise Http404("Clinic policies are managed by health admins and designated nurses.")
+    return providers
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    """Each provider's clinic policy: the version in force today and the history."""
+    providers = _policy_providers(request)
+    on = today()
+    versions = list(selectors.policy_versions(providers))
+    rows = []
+    for provider in providers:
+        own = [v for v in versions if v.provider_id == provider.pk]
+        in_force = services.policy_for(provider, on)
+        rows.append(
+            {
+                "provider": provider,
+                "versions": own,
+                "in_force": in_force,
+                "in_force_pk": in_force.pk,
+                "upcoming": [v for v in own if v.effective_from > on],
+            }
+        )
+    return render(request, "clinics/policy.html", {"rows": rows, "today": on})
+
+
+@login_required
+def policy_new(request: HttpRequest) -> HttpResponse:
+    providers = list(_policy_providers(request))
+    by_id = {p.pk: p for p in providers}
+    chosen = request.GET.get("provider", "")
+    start = by_id.get(int(chosen)) if chosen.isdigit() else None
+    start = start or providers[0]
+    current = services.policy_for(start, today())
+    initial = {name: getattr(current, name) for name in services.POLICY_FIELDS}
+    initial.update(provider=start.pk, effective_from=today())
+
+    def run(data):
+        provider = by_id.get(data.pop("provider"))
+        if provider is None:
+            raise ValidationError({"provider": "Select a provider whose policy you manage."})
+        return services.clinic_policy_add(provider=provider, by=request.user, **data)
+
+    return form_page(
+        request,
+        form_class=forms.ClinicPolicyForm,
+        form_kwargs={"providers": providers},
+        title="Add a new version of the clinic policy",
+        caption=start.name if len(providers) == 1 else "Clinic policy",
+        intro="The settings start as the version in force today. A new version applies from "
+        "the date it takes effect until the next one.",
+        run=run,
+        success_url=reverse("clinic-policy"),
+        success_message="New version of the clinic policy saved.",
+        back_url=reverse("clinic-policy"),
+        submit_label="Save new version",
+        initial=initial,
     )

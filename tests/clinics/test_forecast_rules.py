@@ -94,3 +94,88 @@ def test_week_numbers_are_monday_based():
 def test_a_forecast_needs_a_week():
     with pytest.raises(ValueError):
         capacity_forecast(today=TODAY, weeks=0, due=[], supply={})
+
+
+# ---- The count-only arithmetic the database forecast runs (forecast.simulate) ------------
+
+
+def test_simulate_on_counts_alone_matches_the_documented_example():
+    from apps.clinics.forecast import Demand, simulate
+
+    weeks = simulate(today=TODAY, weeks=4, demand={3: Demand(iha=12)}, supply={3: Supply(iha=8)})
+    assert [(w.iha_breaches, w.rha_breaches, w.shortfall) for w in weeks] == [
+        (0, 0, 0),
+        (0, 0, 0),
+        (4, 0, 4),
+        (0, 0, 0),
+    ]
+
+
+def test_simulate_shares_either_slots_ihas_first_then_rhas_then_the_forecast():
+    from apps.clinics.forecast import Demand, simulate
+
+    [week] = simulate(
+        today=TODAY,
+        weeks=1,
+        demand={1: Demand(iha=3, rha=2)},
+        supply={1: Supply(iha=1, rha=1, either=2)},
+        forecast_iha=[1],
+    )
+    # IHAs: 1 own + 2 either; RHAs: 1 own, 1 none; the forecast entry: none.
+    assert (week.iha_breaches, week.rha_breaches, week.forecast_breaches) == (0, 1, 1)
+    assert week.named_breaches == 1 and week.shortfall == 2
+
+
+def test_simulate_carries_unused_slots_of_each_kind_forward():
+    from apps.clinics.forecast import Demand, simulate
+
+    weeks = simulate(
+        today=TODAY,
+        weeks=3,
+        demand={3: Demand(iha=2, rha=2)},
+        supply={1: Supply(rha=1), 2: Supply(iha=2, either=1)},
+    )
+    assert (weeks[2].iha_breaches, weeks[2].rha_breaches) == (0, 0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_counts_and_names_agree_on_random_cohorts(seed):
+    """simulate (counts) and capacity_forecast (items) give the same breaches per week and
+    kind, and the named ones are the latest deadlines of their week and kind."""
+    import random
+
+    from apps.clinics.forecast import Demand, simulate
+
+    rng = random.Random(seed)
+    weeks = rng.randint(1, 12)
+    due = [
+        Due(i, rng.choice(["IHA", "RHA"]), TODAY + timedelta(days=rng.randint(-20, 7 * weeks + 5)))
+        for i in range(rng.randint(0, 60))
+    ]
+    supply = {
+        w: Supply(iha=rng.randint(0, 4), rha=rng.randint(0, 4), either=rng.randint(0, 2))
+        for w in range(1, weeks + 1)
+        if rng.random() < 0.7
+    }
+    extra = [rng.randint(0, 2) for _ in range(weeks)]
+    items = capacity_forecast(today=TODAY, weeks=weeks, due=due, supply=supply, forecast_iha=extra)
+    demand = {w.week: Demand(iha=w.iha_due, rha=w.rha_due) for w in items}
+    counts = simulate(today=TODAY, weeks=weeks, demand=demand, supply=supply, forecast_iha=extra)
+    first = date(2026, 3, 2)
+    for by_items, by_counts in zip(items, counts, strict=True):
+        assert (by_items.iha_breaches, by_items.rha_breaches, by_items.forecast_breaches) == (
+            by_counts.iha_breaches,
+            by_counts.rha_breaches,
+            by_counts.forecast_breaches,
+        )
+        assert len(by_items.breaches) == by_items.named_breaches
+        for kind in ("IHA", "RHA"):
+            lost = [d for d in by_items.breaches if d.kind == kind]
+            kept = [
+                d
+                for d in due
+                if d.kind == kind
+                and max(1, week_number(first, d.deadline)) == by_items.week
+                and d not in lost
+            ]
+            assert all((k.deadline, k.key) < (x.deadline, x.key) for k in kept for x in lost)

@@ -17,7 +17,7 @@ from apps.clinics.letters import invitation_pdf
 from apps.clinics.messaging import NotifySender, SmtpSender, sender
 from apps.clinics.models import Booking, ClinicPolicy
 from apps.clinics.tasks import send_due_reminders
-from tests.clinics.conftest import make_clinic, new_request
+from tests.clinics.conftest import TODAY, make_clinic, new_request
 from tests.helpers import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,9 @@ def smtp_server(settings):
 def booking(cast, paediatrician):
     cast.social_worker.email = "sw@kent.example.gov.uk"
     cast.social_worker.save()
-    ClinicPolicy.objects.create(provider=cast.provider_a, contact_phone="01233 000000")
+    ClinicPolicy.objects.create(
+        provider=cast.provider_a, effective_from=TODAY, contact_phone="01233 000000"
+    )
     assessment = new_request(
         cast, first_name="Amira", last_name="Khan", allocated_worker=cast.social_worker
     )

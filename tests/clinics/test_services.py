@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from apps.assessments.models import Appointment
 from apps.clinics import services
 from apps.clinics.models import Booking, Slot
-from tests.clinics.conftest import TUESDAY, make_clinic, new_request
+from tests.clinics.conftest import TODAY, TUESDAY, make_clinic, new_request
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_an_rha_clinic_has_45_minute_slots_by_default(cast, paediatrician):
 def test_the_providers_policy_sets_the_slot_length(cast, paediatrician):
     from apps.clinics.models import ClinicPolicy
 
-    ClinicPolicy.objects.create(provider=cast.provider_a, iha_slot_minutes=90)
+    ClinicPolicy.objects.create(provider=cast.provider_a, effective_from=TODAY, iha_slot_minutes=90)
     session = make_clinic(cast, paediatrician).sessions[0]
     assert list(session.slots.values_list("start_time", flat=True)) == [time(9), time(10, 30)]
 

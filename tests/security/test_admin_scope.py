@@ -254,7 +254,8 @@ def test_an_admin_made_by_an_admin_gets_only_the_administrators_permissions(cast
     made = User.objects.get(username="new.admin")
     assert made.organisation == cast.our_la and made.is_staff and not made.is_superuser
     apps = set(made.user_permissions.values_list("content_type__app_label", flat=True))
-    assert apps <= {"accounts", "core", "assessments"}
+    # Clinics: a provider's clinic policy versions (issue 15).
+    assert apps <= {"accounts", "core", "assessments", "clinics"}
     assert not made.user_permissions.filter(content_type__model="token").exists()
     assert Organisation.objects.count() >= 2
 

@@ -5,6 +5,7 @@ import random
 from datetime import date, timedelta
 
 from apps.accounts.models import Organisation, User
+from apps.clinics.demo_data import clinic_journeys
 from apps.core.working_days import age_on, date_of_age
 from apps.devtools.demo.children import _random_date
 
@@ -41,6 +42,7 @@ def health_journeys(*, orgs: dict[str, Organisation], today: date, seed: int = 2
             ):
                 break
         _annual_records(rng, child, nurse, requester, today)
+    clinic_journeys(orgs=orgs, today=today, seed=seed)  # the clinics' diary (issue 15)
     recompute_children(list(Child.objects.values_list("pk", flat=True)), today=today)
 
 
