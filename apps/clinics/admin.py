@@ -4,8 +4,8 @@ sees and changes only their own provider's versions; platform operators all. The
 
 from django.contrib import admin
 
+from apps.accounts.admin_base import OrganisationScopedAdmin
 from apps.clinics.models import ClinicPolicy
-from apps.core.admin_base import OrganisationScopedAdmin
 
 
 @admin.register(ClinicPolicy)
