@@ -1,9 +1,8 @@
 from django import forms
 
 from apps.accounts.models import Organisation, OrganisationKind
-from apps.assessments.models import ClinicianRole
 from apps.assessments.models.assessment import REASON_CHOICES
-from apps.assessments.models.records import ImmunisationStatus, SdqInformant, SdqReason
+from apps.assessments.models.records import SdqInformant, SdqReason
 from apps.core.forms import DateInput, GovukForm
 
 
@@ -63,55 +62,6 @@ class OutcomeForm(GovukForm):
     placement_move = forms.BooleanField(label="Because of a placement move", required=False)
     recorded_on = forms.DateField(label="Date recorded", widget=DateInput())
     note = forms.CharField(label="Note", max_length=500, required=False)
-
-
-class CompleteForm(GovukForm):
-    held_on = forms.DateField(label="Date the assessment was held", widget=DateInput())
-    clinician_role = forms.ChoiceField(
-        label="Carried out by", choices=_blank(ClinicianRole.choices)
-    )
-    outcome_summary = forms.CharField(
-        label="Outcome summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    immunisation_status = forms.ChoiceField(
-        label="Immunisations", choices=_blank(ImmunisationStatus.choices)
-    )
-    health_plan_summary = forms.CharField(
-        label="Health plan summary", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    action_1_need = forms.CharField(label="Health need 1", required=False, max_length=500)
-    action_1_action = forms.CharField(label="Action", required=False, max_length=500)
-    action_1_owner = forms.CharField(label="Who", required=False, max_length=200)
-    action_1_due = forms.DateField(label="By when", required=False, widget=DateInput())
-    action_2_need = forms.CharField(label="Health need 2", required=False, max_length=500)
-    action_2_action = forms.CharField(label="Action", required=False, max_length=500)
-    action_2_owner = forms.CharField(label="Who", required=False, max_length=200)
-    action_2_due = forms.DateField(label="By when", required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        actions = []
-        for n in (1, 2):
-            parts = [
-                data.get(f"action_{n}_need"),
-                data.get(f"action_{n}_action"),
-                data.get(f"action_{n}_owner"),
-            ]
-            if any(parts) and not all(parts):
-                self.add_error(
-                    f"action_{n}_need", "Give the need, the action and who is responsible."
-                )
-            elif all(parts):
-                actions.append(
-                    {
-                        "need": parts[0],
-                        "action": parts[1],
-                        "owner": parts[2],
-                        "due_date": data.get(f"action_{n}_due"),
-                    }
-                )
-        data["health_plan_actions"] = actions
-        return data
 
 
 class ReturnReportForm(GovukForm):

@@ -5,7 +5,6 @@ from apps.accounts.models import Organisation, OrganisationKind
 from apps.assessments.models import (
     Appointment,
     Assessment,
-    ClinicianRole,
     DentalCheck,
     HealthClock,
     HealthHistory,
@@ -14,7 +13,7 @@ from apps.assessments.models import (
     SdqRecord,
 )
 from apps.assessments.models.assessment import PARTY_CHOICES, REASON_CHOICES, AssessmentKind
-from apps.assessments.models.records import ImmunisationStatus, SdqInformant, SdqReason
+from apps.assessments.models.records import SdqInformant, SdqReason
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.children.models import Child
 
@@ -158,24 +157,6 @@ class OutcomeInput(serializers.Serializer):
     )
     placement_move = serializers.BooleanField(required=False)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-
-
-class HealthPlanActionInput(serializers.Serializer):
-    need = serializers.CharField(max_length=500)
-    action = serializers.CharField(max_length=500)
-    owner = serializers.CharField(max_length=200)
-    due_date = serializers.DateField(required=False, allow_null=True)
-
-
-class CompleteInput(VersionedInput):
-    held_on = serializers.DateField()
-    clinician_role = serializers.ChoiceField(choices=ClinicianRole.choices)
-    outcome_summary = serializers.CharField(required=False, allow_blank=True)
-    immunisation_status = serializers.ChoiceField(
-        choices=ImmunisationStatus.choices, required=False, allow_blank=True
-    )
-    health_plan_summary = serializers.CharField(required=False, allow_blank=True)
-    health_plan_actions = HealthPlanActionInput(many=True, required=False)
 
 
 class ReturnReportInput(VersionedInput):

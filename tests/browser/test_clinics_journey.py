@@ -106,12 +106,12 @@ def test_clinic_setup_bulk_booking_reschedule_letters_and_day_list(page, cast, l
     with at(date(2026, 3, 3), hour=15):
         login(page, "dr.ahmed")
         page.goto("/clinics/day/?date=2026-03-03")
-        page.get_by_role("link", name="Complete Amira Khan's assessment").click()
-        enter_date(page, "#id_held_on", "2026-03-03")
-        choose(page, "clinician_role", "PAEDIATRICIAN")
-        choose(page, "immunisation_status", "UP_TO_DATE")
+        # Issue 14: the outcome "Attended" sets the held date; the write-up follows.
+        page.get_by_role("link", name="Record the outcome of Amira Khan's appointment").click()
+        choose(page, "outcome", "ATTENDED")
+        enter_date(page, "#id_recorded_on", "2026-03-03")
         page.get_by_role("button", name="Save").click()
-        page.wait_for_selector("text=Assessment recorded as held.")
+        page.wait_for_selector("text=Appointment outcome recorded.")
         page.goto("/clinics/day/?date=2026-03-03")
         assert "Attended" in page.get_by_test_id("day-list").inner_text()
         screenshot(page, "clinics-05-day-list-after-completion")

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from apps.assessments.models import Assessment
 from apps.children.models import Child
+from apps.writeups import services as writeup_services
+from apps.writeups.rules.sections import sections_for
 from tests.helpers import choose, fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,18 +84,34 @@ def test_entry_request_booking_completion_and_report_end_to_end(page, cast, logi
 
     with at(date(2026, 1, 12), hour=15):
         login(page, "nurse.a")
-        page.get_by_test_id("worklist").get_by_role("link", name="Complete the assessment").click()
-        page.get_by_role("link", name="Record the assessment as held").click()
-        fill_date(page, "#id_held_on", "2026-01-12")
-        choose(page, "clinician_role", "PAEDIATRICIAN")
-        choose(page, "immunisation_status", "UP_TO_DATE")
-        page.fill("#id_health_plan_summary", "Healthy; dental registration needed.")
-        page.fill("#id_action_1_need", "Dental registration")
-        page.fill("#id_action_1_action", "Register with a local dentist")
-        page.fill("#id_action_1_owner", "Carer")
-        screenshot(page, "05-complete-assessment-form")
+        # Issue 14: attendance sets the held date; the assessment then awaits its write-up.
+        page.get_by_test_id("worklist").get_by_role("link", name="Record attendance").click()
+        page.get_by_role("link", name="Record what happened at the appointment").first.click()
+        choose(page, "outcome", "ATTENDED")
+        fill_date(page, "#id_recorded_on", "2026-01-12")
+        screenshot(page, "05-record-attendance")
         page.get_by_role("button", name="Save").click()
-        page.wait_for_selector("text=Assessment recorded as held.")
+        page.wait_for_selector("text=Appointment outcome recorded.")
+        page.goto("/")
+        assert "Write up the assessment" in page.get_by_test_id("worklist").inner_text()
+        # The write-up itself is walked in the browser by tests/browser/test_write_up_*; here
+        # its sections are saved and signed off through the services, as the nurse would.
+        iha.refresh_from_db()
+        for section in sections_for(9):
+            data = {"state": "not_assessed", "reason": "Seen by the GP this month"}
+            if section.key == "summary":
+                data = {"state": "completed", "findings": "Healthy; dental registration needed."}
+            writeup_services.write_up_save_section(
+                assessment=iha, section=section.key, data=data, saved_by=cast.nurse_a
+            )
+        writeup_services.write_up_sign_off(
+            assessment=iha,
+            signed_by=cast.nurse_a,
+            name="Dr A Paediatrician",
+            role="PAEDIATRICIAN",
+            registration="GMC 1234567",
+        )
+        page.goto(f"/assessments/{iha.pk}/")
         page.get_by_role("link", name="Record the report as returned").click()
         fill_date(page, "#id_returned_on", "2026-01-12")
         page.get_by_role("button", name="Save").click()

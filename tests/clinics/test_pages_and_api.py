@@ -169,7 +169,7 @@ def test_the_week_diary_and_day_list_show_the_children(cast, paediatrician, admi
     day = admin_client.get(
         f"/clinics/day/?clinician={paediatrician.pk}&date=2026-03-03"
     ).content.decode()
-    assert "Amira Khan" in day and "Complete" in day
+    assert "Amira Khan" in day and "Record the outcome" in day
 
 
 def test_the_missed_appointments_tracker(cast, paediatrician, admin_client):

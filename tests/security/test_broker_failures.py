@@ -202,7 +202,8 @@ def _world(cast, count: int) -> list[Child]:
 
 
 def _writes(cast, children: list[Child]) -> list[Timing]:
-    """For each child: entry to care (one message), then the IHA request (two)."""
+    """For each child: entry to care (recomputed in its own transaction, since issue 12 no
+    message), then the IHA request (two messages: a recompute and the notification)."""
     today = timezone.localdate()
     timings = []
     for child in children:
@@ -244,8 +245,9 @@ def _queued(private_redis: PrivateRedis, queue: str) -> Counter:
 
 def _check_outbox_after_outage(children, timings, first_new_id) -> list[OutboxMessage]:
     messages = list(OutboxMessage.objects.filter(pk__gt=first_new_id).order_by("pk"))
-    # One recompute per entry to care; a recompute and a notification per request.
-    assert len(messages) == 3 * len(children)
+    # A recompute and a notification per request (an entry to care recomputes in its own
+    # transaction and queues nothing: issue 12, one recompute per entry).
+    assert len(messages) == 2 * len(children)
     # All pending. The first publish failed and opened the circuit breaker, so the rest of
     # the outage's messages were left to the relay without another attempt.
     assert all(m.sent_at is None for m in messages)
@@ -276,7 +278,7 @@ def test_writes_commit_while_redis_is_down_and_the_relay_catches_up(cast, privat
     warm_up = _world(cast, 1)
     _writes(cast, warm_up)  # Redis up: published at once, and pools hold live connections
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
-    assert private_redis.client().llen(queue) == 3
+    assert private_redis.client().llen(queue) == 2  # the request's recompute and notification
     first_new_id = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     private_redis.kill()
@@ -295,8 +297,8 @@ def test_writes_commit_while_redis_is_down_and_the_relay_catches_up(cast, privat
     _print_timings("redis killed", timings)
     print(f"[redis killed] relay after restart: {result} in {relay_seconds * 1000:.0f} ms")
     # A request waits out the broker's retries once per message it publishes (about 2 s with
-    # Redis refusing connections): a one-message write stays within the budget; a two-message
-    # one is close to it.
+    # Redis refusing connections): an entry to care, which publishes nothing since issue 12,
+    # stays well within the budget; a two-message write is close to it.
     one_message_writes = [t for t in timings if t.what == "period_of_care_start"]
     assert max(t.total for t in one_message_writes) < WRITE_BUDGET_SECONDS
 
@@ -592,14 +594,21 @@ def test_the_worker_survives_redis_being_killed_and_restarted_and_runs_what_was_
     worker, _ = workers.start()
     child = ChildFactory(responsible_la=cast.our_la, team=cast.team_a)
 
-    private_redis.kill()
-    killed_at = time.monotonic()
-    # Saving a record while Redis is down commits; its recompute waits in the outbox.
     period_of_care_start(
         child=child,
         start_date=timezone.localdate() - timedelta(days=40),
         legal_status="C2",
         started_by=cast.social_worker,
+    )
+    iha = Assessment.objects.get(child=child, kind="IHA")
+    private_redis.kill()
+    killed_at = time.monotonic()
+    # Saving a record while Redis is down commits; its recompute waits in the outbox.
+    assessment_request(
+        assessment=iha,
+        sent_on=timezone.localdate() - timedelta(days=35),
+        provider=cast.provider_a,
+        requested_by=cast.social_worker,
     )
     assert Child.objects.get(pk=child.pk).clocks_stale_since is not None
     time.sleep(3)  # the worker has lost its connection and is retrying
