@@ -326,8 +326,6 @@ def action_correct(request: HttpRequest, pk: int) -> HttpResponse:
         instance=item,
         form_class=Form,
         title="Correct the health plan action",
-        intro="Say why it is being corrected: the reason is kept in the record's history "
-        "and the correction shows on the child's timeline.",
         run=lambda data, **kw: services.plan_action_correct(
             action=item, corrected_by=request.user, data=data, **kw
         ),

@@ -5,6 +5,7 @@ sideways scroll at 320 px. Screenshots go to artifacts/screenshots/."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from apps.accounts.models import User
 from apps.adoption.models import AdoptionCase
@@ -50,9 +51,8 @@ def test_filter_forms_show_govuk_errors_linked_to_their_fields(page, demo, login
         login(page, username, "demo")
         response = page.goto(url)
         assert response.status == 400
-        page.wait_for_function(
-            "document.activeElement.classList.contains('govuk-error-summary')", timeout=5000
-        )
+        # An auto-waiting assertion: a string predicate would be eval, which the CSP refuses.
+        expect(page.locator(".govuk-error-summary")).to_be_focused(timeout=5000)
         assert page.title().startswith("Error: ")
         link = page.locator(".govuk-error-summary__list a").first
         assert link.inner_text().strip() == message

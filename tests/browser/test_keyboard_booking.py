@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from apps.accounts.models import Role
 from apps.assessments.models import Appointment
@@ -89,9 +90,8 @@ def test_an_empty_booking_form_sent_with_enter_puts_focus_on_the_errors(page, ca
         _tab_to(page, "id_appointment_date")
         page.keyboard.press("Enter")  # Enter in a field sends the form
         # govuk-frontend's error summary takes the focus once its module has started.
-        page.wait_for_function(
-            "document.activeElement.classList.contains('govuk-error-summary')", timeout=5000
-        )
+        # An auto-waiting assertion: a string predicate would be eval, which the CSP refuses.
+        expect(page.locator(".govuk-error-summary")).to_be_focused(timeout=5000)
         # Tab goes to the first error's link; Enter takes the focus to its field.
         page.keyboard.press("Tab")
         assert _focused_text(page) == "Enter appointment date"
