@@ -23,7 +23,6 @@ from apps.assessments.models.assessment import MEDICAL_PRACTITIONER_ROLES
 from apps.assessments.recompute import mark_clocks_stale, recompute_children
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.assessments.rules.held import held_date
-from apps.assessments.rules.policy import BreachReason
 from apps.assessments.rules.status import BREACH_STATUSES
 from apps.children.models import Child
 from apps.core.services import (
@@ -35,6 +34,7 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.dataquality.checks import enforce_appointment, enforce_assessment, enforce_record
+from apps.policy.rules import BreachReason
 
 # The API's names for the assessment's event dates (the temporal rules use the model's).
 EVENT_FIELD_NAMES = {"request_sent_on": "sent_on", "report_returned_on": "returned_on"}
@@ -695,8 +695,8 @@ def assessment_before_records_record(
 def out_of_area_referral_open(*, placement) -> OutOfAreaReferral | None:
     """A placement outside the child's own LA area makes a referral to the receiving area's
     provider due (policy: working days after the placement starts, Default 5)."""
-    from apps.assessments.recompute import policy_lookup
     from apps.core.selectors import working_day_calendar
+    from apps.policy.selectors import policy_lookup
 
     child = placement.child
     if placement.area_id == child.responsible_la_id or hasattr(placement, "referral"):
