@@ -23,7 +23,6 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.core.services import today as local_today
-from apps.dataquality.checks import refuse_new_breaches
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -194,7 +193,12 @@ def child_update(
     bump_version(child)
     # A date of birth moves the 18th birthday and the first day a health record may have.
     if "date_of_birth" in changed:
-        refuse_new_breaches(child.pk, field="date_of_birth", date_of_birth=child.date_of_birth)
+        care_record_changed(
+            CareRecordChange.REFERENCE_DATES,
+            child_id=child.pk,
+            field="date_of_birth",
+            date_of_birth=child.date_of_birth,
+        )
     save_with_constraints(child)
     _on_clock_inputs_changed(child)
     if corrected:
@@ -344,7 +348,12 @@ def period_of_care_update(
         raise ValidationError({"start_date": "Periods of care cannot overlap."})
     bump_version(period)
     # Every event of the period's clocks, and its placements, lie on or after its start.
-    refuse_new_breaches(child.pk, field="start_date", period_of_care=period)
+    care_record_changed(
+        CareRecordChange.REFERENCE_DATES,
+        child_id=child.pk,
+        field="start_date",
+        period_of_care=period,
+    )
     save_with_constraints(period)
     _on_clock_inputs_changed(child)
     if corrected:

@@ -20,7 +20,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
-from apps.dataquality.checks import enforce_appointment, enforce_assessment
+from apps.core.temporal_checks import enforce_appointment, enforce_assessment
 
 register_constraint_message(
     "one_booked_appointment_per_assessment",

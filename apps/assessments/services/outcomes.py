@@ -26,7 +26,7 @@ from apps.assessments.services.base import (
 from apps.core.services import (
     save_with_constraints,
 )
-from apps.dataquality.checks import enforce_assessment
+from apps.core.temporal_checks import enforce_assessment
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
-from apps.dataquality.checks import enforce_record
+from apps.core.temporal_checks import enforce_record
 
 register_constraint_message(
     "one_assessment_before_records_per_child",

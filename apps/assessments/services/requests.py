@@ -17,7 +17,7 @@ from apps.assessments.services.base import (
     _require_open,
     _save,
 )
-from apps.dataquality.checks import enforce_assessment
+from apps.core.temporal_checks import enforce_assessment
 
 
 @transaction.atomic
