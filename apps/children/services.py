@@ -366,8 +366,6 @@ def period_of_care_end(
     *, period: PeriodOfCare, end_date: date, reason_end: str, ended_by: User
 ) -> PeriodOfCare:
     """The child leaves care; the open placement ends on the same day."""
-    from apps.placements.models import Placement
-
     _lock_child(period.child)
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     if period.end_date is not None:
@@ -379,7 +377,9 @@ def period_of_care_end(
     check_not_future("end_date", end_date, "The date the child ceased to be looked after")
     if end_date < period.start_date:
         raise ValidationError({"end_date": "A period of care cannot end before it starts."})
-    open_placement = Placement.objects.filter(period_of_care=period, end_date__isnull=True).first()
+    # Through the reverse relation (as the entry to care reads its first placement): the
+    # care record's services import no app above children (issue 12).
+    open_placement = period.placements.filter(end_date__isnull=True).first()
     if open_placement and end_date < open_placement.start_date:
         raise ValidationError(
             {"end_date": "The period of care cannot end before its open placement starts."}
