@@ -15,7 +15,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.assessments.models import Assessment, HealthClock
-from apps.assessments.recompute import policy_windows, recompute_children
+from apps.assessments.recompute import recompute_children
 
 # The clocks that recur (a completed one is moved on to its next due date by the recompute);
 # the others are one-off (done once completed): from the clock registry.
@@ -23,6 +23,7 @@ from apps.assessments.rules.health_clocks import RECURRING_KINDS
 from apps.assessments.rules.status import ClockStatus, at_risk_cutoff
 from apps.children.models import Child, PeriodOfCare
 from apps.core.selectors import working_day_calendar
+from apps.policy.selectors import policy_windows
 
 CATCH_UP_BATCH = 500
 
