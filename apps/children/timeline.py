@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -168,7 +169,7 @@ _DELETED_AS = {
 # The history tables the page reads (django-simple-history), with how a row names the
 # child, and whether the change history (``child_history``) lists its rows as well as its
 # corrections.
-_HISTORIES: list[tuple[type, str, bool]] = [
+_HISTORIES: list[tuple[Any, str, bool]] = [
     (Child, "h.id = %s", True),
     (PeriodOfCare, "h.child_id = %s", True),
     (Placement, "h.child_id = %s", True),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,12 +54,7 @@ def editable_child(request: HttpRequest, pk: int) -> Child:
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    in_care = PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
-    children = (
-        selectors.children_visible_to(request.user)
-        .select_related("team")
-        .annotate(in_care=Exists(in_care))
-    )
+    children = selectors.children_visible_to(request.user).select_related("team")
     if query:
         condition = (
             Q(last_name__icontains=query)
@@ -73,6 +68,17 @@ def child_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(children.order_by("last_name", "first_name", "pk"), 25).get_page(
         request.GET.get("page")
     )
+    # In care, for the page's rows only (issue 18: an EXISTS in the page query is planned
+    # as a hashed scan of every period of care).
+    rows = list(page.object_list)
+    in_care = set(
+        PeriodOfCare.objects.filter(child__in=[child.pk for child in rows], end_date__isnull=True)
+        .order_by()
+        .values_list("child_id", flat=True)
+    )
+    for child in rows:
+        child.in_care = child.pk in in_care
+    page.object_list = rows
     return render(
         request,
         "children/list.html",
