@@ -14,6 +14,8 @@ embedded default, no triggers) reads the facts themselves, as before."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -29,7 +31,14 @@ from django.utils import timezone
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, OrganisationKind, Role, User
 from apps.assessments import workflow, worklist_columns
 from apps.assessments.models import Assessment
-from apps.assessments.models.assessment import WORKLIST_UNFINISHED
+from apps.assessments.models.assessment import (
+    WORKLIST_BOOKED,
+    WORKLIST_HELD,
+    WORKLIST_REQUEST_TO_DO,
+    WORKLIST_REVIEW_DESIGNATED,
+    WORKLIST_REVIEW_UNDETERMINED,
+    WORKLIST_TO_BOOK,
+)
 from apps.assessments.rules.status import ClockStatus, write_up_late_before
 from apps.assessments.selectors import assessments_visible_to
 from apps.children.models import PeriodOfCare
@@ -157,14 +166,24 @@ def write_up_late(today: date | None = None) -> Q:
 
 def _action_guards(role: str) -> list[Q]:
     """Conditions whose union holds every row of the role's "awaiting your action" list,
-    each matching a partial index. Every listed work item of the team is open (so its
-    report is not back: a report needs the assessment held) or its report came back in the
-    recent window; every health item is open or held awaiting its report; the reviews are
-    of overdue or breached clocks."""
+    each matching a partial index (apps/assessments/models/assessment.py). The team's
+    items are open with the request to send or complete, or the report came back in the
+    recent window; the health items are held with the report not back (write up, awaiting
+    the report, return it), open and booked (record the attendance) or, for the health
+    admin, open, requested and not booked (book); the reviews are of overdue or breached
+    clocks, undetermined or (the designated nurse's) not attributed or health's with no
+    reason. tests/assessments/test_worklist_columns.py compares each list with the list
+    read from the facts."""
     if role in TEAM_ROLES:
-        return [WORKLIST_UNFINISHED, Q(wl_in_care=True) & workflow.RECENT_REPORT()]
+        return [WORKLIST_REQUEST_TO_DO, Q(wl_in_care=True) & workflow.RECENT_REPORT()]
+    if role == Role.HEALTH_ADMIN:
+        return [WORKLIST_HELD, WORKLIST_BOOKED, WORKLIST_TO_BOOK]
     if role in HEALTH_PROVIDER_ROLES:
-        return [WORKLIST_UNFINISHED]
+        return [WORKLIST_HELD, WORKLIST_BOOKED]
+    if role == Role.DESIGNATED:
+        return [WORKLIST_REVIEW_DESIGNATED]
+    if role in {Role.PERFORMANCE_MANAGER, Role.AUDITOR}:
+        return [WORKLIST_REVIEW_UNDETERMINED]
     return [workflow.UNCHARGED_BREACH()]
 
 
@@ -176,8 +195,8 @@ def _list_condition(user: User, name: str) -> tuple[Q, list[Q]]:
             Q(status=ClockStatus.OVERDUE)
         ] if _denormalised() else []
     if name == "at_risk":
-        # The write-up late items are open (AWAITING_WRITE_UP), so unfinished.
-        guards = [Q(status=ClockStatus.AT_RISK), WORKLIST_UNFINISHED]
+        # The write-up late items are held, the report not back (AWAITING_WRITE_UP).
+        guards = [Q(status=ClockStatus.AT_RISK), WORKLIST_HELD]
         return Q(status=ClockStatus.AT_RISK) | write_up_late(), guards if _denormalised() else []
     guards = _action_guards(user.role) if _denormalised() else []
     return workflow.worklist_filter(user.role), guards
@@ -219,23 +238,51 @@ def worklist(user: User, name: str) -> QuerySet[Assessment]:
 
 
 def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
-    """The three tiles' counts in one grouped query (each list's condition as a FILTER)."""
+    """The three tiles' counts in one query. On PostgreSQL, one scalar subquery per list,
+    each reading only its own guards' partial indexes (a list's count reads its own rows,
+    not the rows of every list); on SQLite one grouped query, each list's condition as a
+    FILTER."""
     lists = {name: _list_condition(user, name) for name in LISTS}
     conditions = {
         name: condition & _union(guards) if guards else condition
         for name, (condition, guards) in lists.items()
     }
-    guards = [guard for _, list_guards in lists.values() for guard in list_guards]
-    # The rows of any list: on PostgreSQL the union of the lists' guards, each an index
-    # (a bitmap OR of partial indexes); each list's own condition counts its rows.
-    every = _union(guards) if guards else _union(list(conditions.values()))
-    queryset = _base(user).select_related(None).filter(every)
+    if _denormalised():
+        return _counts_by_list(user, conditions, kind)
+    queryset = _base(user).select_related(None)
     if kind:
         queryset = queryset.filter(kind=kind)
-    counts = queryset.aggregate(
+    counts = queryset.filter(_union(list(conditions.values()))).aggregate(
         **{name: Count("pk", filter=condition) for name, condition in conditions.items()}
     )
     return {name: counts[name] or 0 for name in LISTS}
+
+
+def _counts_by_list(user: User, conditions: dict[str, Q], kind: str) -> dict[str, int]:
+    """Each list's count as the sum of its scope parts' counts (the parts are disjoint:
+    ``_scope_arms``), each part a COUNT over the list's guards: its partial indexes only,
+    an index-only scan where the index's condition is the list's."""
+    scope_arms = _scope_arms(user)
+    arms: list[Q | None] = [None] if scope_arms is None else list(scope_arms)
+    selects: list[str] = []
+    params: list = []
+    for name, condition in conditions.items():
+        terms = []
+        for number, arm in enumerate(arms):
+            queryset = _base(user, arm).select_related(None).filter(condition)
+            if kind:
+                queryset = queryset.filter(kind=kind)
+            try:
+                sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+            except EmptyResultSet:  # a part no row can be in (a role with no work items)
+                continue
+            terms.append(f"(SELECT COUNT(*) FROM ({sql}) AS rows_{name}_{number})")  # noqa: S608
+            params += part_params
+        selects.append(" + ".join(terms) or "0")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)  # noqa: S608 (compiled querysets)
+        row = cursor.fetchone()
+    return dict(zip(conditions, (int(value) for value in row), strict=True))
 
 
 # --- Keyset pagination ------------------------------------------------------------------

@@ -143,6 +143,15 @@ class Child(TimestampedModel):
         indexes = [
             models.Index(fields=["team"]),
             models.Index(fields=["date_of_birth"]),
+            # Issue 18: the child list in name order, of an LA's or a team's children or of
+            # everyone's (a provider's scope probes each row), read in order, not sorted.
+            models.Index(
+                fields=["responsible_la", "last_name", "first_name", "id"], name="child_la_by_name"
+            ),
+            models.Index(
+                fields=["team", "last_name", "first_name", "id"], name="child_team_by_name"
+            ),
+            models.Index(fields=["last_name", "first_name", "id"], name="child_by_name"),
             models.Index(
                 fields=["clocks_stale_since"],
                 condition=Q(clocks_stale_since__isnull=False),

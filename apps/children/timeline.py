@@ -1,10 +1,13 @@
 """A child's timeline and change history for the child page (selectors: reads only, a
 constant number of queries per child)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import chain
+from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from apps.assessments.models import (
@@ -18,7 +21,7 @@ from apps.assessments.models import (
 from apps.assessments.models.assessment import REASON_CHOICES
 from apps.assessments.models.records import sdq_band
 from apps.children.models import Child, LegalStatusChange, PeriodOfCare
-from apps.core.corrections import NOT_CHANGES, changed_fields, shown, who
+from apps.core.corrections import NOT_CHANGES, shown, who
 from apps.placements.models import Placement
 
 _REASONS = dict(REASON_CHOICES)
@@ -39,9 +42,62 @@ class Event:
     kind: str = "care"
 
 
-def child_timeline(child: Child) -> list[Event]:
+@dataclass
+class ChildRecords:
+    """What the child page and its timeline show of one child, one query per record kind
+    (issue 18: the page's query count does not grow with the child's history). Each list
+    is in the page's order, newest first."""
+
+    assessments: list[Assessment]  # with provider and appointments
+    periods: list[PeriodOfCare]
+    legal_status_changes: list[LegalStatusChange]
+    placements: list[Placement]  # with area
+    dental_checks: list[DentalCheck]
+    sdq_records: list[SdqRecord]
+    immunisations: list[ImmunisationRecord]
+    health_histories: list[HealthHistory]
+
+
+def child_records(child: Child) -> ChildRecords:
+    # Ordered by the child's own columns, never by "child" (the models' default ordering
+    # follows it into a join with the children table and its name ordering).
+    return ChildRecords(
+        assessments=list(
+            Assessment.objects.filter(child=child)
+            .select_related("provider")
+            .prefetch_related("appointments")
+            .order_by("-due_date", "-id")
+        ),
+        periods=list(PeriodOfCare.objects.filter(child=child).order_by("-start_date", "-id")),
+        legal_status_changes=list(
+            LegalStatusChange.objects.filter(child=child).order_by(
+                "-period_of_care__start_date", "-period_of_care_id", "-start_date", "-id"
+            )
+        ),
+        placements=list(
+            Placement.objects.filter(child=child)
+            .select_related("area")
+            .order_by("-start_date", "-id")
+        ),
+        dental_checks=list(DentalCheck.objects.filter(child=child).order_by("-checked_on", "-id")),
+        sdq_records=list(SdqRecord.objects.filter(child=child).order_by("-completed_on", "-id")),
+        immunisations=list(
+            ImmunisationRecord.objects.filter(child=child).order_by("-checked_on", "-id")
+        ),
+        health_histories=list(
+            HealthHistory.objects.filter(child=child).order_by("-provided_on", "-id")
+        ),
+    )
+
+
+def child_timeline(
+    child: Child, records: ChildRecords | None = None, histories: ChildHistories | None = None
+) -> list[Event]:
+    """Every event of the child's record, newest first (events of one day in the order of
+    their kinds below, each kind in its models' order)."""
+    records = records or child_records(child)
     events: list[Event] = []
-    for period in PeriodOfCare.objects.filter(child=child):
+    for period in reversed(records.periods):
         events.append(
             Event(period.start_date, "Became looked after", period.get_legal_status_display())
         )
@@ -49,11 +105,11 @@ def child_timeline(child: Child) -> list[Event]:
             events.append(
                 Event(period.end_date, "Ceased to be looked after", period.get_reason_end_display())
             )
-    for change in LegalStatusChange.objects.filter(child=child):
+    for change in reversed(records.legal_status_changes):
         events.append(
             Event(change.start_date, "Legal status changed", change.get_legal_status_display())
         )
-    for placement in Placement.objects.filter(child=child).select_related("area"):
+    for placement in reversed(records.placements):
         where = f"{placement.area}" + (
             f", {placement.postcode_district}" if placement.postcode_district else ""
         )
@@ -66,26 +122,21 @@ def child_timeline(child: Child) -> list[Event]:
                 "placement",
             )
         )
-    assessments = (
-        Assessment.objects.filter(child=child)
-        .select_related("provider")
-        .prefetch_related("appointments")
-    )
-    for a in assessments:
+    for a in reversed(records.assessments):
         events.extend(_assessment_events(a))
-    for check in DentalCheck.objects.filter(child=child):
+    for check in records.dental_checks:
         events.append(Event(check.checked_on, "Dental check", check.practice, "record"))
-    for sdq in SdqRecord.objects.filter(child=child):
+    for sdq in records.sdq_records:
         if sdq.total_score is not None:
             detail = f"Total {sdq.total_score} ({sdq_band(sdq.total_score)}), from the {sdq.get_informant_display().lower()}"
         else:
             detail = f"Not completed: {sdq.get_reason_not_completed_display()}"
         events.append(Event(sdq.completed_on, "SDQ recorded", detail, "record"))
-    for record in ImmunisationRecord.objects.filter(child=child):
+    for record in records.immunisations:
         events.append(
             Event(record.checked_on, "Immunisations checked", record.get_status_display(), "record")
         )
-    for history in HealthHistory.objects.filter(child=child):
+    for history in records.health_histories:
         events.append(
             Event(history.provided_on, "Health history given to the young person", "", "record")
         )
@@ -94,7 +145,7 @@ def child_timeline(child: Child) -> list[Event]:
     events.extend(
         Event(on, title, detail, "assessment") for on, title, detail in child_report_events(child)
     )
-    events.extend(correction_events(child))
+    events.extend(correction_events(child, histories))
     return sorted(events, key=lambda e: e.on, reverse=True)
 
 
@@ -115,29 +166,120 @@ _DELETED_AS = {
 }
 
 
-def correction_events(child: Child) -> list[Event]:
+# The history tables the page reads (django-simple-history), with how a row names the
+# child, and whether the change history (``child_history``) lists its rows as well as its
+# corrections.
+_HISTORIES: list[tuple[Any, str, bool]] = [
+    (Child, "h.id = %s", True),
+    (PeriodOfCare, "h.child_id = %s", True),
+    (Placement, "h.child_id = %s", True),
+    (Assessment, "h.child_id = %s", True),
+    (
+        Appointment,
+        "h.assessment_id IN (SELECT a.id FROM assessments_assessment a WHERE a.child_id = %s)",
+        False,
+    ),
+    (DentalCheck, "h.child_id = %s", False),
+    (SdqRecord, "h.child_id = %s", False),
+    (ImmunisationRecord, "h.child_id = %s", False),
+]
+
+# One table's part: the history rows of the child's records that the page shows (each
+# correction, and the ``limit`` newest of a listed table), each with the id of its record's
+# previous history row (simple-history's ``prev_record``: the record's row before it in
+# time), so that no row costs a query of its own.
+_HISTORY_ARM = """
+SELECT %s AS part, history_id, prev_id, is_correction FROM (
+  SELECT h.history_id,
+         LAG(h.history_id) OVER (PARTITION BY h.id ORDER BY h.history_date, h.history_id)
+             AS prev_id,
+         ({belongs}) AS belongs,
+         (h.history_type = '~' AND h.history_change_reason <> '') AS is_correction,
+         ROW_NUMBER() OVER (PARTITION BY ({belongs})
+                            ORDER BY h.history_date DESC, h.history_id DESC) AS recent
+    FROM {table} h
+   WHERE h.id IN (SELECT h.id FROM {table} h WHERE {belongs})
+) ranked
+WHERE belongs AND (is_correction OR recent <= %s)
+"""
+
+
+@dataclass
+class ChildHistories:
+    """The history rows of one child's records the page shows, per table of _HISTORIES
+    (newest first): its corrections, its ``limit`` newest rows (listed tables only), and
+    each row's previous row (None: its first)."""
+
+    limit: int
+    corrections: list[list]
+    recent: list[list]
+    previous: dict[tuple[int, int], object]
+
+    def previous_of(self, part: int, record) -> object:
+        return self.previous.get((part, record.history_id))
+
+
+def child_histories(child: Child, limit: int = 40) -> ChildHistories:
+    """One query for which rows (a UNION over the tables), then one per table with any."""
+    sql, params = [], []
+    for part, (model, belongs, listed) in enumerate(_HISTORIES):
+        table = model.history.model._meta.db_table
+        sql.append(_HISTORY_ARM.format(table=table, belongs=belongs))
+        params += [part, child.pk, child.pk, child.pk, limit if listed else 0]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sql), params)
+        rows = cursor.fetchall()
+    wanted: dict[int, list[tuple[int, int | None, bool]]] = {}
+    for part, history_id, prev_id, is_correction in rows:
+        wanted.setdefault(part, []).append((history_id, prev_id, bool(is_correction)))
+    corrections: list[list] = [[] for _ in _HISTORIES]
+    recent: list[list] = [[] for _ in _HISTORIES]
+    previous: dict[tuple[int, int], object] = {}
+    for part, found in wanted.items():
+        model = _HISTORIES[part][0]
+        ids = {history_id for history_id, _, _ in found}
+        ids |= {prev_id for _, prev_id, _ in found if prev_id is not None}
+        loaded = {
+            record.history_id: record
+            for record in model.history.filter(history_id__in=ids).select_related("history_user")
+        }
+        # Newest first, as the history managers order them.
+        ordered = sorted(found, key=lambda row: (loaded[row[0]].history_date, row[0]), reverse=True)
+        for history_id, prev_id, is_correction in ordered:
+            record = loaded[history_id]
+            previous[(part, history_id)] = loaded.get(prev_id) if prev_id else None
+            if is_correction:
+                corrections[part].append(record)
+        if _HISTORIES[part][2]:
+            recent[part] = [loaded[history_id] for history_id, _, _ in ordered][:limit]
+    return ChildHistories(limit, corrections, recent, previous)
+
+
+def _name(record) -> str:
+    return record.instance_type._meta.verbose_name.capitalize()
+
+
+def _changed_fields(record, previous, only: set[str] | None = None) -> str:
+    """apps.core.corrections.changed_fields, labelled from the record's model (its
+    ``instance`` reads the live row for the columns the history leaves out: a query)."""
+    options = record.instance_type._meta
+    return ", ".join(
+        f"{options.get_field(c.field).verbose_name} from {shown(c.old)} to {shown(c.new)}"
+        for c in record.diff_against(previous).changes
+        if c.field not in NOT_CHANGES and (only is None or c.field in only)
+    )
+
+
+def correction_events(child: Child, histories: ChildHistories | None = None) -> list[Event]:
     """Each correction (issue 13: a change with a reason), on the day it was made, with
     what changed, the reason and who made it; and each record deleted as entered in error
     ("Deleted: entered in error", with the reason)."""
-    histories = [
-        Child.history.filter(id=child.pk),
-        PeriodOfCare.history.filter(child_id=child.pk),
-        Placement.history.filter(child_id=child.pk),
-        Assessment.history.filter(child_id=child.pk),
-        Appointment.history.filter(assessment__child_id=child.pk),
-        DentalCheck.history.filter(child_id=child.pk),
-        SdqRecord.history.filter(child_id=child.pk),
-        ImmunisationRecord.history.filter(child_id=child.pk),
-    ]
+    histories = histories or child_histories(child)
     events = []
-    for history in histories:
-        for record in (
-            history.filter(history_type="~", history_change_reason__isnull=False)
-            .exclude(history_change_reason="")
-            .select_related("history_user")
-        ):
-            previous = record.prev_record
-            name = record.instance._meta.verbose_name.capitalize()
+    for part, records in enumerate(histories.corrections):
+        for record in records:
+            previous = histories.previous_of(part, record)
+            name = _name(record)
             on = timezone.localdate(record.history_date)
             detail_who = f"Reason: {record.history_change_reason} ({who(record)})"
             deleted = _deleted_title(record, previous, name)
@@ -151,7 +293,7 @@ def correction_events(child: Child) -> list[Event]:
                 only = _REQUEST_FIELDS | _ASSESSMENT_FIELDS
                 if changed & only <= _REQUEST_FIELDS:
                     title = "Request corrected"
-            fields = changed_fields(record, previous, only) if previous is not None else ""
+            fields = _changed_fields(record, previous, only) if previous is not None else ""
             events.append(
                 Event(
                     on,
@@ -285,26 +427,27 @@ class Change:
 _TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
-def child_history(child: Child, limit: int = 40) -> list[Change]:
+def child_history(
+    child: Child, limit: int = 40, histories: ChildHistories | None = None
+) -> list[Change]:
     """Who changed what in the record, newest first (django-simple-history)."""
-    histories = [
-        Child.history.filter(id=child.pk),
-        PeriodOfCare.history.filter(child_id=child.pk),
-        Placement.history.filter(child_id=child.pk),
-        Assessment.history.filter(child_id=child.pk),
-    ]
+    if histories is None or histories.limit < limit:
+        histories = child_histories(child, limit)
     records = sorted(
-        chain.from_iterable(
-            h.select_related("history_user").order_by("-history_date")[:limit] for h in histories
+        (
+            (part, record)
+            for part, listed in enumerate(histories.recent)
+            for record in listed[:limit]
         ),
-        key=lambda r: r.history_date,
+        key=lambda item: item[1].history_date,
         reverse=True,
     )[:limit]
     changes = []
-    for record in records:
+    for part, record in records:
         fields = ""
-        if record.history_type == "~" and record.prev_record is not None:
-            delta = record.diff_against(record.prev_record)
+        previous = histories.previous_of(part, record)
+        if record.history_type == "~" and previous is not None:
+            delta = record.diff_against(previous)
             fields = ", ".join(
                 c.field.replace("_", " ") for c in delta.changes if c.field not in NOT_CHANGES
             )
@@ -317,7 +460,7 @@ def child_history(child: Child, limit: int = 40) -> list[Change]:
             Change(
                 record.history_date,
                 who,
-                record.instance._meta.verbose_name.capitalize(),
+                _name(record),
                 _TYPES[record.history_type],
                 fields,
             )

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apps.access import Capability, may
-from apps.assessments.models import Assessment, HealthClock
+from apps.assessments.models import HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
 from apps.audit.records import about
 from apps.children import selectors, services
@@ -28,7 +28,12 @@ from apps.children.forms import (
     PlacementForm,
 )
 from apps.children.models import Child, PeriodOfCare
-from apps.children.timeline import child_history, child_timeline
+from apps.children.timeline import (
+    child_histories,
+    child_history,
+    child_records,
+    child_timeline,
+)
 from apps.core.views_base import form_page
 from apps.placements.services import child_enter_care, placement_start
 
@@ -49,12 +54,7 @@ def editable_child(request: HttpRequest, pk: int) -> Child:
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    in_care = PeriodOfCare.objects.filter(child=OuterRef("pk"), end_date__isnull=True)
-    children = (
-        selectors.children_visible_to(request.user)
-        .select_related("team")
-        .annotate(in_care=Exists(in_care))
-    )
+    children = selectors.children_visible_to(request.user).select_related("team")
     if query:
         condition = (
             Q(last_name__icontains=query)
@@ -68,6 +68,17 @@ def child_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(children.order_by("last_name", "first_name", "pk"), 25).get_page(
         request.GET.get("page")
     )
+    # In care, for the page's rows only (issue 18: an EXISTS in the page query is planned
+    # as a hashed scan of every period of care).
+    rows = list(page.object_list)
+    in_care = set(
+        PeriodOfCare.objects.filter(child__in=[child.pk for child in rows], end_date__isnull=True)
+        .order_by()
+        .values_list("child_id", flat=True)
+    )
+    for child in rows:
+        child.in_care = child.pk in in_care
+    page.object_list = rows
     return render(
         request,
         "children/list.html",
@@ -134,13 +145,12 @@ def child_new(request: HttpRequest) -> HttpResponse:
 @about(Child)
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = visible_child(request, pk)
-    assessments = list(
-        Assessment.objects.filter(child=child)
-        .select_related("provider")
-        .order_by("-due_date", "-id")
-    )
-    periods = list(child.periods_of_care.order_by("-start_date"))
-    placements = list(child.placements.select_related("area").order_by("-start_date")[:10])
+    # Issue 18: each kind of record once (apps/children/timeline.py), for the page's
+    # tables and its timeline alike, so the page's queries do not grow with the history.
+    records = child_records(child)
+    histories = child_histories(child)
+    assessments = records.assessments
+    periods = records.periods
     readiness = None
     if request.user.organisation_id == child.responsible_la_id:
         # The LA makes the SSDA903 return: what it would be asked to fix, as early as now.
@@ -168,15 +178,15 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "open_assessments": [
                 a for a in assessments if a.status in {"PENDING", "AT_RISK", "OVERDUE"}
             ],
-            "clocks": HealthClock.objects.filter(child=child).order_by("kind"),
+            "clocks": list(HealthClock.objects.filter(child=child).order_by("kind")),
             "periods": periods,
             "in_care": bool(periods) and periods[0].end_date is None,
-            "placements": placements,
-            "referrals": child.out_of_area_referrals.select_related(
-                "placement__area", "receiving_provider"
+            "placements": records.placements[:10],
+            "referrals": list(
+                child.out_of_area_referrals.select_related("placement__area", "receiving_provider")
             ),
-            "timeline": child_timeline(child),
-            "history": child_history(child),
+            "timeline": child_timeline(child, records, histories),
+            "history": child_history(child, histories=histories),
             "can_edit": selectors.user_can_edit_case(request.user, child),
             "can_allocate": selectors.user_can_allocate_team(request.user, child),
             # A period imported part-way with nothing on record: the last assessment before
@@ -190,9 +200,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_nurse": may(request.user, Capability.CLINICAL_RECORD_WRITE, child),
             "readiness": readiness,
             # The health records, each with its Change / Delete links (issue 13).
-            "dental_checks": list(child.dental_checks.order_by("-checked_on", "-id")[:10]),
-            "sdq_records": list(child.sdq_records.order_by("-completed_on", "-id")[:10]),
-            "immunisations": list(child.immunisation_records.order_by("-checked_on", "-id")[:10]),
+            "dental_checks": records.dental_checks[:10],
+            "sdq_records": records.sdq_records[:10],
+            "immunisations": records.immunisations[:10],
             "can_correct_sdq": may(request.user, Capability.SDQ_WRITE, child),
             "can_see_deleted": may(request.user, Capability.DELETED_RECORDS_VIEW, child),
         },

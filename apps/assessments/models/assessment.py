@@ -50,6 +50,25 @@ OPEN_ASSESSMENT = Q(held_on__isnull=True, declined_on__isnull=True, not_required
 # of every worklist item that is open or held awaiting its report (apps/assessments/worklists.py).
 WORKLIST_UNFINISHED = Q(wl_in_care=True, report_returned_on__isnull=True, declined_on__isnull=True)
 WORKLIST_SCOPES = [("provider", "prov"), ("wl_team_id", "team"), ("wl_la_id", "la")]
+# Narrower parts of the lists, each matching a partial index below (so a list's page and
+# its count read only its own rows, not every unfinished row of the scope):
+# held, the report not back (write-up late, awaiting the report, return the report);
+WORKLIST_HELD = Q(wl_in_care=True, held_on__isnull=False, report_returned_on__isnull=True)
+# open with no complete request (the team's "send" and "complete the request");
+WORKLIST_REQUEST_TO_DO = OPEN_ASSESSMENT & Q(wl_in_care=True, request_complete_on__isnull=True)
+# open and booked (record the attendance), open, requested and not booked (book one);
+WORKLIST_BOOKED = OPEN_ASSESSMENT & Q(wl_in_care=True, wl_booked_for__isnull=False)
+WORKLIST_TO_BOOK = OPEN_ASSESSMENT & Q(
+    wl_in_care=True, request_sent_on__isnull=False, wl_booked_for__isnull=True
+)
+# the breaches to review: undetermined (performance manager, auditor), or not attributed
+# or health's with no reason (designated nurse).
+WORKLIST_REVIEW = Q(wl_in_care=True, status__in=["OVERDUE", "BREACHED"])
+WORKLIST_REVIEW_UNDETERMINED = WORKLIST_REVIEW & Q(breach_party="UNDETERMINED")
+WORKLIST_REVIEW_DESIGNATED = WORKLIST_REVIEW & (
+    Q(override_party="", breach_party="UNDETERMINED")
+    | Q(override_party="", breach_party="HEALTH", breach_reason="", health_reason="")
+)
 
 
 class Assessment(TimestampedModel):
@@ -283,16 +302,55 @@ class Assessment(TimestampedModel):
                 )
                 for scope, name in WORKLIST_SCOPES
             ],
-            models.Index(
-                fields=["wl_team_id", "status", "due_date", "id"], name="assessment_wl_team_status"
-            ),
-            models.Index(
-                fields=["wl_la_id", "status", "due_date", "id"], name="assessment_wl_la_status"
-            ),
+            # Each list's status rows of children in care (so a count of them is an
+            # index-only scan).
+            *[
+                models.Index(
+                    fields=[scope, "status", "due_date", "id"],
+                    condition=Q(wl_in_care=True),
+                    name=f"assessment_wl_{name}_status",
+                )
+                for scope, name in WORKLIST_SCOPES
+            ],
+            # (Returned reports only: with the unreturned rows in it too, the planner read
+            # them all for the team's held rows, misled by its estimate of the held ones.)
             models.Index(
                 fields=["wl_team_id", "report_returned_on"],
-                condition=Q(wl_in_care=True),
+                condition=Q(wl_in_care=True, report_returned_on__isnull=False),
                 name="assessment_wl_team_returned",
+            ),
+            *[
+                models.Index(
+                    fields=[scope, "due_date", "id"],
+                    condition=WORKLIST_HELD,
+                    name=f"assessment_wl_{name}_held",
+                )
+                for scope, name in WORKLIST_SCOPES
+            ],
+            models.Index(
+                fields=["wl_team_id", "due_date", "id"],
+                condition=WORKLIST_REQUEST_TO_DO,
+                name="assessment_wl_team_request",
+            ),
+            models.Index(
+                fields=["provider", "due_date", "id"],
+                condition=WORKLIST_BOOKED,
+                name="assessment_wl_prov_booked",
+            ),
+            models.Index(
+                fields=["provider", "due_date", "id"],
+                condition=WORKLIST_TO_BOOK,
+                name="assessment_wl_prov_to_book",
+            ),
+            models.Index(
+                fields=["wl_la_id", "due_date", "id"],
+                condition=WORKLIST_REVIEW_UNDETERMINED,
+                name="assessment_wl_la_review",
+            ),
+            models.Index(
+                fields=["wl_la_id", "due_date", "id"],
+                condition=WORKLIST_REVIEW_DESIGNATED,
+                name="assessment_wl_la_review_dn",
             ),
         ]
 
