@@ -6,14 +6,15 @@ Derived fields (deadlines, status, attribution) are written in bulk (apps.core.b
 history-tracked: the events that drive them are, and each is recomputable."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import JSONArray
 from django.utils import timezone
 
 from apps.assessments.models import (
@@ -34,7 +35,8 @@ from apps.assessments.rules.health_clocks import CLOCK_KINDS
 from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.children.models import Child, PeriodOfCare
 from apps.core.bulk import bulk_update_rows
-from apps.core.selectors import working_day_calendar
+from apps.core.models import NonWorkingDay
+from apps.core.working_days import calendar_for
 from apps.placements.models import Placement
 
 _MODEL_FIELD = {"period_id": "period_of_care_id"}
@@ -81,7 +83,10 @@ class RecomputeStats:
     health_clocks_written: int = 0
 
 
-def policy_lookup(la_ids: Iterable[int]):
+LaPolicyOn = Callable[[int, date], Policy]
+
+
+def policy_lookup(la_ids: Iterable[int]) -> LaPolicyOn:
     """A function (la_id, day) -> Policy: the LA's policy record in force on that day."""
     by_la: dict[int, list[tuple[date, Policy]]] = defaultdict(list)
     for record in LocalAuthorityPolicy.objects.filter(local_authority_id__in=set(la_ids)).order_by(
@@ -89,6 +94,11 @@ def policy_lookup(la_ids: Iterable[int]):
     ):
         values = {name: getattr(record, name) for name in _POLICY_FIELDS}
         by_la[record.local_authority_id].append((record.effective_from, Policy(**values)))
+    return _policy_on(by_la)
+
+
+def _policy_on(by_la: dict[int, list[tuple[date, Policy]]]) -> LaPolicyOn:
+    """(la_id, day) -> the policy in force: ``by_la`` holds each LA's records, oldest first."""
 
     def policy_on(la_id: int, day: date) -> Policy:
         chosen = DEFAULT_POLICY
@@ -100,28 +110,44 @@ def policy_lookup(la_ids: Iterable[int]):
     return policy_on
 
 
-def policy_windows(
-    setting: str, day_zero: str, la_field: str = "child__responsible_la_id"
-) -> dict[Any, Q]:  # Any: the setting's type
-    """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
-    (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
-    ``la_field`` (the child's responsible LA) and the day-0 column}. Set-based code (the
-    sweep, the worklists) filters with these, one query per distinct value (usually one)."""
-    by_la: dict[int, list[tuple[date, object]]] = defaultdict(list)
+PolicyRecords = dict[int, list[tuple[date, Any]]]  # LA -> [(effective from, value)]
+
+
+def policy_records(setting: str) -> PolicyRecords:
+    """Every LA's records of one policy ``setting``, oldest first (one query)."""
+    by_la: PolicyRecords = defaultdict(list)
     for la_id, effective_from, value in LocalAuthorityPolicy.objects.order_by(
         "local_authority_id", "effective_from"
     ).values_list("local_authority_id", "effective_from", setting):
         by_la[la_id].append((effective_from, value))
+    return by_la
+
+
+def policy_windows(
+    setting: str,
+    day_zero: str,
+    la_field: str = "child__responsible_la_id",
+    records: PolicyRecords | None = None,
+) -> dict[Any, Q]:  # Any: the setting's type
+    """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
+    (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
+    ``la_field`` (the child's responsible LA) and the day-0 column}. Set-based code (the
+    sweep, the worklists) filters with these, one query per distinct value (usually one).
+    With no LA's own record the default applies to every row: ``{default: Q()}``, a
+    condition that needs neither the LA nor the day 0 (no join, no subquery)."""
+    by_la = policy_records(setting) if records is None else records
     default = getattr(DEFAULT_POLICY, setting)
+    if not by_la:
+        return {default: Q()}
     parts: dict[object, list[Q]] = defaultdict(list)
     parts[default].append(~Q(**{f"{la_field}__in": list(by_la)}))
-    for la_id, records in by_la.items():
+    for la_id, own in by_la.items():
         la = Q(**{la_field: la_id})
-        parts[default].append(la & Q(**{f"{day_zero}__lt": records[0][0]}))
-        for index, (effective_from, value) in enumerate(records):
+        parts[default].append(la & Q(**{f"{day_zero}__lt": own[0][0]}))
+        for index, (effective_from, value) in enumerate(own):
             window = la & Q(**{f"{day_zero}__gte": effective_from})
-            if index + 1 < len(records):
-                window &= Q(**{f"{day_zero}__lt": records[index + 1][0]})
+            if index + 1 < len(own):
+                window &= Q(**{f"{day_zero}__lt": own[index + 1][0]})
             parts[value].append(window)
     windows = {}
     for value, qs in parts.items():
@@ -171,18 +197,51 @@ def _update_rows(model: type[models.Model], rows: list[dict], names: list[str]) 
             )
 
 
-def _by_columns(model) -> list[str]:
-    """The model's default order with its leading foreign key by column: ordering by
-    "child" follows the child's own ordering into a join and a sort by name (issue 18); by
-    "child_id" each child's rows keep the same order with no join."""
-    columns = [
-        f"{name}_id" if name in {"child", "assessment"} else name for name in model._meta.ordering
-    ]
-    return columns if "id" in columns else [*columns, "id"]
+_DATES = {
+    "clock_start",
+    "request_due",
+    "due_date",
+    "request_sent_on",
+    "request_complete_on",
+    "held_on",
+    "report_returned_on",
+    "declined_on",
+}
+_POLICY_TYPES = {f.name: f.get_internal_type() for f in LocalAuthorityPolicy._meta.fields}
+_CLOCK_LOADED = ["id", "kind", *_CLOCK_FIELDS]
 
 
-def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
-    # Locked in id order (recompute_children), read in the same query.
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _setting(internal_type: str, value: Any) -> Any:
+    """A policy setting as the model gives it (SQLite's JSON has 0/1 for booleans)."""
+    if internal_type == "DateField":
+        return _day(value)
+    return bool(value) if internal_type == "BooleanField" else value
+
+
+def _by_date(day: date | None, pk: int) -> tuple:
+    """As PostgreSQL orders a date column ascending, then the id: empty dates last."""
+    return (day is None, day or date.min, pk)
+
+
+def _part(name: str, queryset: QuerySet, key: Any, columns: list[str]) -> QuerySet:
+    """One source of the facts' UNION ALL: (source, key, [columns...]) rows, the columns
+    as one JSON array so that every source has the same shape."""
+    return queryset.order_by().values_list(
+        Value(name, output_field=CharField()), key, JSONArray(*columns)
+    )
+
+
+def _facts(child_ids: list[int]) -> tuple[dict, dict, dict, dict, frozenset, LaPolicyOn]:
+    """The children (locked), their facts, their assessments and health clocks as loaded,
+    the calendar's extra non-working days and the policies of their LAs, in two queries
+    (issue 18: a per-event recompute is a handful of round trips, whatever the history).
+
+    The lock comes first, in a query of its own: the facts are read after it is granted
+    (a new snapshot), so an event that committed while we waited is seen."""
     children = {
         c["id"]: c
         for c in Child.objects.select_for_update()
@@ -190,56 +249,96 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
         .order_by("pk")
         .values("id", "date_of_birth", "responsible_la_id", "clocks_stale_since")
     }
+    # The placements' start dates and the records that complete each health clock, as the
+    # clock registry declares them: one date a row.
+    lists = [("placement_starts", Placement, "start_date")] + [
+        (spec.facts_field, apps.get_model(spec.record[0]), spec.record[1])
+        for spec in CLOCK_KINDS.values()
+    ]
+    of_children = Q(child_id__in=child_ids)
+    parts = [
+        _part(
+            "period",
+            PeriodOfCare.objects.filter(of_children),
+            "child_id",
+            ["id", "start_date", "end_date", "reason_new_episode"],
+        ),
+        _part(
+            "appointment",
+            Appointment.objects.filter(assessment__child_id__in=child_ids),
+            "assessment_id",
+            ["id", "appointment_date", "outcome", "cancelled_by", "placement_move"],
+        ),
+        _part("assessment", Assessment.objects.filter(of_children), "child_id", _LOADED),
+        _part("clock", HealthClock.objects.filter(of_children), "child_id", _CLOCK_LOADED),
+        _part(
+            "policy",
+            LocalAuthorityPolicy.objects.filter(
+                local_authority_id__in=Child.objects.filter(pk__in=child_ids)
+                .order_by()
+                .values("responsible_la_id")
+            ),
+            "local_authority_id",
+            ["effective_from", *_POLICY_FIELDS],
+        ),
+        _part("non_working", NonWorkingDay.objects.all(), Value(0), ["date"]),
+        *(
+            _part(f"list:{name}", model.objects.filter(of_children), "child_id", [column])
+            for name, model, column in lists
+        ),
+    ]
+    rows: dict[str, list[tuple[int, list]]] = defaultdict(list)
+    for source, key, values in parts[0].union(*parts[1:], all=True).order_by():
+        rows[source].append((key, values))
+
     periods = defaultdict(list)
-    for p in (
-        PeriodOfCare.objects.filter(child_id__in=child_ids)
-        .order_by(*_by_columns(PeriodOfCare))
-        .values("id", "child_id", "start_date", "end_date", "reason_new_episode")
+    for child_id, (pk, start, end, rne) in sorted(
+        rows["period"], key=lambda r: (r[0], *_by_date(_day(r[1][1]), r[1][0]))
     ):
-        periods[p["child_id"]].append(
-            PeriodFacts(p["id"], p["start_date"], p["end_date"], p["reason_new_episode"] == "S")
-        )
+        periods[child_id].append(PeriodFacts(pk, _day(start), _day(end), rne == "S"))
     appointments = defaultdict(list)
-    for a in (
-        Appointment.objects.filter(assessment__child_id__in=child_ids)
-        .order_by(*_by_columns(Appointment))
-        .values("assessment_id", "appointment_date", "outcome", "cancelled_by", "placement_move")
+    for assessment_id, (_, day, outcome, cancelled_by, move) in sorted(
+        rows["appointment"], key=lambda r: (r[0], *_by_date(_day(r[1][1]), r[1][0]))
     ):
-        appointments[a["assessment_id"]].append(
-            AppointmentEvent(
-                a["appointment_date"], a["outcome"], a["cancelled_by"], a["placement_move"]
-            )
+        appointments[assessment_id].append(
+            AppointmentEvent(_day(day), outcome, cancelled_by, bool(move))
         )
     loaded = {}
     assessments = defaultdict(list)
-    for row in (
-        Assessment.objects.filter(child_id__in=child_ids)
-        .order_by(*_by_columns(Assessment))
-        .values(*_LOADED)
-    ):
+    decoded = [
+        {name: _day(v) if name in _DATES else v for name, v in zip(_LOADED, values, strict=True)}
+        for _, values in rows["assessment"]
+    ]
+    for row in decoded:
+        row["report_breached"] = bool(row["report_breached"])
+    for row in sorted(decoded, key=lambda r: (r["child_id"], *_by_date(r["due_date"], r["id"]))):
         loaded[row["id"]] = row
         values = {k: row[k] for k in _LOADED if k not in {"child_id", "period_of_care_id"}}
         facts = AssessmentFacts(
             period_id=row["period_of_care_id"], appointments=appointments[row["id"]], **values
         )
         assessments[row["child_id"]].append(facts)
+    clocks = {}
+    for child_id, values in rows["clock"]:
+        clock = dict(zip(_CLOCK_LOADED, values, strict=True))
+        clock["due_date"] = _day(clock["due_date"])
+        clock["last_completed_on"] = _day(clock["last_completed_on"])
+        clocks[(child_id, clock["kind"])] = clock
+    policies: dict[int, list[tuple[date, Policy]]] = defaultdict(list)
+    for la_id, (effective_from, *values) in rows["policy"]:
+        settings = {
+            name: _setting(_POLICY_TYPES[name], v)
+            for name, v in zip(_POLICY_FIELDS, values, strict=True)
+        }
+        policies[la_id].append((_day(effective_from), Policy(**settings)))
+    for records in policies.values():
+        records.sort(key=lambda r: r[0])
+    non_working = frozenset(_day(day) for _, (day,) in rows["non_working"])
 
-    # The placements' start dates and the records that complete each health clock (as the
-    # clock registry declares them) in one query: (list, child, date) rows, UNION ALL.
     by_list: dict[str, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
-    sources = [("placement_starts", Placement, "start_date")] + [
-        (spec.facts_field, apps.get_model(spec.record[0]), spec.record[1])
-        for spec in CLOCK_KINDS.values()
-    ]
-    parts = [
-        model.objects.filter(child_id__in=child_ids)
-        .order_by()
-        .annotate(list_name=Value(name, output_field=CharField()))
-        .values_list("list_name", "child_id", field)
-        for name, model, field in sources
-    ]
-    for name, child_id, day in parts[0].union(*parts[1:], all=True):
-        by_list[name][child_id].append(day)
+    for name, _, _ in lists:
+        for child_id, (day,) in rows[f"list:{name}"]:
+            by_list[name][child_id].append(_day(day))
     for name, by_child in by_list.items():
         for days in by_child.values():
             # Placements by start date; completions latest first (the models' own orders).
@@ -260,7 +359,7 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict]:
         )
         for child_id, child in children.items()
     }
-    return children, facts, loaded
+    return children, facts, loaded, clocks, non_working, _policy_on(policies)
 
 
 def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -> RecomputeStats:
@@ -268,15 +367,11 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
     so that concurrent events and recomputes of the same child queue behind each other)."""
     child_ids = sorted(set(child_ids))
     today = today or timezone.localdate()
-    calendar = working_day_calendar()
     stats = RecomputeStats()
     with transaction.atomic():
-        children, facts, loaded = _facts(child_ids)  # locks the children first
-        policy_for_la = policy_lookup(c["responsible_la_id"] for c in children.values())
-        existing_clocks = {
-            (h.child_id, h.kind): h
-            for h in HealthClock.objects.filter(child_id__in=child_ids).order_by()
-        }
+        # Locks the children first; the calendar in force is read with the facts.
+        children, facts, loaded, existing_clocks, non_working, policy_for_la = _facts(child_ids)
+        calendar = calendar_for(non_working)
         to_create, to_update = [], []
         clocks_create, clocks_update, clocks_delete = [], [], []
         # The columns that changed in at least one row: an UPDATE sets only those (one
@@ -317,12 +412,12 @@ def recompute_children(child_ids: Iterable[int], *, today: date | None = None) -
                     )
                 else:
                     wanted = {name: getattr(clock, name) for name in _CLOCK_FIELDS}
-                    changed = [n for n, v in wanted.items() if getattr(current, n) != v]
+                    changed = [n for n, v in wanted.items() if current[n] != v]
                     if changed:
-                        clocks_update.append({"id": current.pk, **wanted})
+                        clocks_update.append({"id": current["id"], **wanted})
                         clock_fields.update(changed)
             clocks_delete.extend(
-                h.pk for (cid, _), h in list(existing_clocks.items()) if cid == child_id
+                h["id"] for (cid, _), h in list(existing_clocks.items()) if cid == child_id
             )
         if to_create:
             Assessment.objects.bulk_create(to_create, batch_size=1000)

@@ -15,7 +15,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.assessments.models import Assessment, HealthClock
-from apps.assessments.recompute import policy_windows, recompute_children
+from apps.assessments.recompute import policy_records, policy_windows, recompute_children
 
 # The clocks that recur (a completed one is moved on to its next due date by the recompute);
 # the others are one-off (done once completed): from the clock registry.
@@ -97,9 +97,9 @@ def sweep_clocks(
     # The at-risk window is a per-LA, effective-dated setting: as in the engine, the policy
     # in force on each clock's day 0 decides it (not the one in force today). One UPDATE per
     # distinct window (usually one).
-    windows = policy_windows("at_risk_working_days", "clock_start")
-    clock_windows = policy_windows("at_risk_working_days", "day_zero")
-    clocks = HealthClock.objects.annotate(day_zero=health_clock_day_zero())
+    records = policy_records("at_risk_working_days")  # one read for both tables
+    windows = policy_windows("at_risk_working_days", "clock_start", records=records)
+    clock_windows = policy_windows("at_risk_working_days", "day_zero", records=records)
 
     with transaction.atomic():
         result.newly_overdue = (
@@ -127,13 +127,10 @@ def sweep_clocks(
             breach_reason=F("provisional_reason"),
             breach_rule=F("provisional_rule"),
         )
+        # A one-off clock that is done is done; a recurring one moves on (one UPDATE).
+        still_due = Q(last_completed_on__isnull=True) | Q(kind__in=RECURRING_KINDS)
         result.health_clocks_overdue = HealthClock.objects.filter(
-            status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK],
-            last_completed_on__isnull=True,
-            due_date__lt=today,
-        ).update(status=ClockStatus.OVERDUE)
-        result.health_clocks_overdue += HealthClock.objects.filter(
-            kind__in=RECURRING_KINDS,
+            still_due,
             status__in=[ClockStatus.PENDING, ClockStatus.AT_RISK],
             due_date__lt=today,
         ).update(status=ClockStatus.OVERDUE)
@@ -146,16 +143,18 @@ def sweep_clocks(
             )
         for working_days, in_window in clock_windows.items():
             cutoff = at_risk_cutoff(today, calendar, working_days)
-            due_soon = (
-                clocks.filter(
-                    in_window, status=ClockStatus.PENDING, due_date__range=(today, cutoff)
+            due_soon = HealthClock.objects.filter(
+                still_due, status=ClockStatus.PENDING, due_date__range=(today, cutoff)
+            )
+            if in_window:
+                # An LA's own window: by the day 0 of each clock (a subquery per row), so
+                # the UPDATE goes by the ids of the matching rows.
+                matching = (
+                    due_soon.annotate(day_zero=health_clock_day_zero())
+                    .filter(in_window)
+                    .values("pk")
                 )
-                # A one-off clock that is done is done; a recurring one moves on.
-                .exclude(~Q(kind__in=RECURRING_KINDS), last_completed_on__isnull=False)
-                .values("pk")
-            )
-            result.health_clocks_at_risk += HealthClock.objects.filter(pk__in=due_soon).update(
-                status=ClockStatus.AT_RISK
-            )
+                due_soon = HealthClock.objects.filter(pk__in=matching)
+            result.health_clocks_at_risk += due_soon.update(status=ClockStatus.AT_RISK)
     result.seconds["transitions"] = round(time.perf_counter() - started, 3)
     return result
