@@ -10,6 +10,7 @@ recompute keeps current. Idempotent: a second run on the same day matches no row
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, sql
@@ -85,6 +86,7 @@ def catch_up_stale_children(
 def _update_sql(queryset: QuerySet, values: dict) -> tuple[str, tuple]:
     """The UPDATE that ``queryset.update(**values)`` sends, as SQL and parameters."""
     query = queryset.query.chain(sql.UpdateQuery)
+    assert isinstance(query, sql.UpdateQuery)  # noqa: S101 (narrows chain()'s type)
     query.add_update_values(values)
     query.clear_select_clause()
     return query.get_compiler(queryset.db).as_sql()
@@ -105,7 +107,8 @@ def _apply(transitions: list[tuple[str, QuerySet, dict]]) -> dict[str, int]:
             for name, queryset, values in transitions:
                 counts[name] += queryset.update(**values)
         return counts
-    ctes, params = [], []
+    ctes: list[str] = []
+    params: list[Any] = []  # the ORM's parameters
     for index, (_, queryset, values) in enumerate(transitions):
         update, update_params = _update_sql(queryset, values)
         ctes.append(f"u{index} AS ({update} RETURNING 1)")
