@@ -248,7 +248,8 @@ class Command(BaseCommand):
         )
 
     def _vacuum(self) -> None:
-        if connection.vendor == "postgresql":
+        # (Not inside a transaction, e.g. a test's: VACUUM cannot run there.)
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM assessments_assessment, assessments_healthclock")
 
