@@ -5,10 +5,12 @@ children whose message was lost, and a full recompute after a policy or calendar
 Derived fields (deadlines, status, attribution) are written in bulk (apps.core.bulk) and are not
 history-tracked: the events that drive them are, and each is recomputable."""
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
@@ -37,7 +39,6 @@ from apps.children.models import Child, PeriodOfCare
 from apps.core.bulk import bulk_update_rows
 from apps.core.models import NonWorkingDay
 from apps.core.working_days import calendar_for
-from apps.placements.models import Placement
 
 _MODEL_FIELD = {"period_id": "period_of_care_id"}
 _LOADED = [
@@ -235,26 +236,15 @@ def _part(name: str, queryset: QuerySet, key: Any, columns: list[str]) -> QueryS
     )
 
 
-def _facts(child_ids: list[int]) -> tuple[dict, dict, dict, dict, frozenset, LaPolicyOn]:
-    """The children (locked), their facts, their assessments and health clocks as loaded,
-    the calendar's extra non-working days and the policies of their LAs, in two queries
-    (issue 18: a per-event recompute is a handful of round trips, whatever the history).
+def _lists() -> tuple[tuple[str, str, str], ...]:
+    """The placements' start dates and the records that complete each health clock, as the
+    clock registry declares them: (list, model, date column), one date a row."""
+    return (("placement_starts", "placements.Placement", "start_date"),) + tuple(
+        (spec.facts_field, spec.record[0], spec.record[1]) for spec in CLOCK_KINDS.values()
+    )
 
-    The lock comes first, in a query of its own: the facts are read after it is granted
-    (a new snapshot), so an event that committed while we waited is seen."""
-    children = {
-        c["id"]: c
-        for c in Child.objects.select_for_update()
-        .filter(pk__in=child_ids)
-        .order_by("pk")
-        .values("id", "date_of_birth", "responsible_la_id", "clocks_stale_since")
-    }
-    # The placements' start dates and the records that complete each health clock, as the
-    # clock registry declares them: one date a row.
-    lists = [("placement_starts", Placement, "start_date")] + [
-        (spec.facts_field, apps.get_model(spec.record[0]), spec.record[1])
-        for spec in CLOCK_KINDS.values()
-    ]
+
+def _facts_union(child_ids: list[int], lists: tuple[tuple[str, str, str], ...]) -> QuerySet:
     of_children = Q(child_id__in=child_ids)
     parts = [
         _part(
@@ -283,12 +273,59 @@ def _facts(child_ids: list[int]) -> tuple[dict, dict, dict, dict, frozenset, LaP
         ),
         _part("non_working", NonWorkingDay.objects.all(), Value(0), ["date"]),
         *(
-            _part(f"list:{name}", model.objects.filter(of_children), "child_id", [column])
+            _part(
+                f"list:{name}",
+                apps.get_model(model).objects.filter(of_children),
+                "child_id",
+                [column],
+            )
             for name, model, column in lists
         ),
     ]
+    return parts[0].union(*parts[1:], all=True).order_by()
+
+
+@lru_cache(maxsize=8)
+def _facts_sql(count: int, lists: tuple[tuple[str, str, str], ...]) -> tuple[str, tuple]:
+    """The facts' UNION ALL for ``count`` children, compiled once (building and compiling
+    ten querysets was most of a per-event recompute's own time): the children's ids are
+    parameters, compiled here as the placeholders -1..-count and swapped in by ``_read``."""
+    placeholders = [-(n + 1) for n in range(count)]
+    sql, params = _facts_union(placeholders, lists).query.get_compiler(using="default").as_sql()
+    return sql, tuple(params)
+
+
+def _read(child_ids: list[int], lists: tuple[tuple[str, str, str], ...]) -> list[tuple]:
+    sql, params = _facts_sql(len(child_ids), lists)
+    ids = {-(n + 1): child_id for n, child_id in enumerate(child_ids)}
+    actual = [
+        ids.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, actual)
+        return [
+            (source, key, values if isinstance(values, list) else json.loads(values))
+            for source, key, values in cursor.fetchall()
+        ]
+
+
+def _facts(child_ids: list[int]) -> tuple[dict, dict, dict, dict, frozenset, LaPolicyOn]:
+    """The children (locked), their facts, their assessments and health clocks as loaded,
+    the calendar's extra non-working days and the policies of their LAs, in two queries
+    (issue 18: a per-event recompute is a handful of round trips, whatever the history).
+
+    The lock comes first, in a query of its own: the facts are read after it is granted
+    (a new snapshot), so an event that committed while we waited is seen."""
+    children = {
+        c["id"]: c
+        for c in Child.objects.select_for_update()
+        .filter(pk__in=child_ids)
+        .order_by("pk")
+        .values("id", "date_of_birth", "responsible_la_id", "clocks_stale_since")
+    }
+    lists = _lists()
     rows: dict[str, list[tuple[int, list]]] = defaultdict(list)
-    for source, key, values in parts[0].union(*parts[1:], all=True).order_by():
+    for source, key, values in _read(child_ids, lists):
         rows[source].append((key, values))
 
     periods = defaultdict(list)
