@@ -44,7 +44,7 @@ app.conf.beat_schedule = {
     },
     # Sundays at 03:00: list records past their retention date for review (never deletes).
     "retention-review": {
-        "task": "apps.assessments.tasks.identify_retention_reviews",
+        "task": "apps.audit.tasks.identify_retention_reviews",
         "schedule": crontab(hour=3, minute=0, day_of_week=0),
     },
     # At 06:30 each morning: every user with overdue or at-risk items gets one email with

@@ -107,7 +107,7 @@ def _grant_admin_permissions(user: User) -> None:
     from django.contrib.auth.models import Permission
 
     permissions = Permission.objects.filter(
-        content_type__app_label__in=["accounts", "core", "assessments", "clinics"],
+        content_type__app_label__in=["accounts", "core", "policy", "clinics"],
         content_type__model__in=ADMIN_PERMISSION_MODELS,
     )
     user.user_permissions.set(permissions)

@@ -27,7 +27,6 @@ from apps.adoption.rules import (
     milestone_errors,
     work_item_due,
 )
-from apps.assessments.recompute import policy_lookup
 from apps.children.models import Child
 from apps.core.services import (
     apply_changes,
@@ -39,6 +38,7 @@ from apps.core.services import (
     save_with_constraints,
     today,
 )
+from apps.policy.selectors import policy_lookup
 
 CASE_EDITABLE_FIELDS = {*MILESTONE_FIELDS, *NOTES.values(), *ADOPTER_FIELDS, "plan_changed_reason"}
 

@@ -5,7 +5,7 @@ the child's team, for a child or a record with one.)"""
 from apps.access import Relation, register_relation
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, Role
 from apps.assessments.models import Assessment
-from apps.assessments.rules.policy import Party
+from apps.policy.rules import Party
 
 
 def _child(record):

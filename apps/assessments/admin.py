@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from apps.accounts.admin_base import OrganisationScopedAdmin
 from apps.assessments.models import (
     Appointment,
     Assessment,
@@ -10,7 +9,6 @@ from apps.assessments.models import (
     HealthPlan,
     HealthPlanAction,
     ImmunisationRecord,
-    LocalAuthorityPolicy,
     SdqRecord,
 )
 from apps.children.admin_base import ChildScopedAdmin
@@ -41,19 +39,6 @@ class SoftDeletableAdmin(ChildScopedAdmin):
 
     def get_list_display(self, request):
         return [*super().get_list_display(request), "deleted_at", "deletion_reason"]
-
-
-@admin.register(LocalAuthorityPolicy)
-class LocalAuthorityPolicyAdmin(OrganisationScopedAdmin):
-    # An LA's administrator sets their own LA's policy only.
-    organisation_lookup = "local_authority"
-    list_display = [
-        "local_authority",
-        "effective_from",
-        "iha_request_working_days",
-        "iha_completion_working_days",
-    ]
-    list_filter = ["local_authority"]
 
 
 @admin.register(Assessment)

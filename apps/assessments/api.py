@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.access import Capability, may
-from apps.access.filters import VisibleChildFilterSet
 from apps.assessments import selectors, services, workflow
 from apps.assessments.correction_api import CorrectableAssessmentMixin, CorrectableRecordMixin
 from apps.assessments.models import (
@@ -34,6 +33,7 @@ from apps.assessments.serializers import (
     ReferralRecordInput,
     SdqRecordSerializer,
 )
+from apps.children.filters import VisibleChildFilterSet
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
 from apps.core.api import require, split_version

@@ -38,7 +38,7 @@ from apps.assessments.services import (
 from apps.core.corrections import clean_reason, correction_mark, soft_delete_mark
 from apps.core.rules.temporal import long_date
 from apps.core.services import apply_changes, bump_version, check_version, save_with_constraints
-from apps.dataquality.checks import enforce_appointment, enforce_assessment
+from apps.core.temporal_checks import enforce_appointment, enforce_assessment
 
 REQUEST_FIELDS = {"request_sent_on", "consent_obtained_on", "request_complete_on", "provider"}
 APPOINTMENT_FIELDS = {"appointment_date", "booked_on", "location"}

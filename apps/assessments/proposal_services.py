@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.assessments.models import Assessment, BreachProposal
-from apps.assessments.rules.policy import BreachReason, Party
 from apps.assessments.rules.proposals import (
     PARTY_NAMES,
     ProposalState,
@@ -29,10 +28,11 @@ from apps.assessments.rules.proposals import (
     side_of,
 )
 from apps.core.services import bump_version, check_version, save_with_constraints
+from apps.policy.rules import BreachReason, Party
 
 
 def _reason_parties(assessment: Assessment) -> dict[str, str]:
-    from apps.assessments.recompute import policy_lookup
+    from apps.policy.selectors import policy_lookup
 
     la = assessment.child.responsible_la_id
     return policy_lookup([la])(la, assessment.clock_start).reason_parties

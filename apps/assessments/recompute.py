@@ -23,7 +23,6 @@ from apps.assessments.models import (
     Appointment,
     Assessment,
     HealthClock,
-    LocalAuthorityPolicy,
 )
 from apps.assessments.rules.attribution import AppointmentEvent
 from apps.assessments.rules.engine import (
@@ -34,11 +33,12 @@ from apps.assessments.rules.engine import (
     plan_child,
 )
 from apps.assessments.rules.health_clocks import CLOCK_KINDS
-from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.children.models import Child, PeriodOfCare
 from apps.core.bulk import bulk_update_rows
 from apps.core.models import NonWorkingDay
 from apps.core.working_days import calendar_for
+from apps.policy.models import LocalAuthorityPolicy
+from apps.policy.rules import DEFAULT_POLICY, Policy
 
 _MODEL_FIELD = {"period_id": "period_of_care_id"}
 _LOADED = [
@@ -87,17 +87,6 @@ class RecomputeStats:
 LaPolicyOn = Callable[[int, date], Policy]
 
 
-def policy_lookup(la_ids: Iterable[int]) -> LaPolicyOn:
-    """A function (la_id, day) -> Policy: the LA's policy record in force on that day."""
-    by_la: dict[int, list[tuple[date, Policy]]] = defaultdict(list)
-    for record in LocalAuthorityPolicy.objects.filter(local_authority_id__in=set(la_ids)).order_by(
-        "effective_from"
-    ):
-        values = {name: getattr(record, name) for name in _POLICY_FIELDS}
-        by_la[record.local_authority_id].append((record.effective_from, Policy(**values)))
-    return _policy_on(by_la)
-
-
 def _policy_on(by_la: dict[int, list[tuple[date, Policy]]]) -> LaPolicyOn:
     """(la_id, day) -> the policy in force: ``by_la`` holds each LA's records, oldest first."""
 
@@ -109,54 +98,6 @@ def _policy_on(by_la: dict[int, list[tuple[date, Policy]]]) -> LaPolicyOn:
         return chosen
 
     return policy_on
-
-
-PolicyRecords = dict[int, list[tuple[date, Any]]]  # LA -> [(effective from, value)]
-
-
-def policy_records(setting: str) -> PolicyRecords:
-    """Every LA's records of one policy ``setting``, oldest first (one query)."""
-    by_la: PolicyRecords = defaultdict(list)
-    for la_id, effective_from, value in LocalAuthorityPolicy.objects.order_by(
-        "local_authority_id", "effective_from"
-    ).values_list("local_authority_id", "effective_from", setting):
-        by_la[la_id].append((effective_from, value))
-    return by_la
-
-
-def policy_windows(
-    setting: str,
-    day_zero: str,
-    la_field: str = "child__responsible_la_id",
-    records: PolicyRecords | None = None,
-) -> dict[Any, Q]:  # Any: the setting's type
-    """Rows grouped by the value of one policy ``setting`` in force on each row's day 0
-    (the ``day_zero`` column), as the engine reads it (``policy_lookup``): {value: Q over
-    ``la_field`` (the child's responsible LA) and the day-0 column}. Set-based code (the
-    sweep, the worklists) filters with these, one query per distinct value (usually one).
-    With no LA's own record the default applies to every row: ``{default: Q()}``, a
-    condition that needs neither the LA nor the day 0 (no join, no subquery)."""
-    by_la = policy_records(setting) if records is None else records
-    default = getattr(DEFAULT_POLICY, setting)
-    if not by_la:
-        return {default: Q()}
-    parts: dict[object, list[Q]] = defaultdict(list)
-    parts[default].append(~Q(**{f"{la_field}__in": list(by_la)}))
-    for la_id, own in by_la.items():
-        la = Q(**{la_field: la_id})
-        parts[default].append(la & Q(**{f"{day_zero}__lt": own[0][0]}))
-        for index, (effective_from, value) in enumerate(own):
-            window = la & Q(**{f"{day_zero}__gte": effective_from})
-            if index + 1 < len(own):
-                window &= Q(**{f"{day_zero}__lt": own[index + 1][0]})
-            parts[value].append(window)
-    windows = {}
-    for value, qs in parts.items():
-        condition = qs[0]
-        for q in qs[1:]:
-            condition |= q
-        windows[value] = condition
-    return windows
 
 
 def _update_rows(model: type[models.Model], rows: list[dict], names: list[str]) -> None:

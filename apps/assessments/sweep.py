@@ -17,7 +17,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, sql
 from django.utils import timezone
 
 from apps.assessments.models import Assessment, HealthClock
-from apps.assessments.recompute import policy_records, policy_windows, recompute_children
+from apps.assessments.recompute import recompute_children
 
 # The clocks that recur (a completed one is moved on to its next due date by the recompute);
 # the others are one-off (done once completed): from the clock registry.
@@ -25,6 +25,9 @@ from apps.assessments.rules.health_clocks import RECURRING_KINDS
 from apps.assessments.rules.status import ClockStatus, at_risk_cutoff
 from apps.children.models import Child, PeriodOfCare
 from apps.core.selectors import working_day_calendar
+from apps.policy.models import LocalAuthorityPolicy
+from apps.policy.rules import DEFAULT_POLICY
+from apps.policy.selectors import policy_windows
 
 CATCH_UP_BATCH = 500
 
@@ -140,9 +143,15 @@ def sweep_clocks(
     # The at-risk window is a per-LA, effective-dated setting: as in the engine, the policy
     # in force on each clock's day 0 decides it (not the one in force today). One UPDATE per
     # distinct window (usually one).
-    records = policy_records("at_risk_working_days")  # one read for both tables
-    windows = policy_windows("at_risk_working_days", "clock_start", records=records)
-    clock_windows = policy_windows("at_risk_working_days", "day_zero", records=records)
+    # With no LA's own record the default applies to every row: a condition that needs
+    # neither the LA nor the day 0 (no join, no subquery), read in one query.
+    windows: dict[Any, Q]
+    clock_windows: dict[Any, Q]
+    if LocalAuthorityPolicy.objects.exists():
+        windows = policy_windows("at_risk_working_days", "clock_start")
+        clock_windows = policy_windows("at_risk_working_days", "day_zero")
+    else:
+        windows = clock_windows = {DEFAULT_POLICY.at_risk_working_days: Q()}
 
     breach = {
         "breach_party": F("provisional_party"),

@@ -87,12 +87,3 @@ def relay_outbox() -> dict:
     from apps.core.outbox import relay_outbox as relay
 
     return relay()
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def identify_retention_reviews() -> int:
-    from django.utils import timezone
-
-    from apps.children.retention_job import retention_reviews_identify
-
-    return retention_reviews_identify(today=timezone.localdate())

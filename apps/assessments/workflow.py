@@ -39,8 +39,8 @@ from apps.access import capabilities as roles
 from apps.assessments import forms, serializers, services
 from apps.assessments.models import Appointment, Assessment
 from apps.assessments.rules.attribution import AppointmentOutcome
-from apps.assessments.rules.policy import Party
 from apps.assessments.rules.status import BREACH_STATUSES, ClockStatus
+from apps.policy.rules import Party
 
 # A request shows on the social worker's list four weeks before it is due.
 REQUEST_HORIZON_DAYS = 28

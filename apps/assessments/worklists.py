@@ -30,11 +30,11 @@ from apps.accounts.models import HEALTH_PROVIDER_ROLES, TEAM_ROLES, Organisation
 from apps.assessments import workflow, worklist_columns
 from apps.assessments.models import Assessment
 from apps.assessments.models.assessment import WORKLIST_UNFINISHED
-from apps.assessments.recompute import policy_windows
 from apps.assessments.rules.status import ClockStatus, write_up_late_before
 from apps.assessments.selectors import assessments_visible_to
 from apps.children.models import PeriodOfCare
 from apps.core.selectors import working_day_calendar
+from apps.policy.selectors import policy_windows
 
 LISTS = {
     "overdue": "Overdue",

@@ -76,7 +76,9 @@ class ChildTable:
         condition = Q()
         for path in self.paths:
             condition |= Q(**{path: child_id})
-        return self.model._default_manager.filter(condition).order_by("pk")
+        # The base manager, not the default one: a record deleted as entered in error is
+        # still held about the child (with who deleted it, when and why), so it is disclosed.
+        return self.model._base_manager.filter(condition).order_by("pk")
 
 
 def _history_of(model: type[models.Model]) -> type[models.Model] | None:

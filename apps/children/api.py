@@ -7,12 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.access.filters import VisibleChildFilterSet
 from apps.assessments.serializers import (
     AssessmentBeforeRecordsInputSerializer,
     AssessmentBeforeRecordsSerializer,
 )
 from apps.children import selectors, services
+from apps.children.filters import VisibleChildFilterSet
 from apps.children.models import Child, PeriodOfCare
 from apps.children.serializers import (
     AnnualOutcomeInputSerializer,

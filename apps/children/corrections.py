@@ -23,11 +23,11 @@ from apps.children.forms import (
 )
 from apps.children.models import UPN_REGEX, Child, PeriodOfCare
 from apps.children.views import editable_child
-from apps.core.codes import Ethnicity, LegalStatus, Sex
+from apps.core.codes import Ethnicity, LegalStatus, ReasonPlaceChange, Sex
 from apps.core.corrections import CorrectionFields, value_of
 from apps.core.corrections import correction_page as shared_correction_page
 from apps.core.forms import DateInput
-from apps.placements.models import Placement, ReasonPlaceChange
+from apps.placements.models import Placement
 from apps.placements.services import placement_update
 
 

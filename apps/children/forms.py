@@ -2,10 +2,16 @@ from django import forms
 
 from apps.accounts.models import Organisation, OrganisationKind
 from apps.children.models import UPN_REGEX, CategoryOfNeed
-from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased, Sex
+from apps.core.codes import (
+    Ethnicity,
+    LegalStatus,
+    PlacementProvider,
+    ReasonEpisodeCeased,
+    ReasonPlaceChange,
+    Sex,
+)
 from apps.core.codes import Placement as PlacementType
 from apps.core.forms import DateInput, GovukForm
-from apps.placements.models import ReasonPlaceChange
 
 # The SSDA903 items are asked where they become known, each optional where practice allows
 # (the return's readiness list on the child's page shows what is still missing).

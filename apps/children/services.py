@@ -23,7 +23,6 @@ from apps.core.services import (
     save_with_constraints,
 )
 from apps.core.services import today as local_today
-from apps.dataquality.checks import refuse_new_breaches
 
 register_constraint_message(
     "one_open_period_of_care", "start_date", "The child already has an open period of care."
@@ -194,7 +193,12 @@ def child_update(
     bump_version(child)
     # A date of birth moves the 18th birthday and the first day a health record may have.
     if "date_of_birth" in changed:
-        refuse_new_breaches(child.pk, field="date_of_birth", date_of_birth=child.date_of_birth)
+        care_record_changed(
+            CareRecordChange.REFERENCE_DATES,
+            child_id=child.pk,
+            field="date_of_birth",
+            date_of_birth=child.date_of_birth,
+        )
     save_with_constraints(child)
     _on_clock_inputs_changed(child)
     if corrected:
@@ -344,7 +348,12 @@ def period_of_care_update(
         raise ValidationError({"start_date": "Periods of care cannot overlap."})
     bump_version(period)
     # Every event of the period's clocks, and its placements, lie on or after its start.
-    refuse_new_breaches(child.pk, field="start_date", period_of_care=period)
+    care_record_changed(
+        CareRecordChange.REFERENCE_DATES,
+        child_id=child.pk,
+        field="start_date",
+        period_of_care=period,
+    )
     save_with_constraints(period)
     _on_clock_inputs_changed(child)
     if corrected:
@@ -357,8 +366,6 @@ def period_of_care_end(
     *, period: PeriodOfCare, end_date: date, reason_end: str, ended_by: User
 ) -> PeriodOfCare:
     """The child leaves care; the open placement ends on the same day."""
-    from apps.placements.models import Placement
-
     _lock_child(period.child)
     period = PeriodOfCare.objects.select_for_update().get(pk=period.pk)
     if period.end_date is not None:
@@ -370,7 +377,9 @@ def period_of_care_end(
     check_not_future("end_date", end_date, "The date the child ceased to be looked after")
     if end_date < period.start_date:
         raise ValidationError({"end_date": "A period of care cannot end before it starts."})
-    open_placement = Placement.objects.filter(period_of_care=period, end_date__isnull=True).first()
+    # Through the reverse relation (as the entry to care reads its first placement): the
+    # care record's services import no app above children (issue 12).
+    open_placement = period.placements.filter(end_date__isnull=True).first()
     if open_placement and end_date < open_placement.start_date:
         raise ValidationError(
             {"end_date": "The period of care cannot end before its open placement starts."}

@@ -130,3 +130,20 @@ class PlacementProvider(models.TextChoices):
     PR3 = "PR3", "Other public provision"
     PR4 = "PR4", "Private provision"
     PR5 = "PR5", "Voluntary or third sector provision"
+
+
+class ReasonPlaceChange(models.TextChoices):
+    """SSDA903 REASON_PLACE_CHANGE: why a placement ended in a change of placement."""
+
+    CARPL = "CARPL", "Change to/implementation of care plan"
+    CLOSE = "CLOSE", "Resignation or closure of provision"
+    ALLEG = "ALLEG", "Allegation (section 47)"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer requests placement end (behaviour)"
+    CREQO = "CREQO", "Carer requests placement end (other)"
+    CHILD = "CHILD", "Child requests placement end"
+    LAREQ = "LAREQ", "Responsible or area authority requests placement end"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"

@@ -19,6 +19,11 @@ class CareRecordChange(StrEnum):
     # A correction of the care record (issue 13): payload child_id. The clocks and the
     # breach attribution are wanted now, in the correction's transaction.
     CORRECTED = "corrected"
+    # Before a write that moves the dates other records are checked against (a date of
+    # birth, a period of care's start): payload child_id, field, and the new date_of_birth
+    # or the period_of_care as it would be. A hook refuses (ValidationError on ``field``)
+    # a contradiction the write would add to the child's record (issue 13).
+    REFERENCE_DATES = "reference-dates"
 
 
 _HOOKS: dict[CareRecordChange, list[Callable[..., None]]] = defaultdict(list)

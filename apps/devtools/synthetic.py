@@ -11,10 +11,10 @@ from django.db import transaction
 from apps.accounts.models import Organisation, OrganisationKind, Team
 from apps.assessments.models import Appointment, Assessment, DentalCheck
 from apps.assessments.rules.clocks import iha_deadlines, rha_due, rha_request_due
-from apps.assessments.rules.policy import DEFAULT_POLICY
 from apps.children.models import Child, PeriodOfCare
 from apps.core.working_days import WorkingDayCalendar
 from apps.placements.models import Placement
+from apps.policy.rules import DEFAULT_POLICY
 
 
 @dataclass

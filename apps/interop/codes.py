@@ -9,9 +9,14 @@ from datetime import date
 from apps.adoption.rules import ADOPTER_LEGAL_STATUSES, ADOPTER_SEXES, PLAN_CHANGE_REASONS
 from apps.children.models import UPN_REGEX, CategoryOfNeed, ReasonNewEpisode
 from apps.core import codes as codes_core
-from apps.core.codes import Ethnicity, LegalStatus, PlacementProvider, ReasonEpisodeCeased
+from apps.core.codes import (
+    Ethnicity,
+    LegalStatus,
+    PlacementProvider,
+    ReasonEpisodeCeased,
+    ReasonPlaceChange,
+)
 from apps.core.codes import Placement as PlacementType
-from apps.placements.models import ReasonPlaceChange
 
 HEADER = "Header"
 EPISODES = "Episodes"

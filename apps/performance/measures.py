@@ -64,7 +64,6 @@ from django.db.models import (
 )
 
 from apps.assessments.models import Assessment, DentalCheck, HealthHistory, SdqRecord
-from apps.assessments.rules.policy import Policy
 from apps.children.models import Child, PeriodOfCare
 from apps.core.working_days import WorkingDayCalendar, add_months
 from apps.performance.rules import (
@@ -75,6 +74,7 @@ from apps.performance.rules import (
     latest_entry_due_by,
 )
 from apps.placements.models import Placement
+from apps.policy.rules import Policy
 
 IHA_REQUEST_5WD = "IHA_REQUEST_5WD"
 IHA_HELD_20WD = "IHA_HELD_20WD"

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.access.filters import VisibleChildFilterSet
+from apps.children.filters import VisibleChildFilterSet
 from apps.children.selectors import user_can_create_children, user_can_edit_case
 from apps.core.api import correction_reason, require, split_version
 from apps.placements import selectors, services

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.codes import TEMPORARY_PLACEMENTS, PlacementProvider
+from apps.core.codes import TEMPORARY_PLACEMENTS, PlacementProvider, ReasonPlaceChange
 from apps.core.codes import Placement as PlacementType
 from apps.core.models_base import TimestampedModel
 
@@ -14,23 +14,6 @@ POSTCODE_REGEX = r"^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$"
 # Ofsted unique reference number: digits or SC plus digits; XXXXXXX for regional adoption
 # agencies (SSDA903 URN).
 URN_REGEX = r"^([0-9]{6,7}|SC[0-9]{6}|XXXXXXX)$"
-
-
-class ReasonPlaceChange(models.TextChoices):
-    """SSDA903 REASON_PLACE_CHANGE: why a placement ended in a change of placement."""
-
-    CARPL = "CARPL", "Change to/implementation of care plan"
-    CLOSE = "CLOSE", "Resignation or closure of provision"
-    ALLEG = "ALLEG", "Allegation (section 47)"
-    STAND = "STAND", "Standards of care concern"
-    APPRR = "APPRR", "Approval removed"
-    CREQB = "CREQB", "Carer requests placement end (behaviour)"
-    CREQO = "CREQO", "Carer requests placement end (other)"
-    CHILD = "CHILD", "Child requests placement end"
-    LAREQ = "LAREQ", "Responsible or area authority requests placement end"
-    PLACE = "PLACE", "Change in the status of the placement only"
-    CUSTOD = "CUSTOD", "Custody arrangement"
-    OTHER = "OTHER", "Other"
 
 
 class Placement(TimestampedModel):

@@ -3,9 +3,9 @@ from rest_framework import serializers
 from apps.accounts.models import Organisation, OrganisationKind
 from apps.children.models import CategoryOfNeed, Child
 from apps.children.serializers import ChildInputSerializer, ChildSerializer, PeriodOfCareSerializer
-from apps.core.codes import LegalStatus, PlacementProvider
+from apps.core.codes import LegalStatus, PlacementProvider, ReasonPlaceChange
 from apps.core.codes import Placement as PlacementType
-from apps.placements.models import Placement, ReasonPlaceChange
+from apps.placements.models import Placement
 
 
 def _area_field(**kwargs) -> serializers.SlugRelatedField:

@@ -27,7 +27,7 @@ from apps.core.services import (
     register_constraint_message,
     save_with_constraints,
 )
-from apps.dataquality.checks import enforce_placement
+from apps.core.temporal_checks import enforce_placement
 from apps.placements.models import Placement
 
 register_constraint_message(

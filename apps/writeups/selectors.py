@@ -19,7 +19,7 @@ from apps.writeups.rules.loop import write_up_due_on
 def _policy_on_day_zero(assessments: list[Assessment]):
     """The LA policy in force on each assessment's clock day 0 (as every other limit is
     read): a function assessment -> Policy, one query for the lot."""
-    from apps.assessments.recompute import policy_lookup
+    from apps.policy.selectors import policy_lookup
 
     lookup = policy_lookup({a.child.responsible_la_id for a in assessments})
     return lambda a: lookup(a.child.responsible_la_id, a.clock_start)

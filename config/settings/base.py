@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "apps.core",
     "apps.accounts",
+    "apps.policy",
     "apps.children",
     "apps.placements",
     "apps.assessments",

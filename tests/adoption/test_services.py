@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from apps.adoption import services
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem, WorkItemKind
 from apps.adoption.rules import NOTES, ORDER_RULES, Stage
-from apps.assessments.models import LocalAuthorityPolicy
 from apps.core.exceptions import StaleEdit
+from apps.policy.models import LocalAuthorityPolicy
 from tests.adoption.conftest import make_case
 from tests.factories import ChildFactory
 

@@ -13,9 +13,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessments.models import Appointment, Assessment, HealthClock, LocalAuthorityPolicy
+from apps.assessments.models import Appointment, Assessment, HealthClock
 from apps.assessments.recompute import recompute_children
 from apps.core.models import NonWorkingDay
+from apps.policy.models import LocalAuthorityPolicy
 from tests.performance import builders as b
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,11 @@ import pytest
 import time_machine
 
 from apps.assessments import services, worklists
-from apps.assessments.models import Assessment, HealthClock, LocalAuthorityPolicy
+from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.recompute import recompute_children
 from apps.assessments.sweep import sweep_clocks
 from apps.children.models import Child
+from apps.policy.models import LocalAuthorityPolicy
 from tests.assessments.test_workflow_api import ENTRY, new_iha, requested
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from apps.assessments.models import Appointment, Assessment
-from apps.assessments.rules.policy import Party
+from apps.policy.rules import Party
 from tests.performance import builders as b
 
 STATES = 8

@@ -227,3 +227,34 @@ def test_a_report_export_cannot_ask_for_a_subject_access_file(cast):
     )
     assert response.status_code == 400
     assert not ExportJob.objects.exists()
+
+
+def test_a_record_deleted_as_entered_in_error_is_still_disclosed(
+    cast, child, django_capture_on_commit_callbacks
+):
+    """Soft-deleted rows are hidden from every worklist and report, but they are still
+    held about the child, so the subject access file lists them with who deleted them."""
+    from apps.assessments.corrections import dental_check_delete
+    from apps.assessments.models import DentalCheck
+
+    today = timezone.localdate()
+    kept = DentalCheck.objects.create(child=child, checked_on=today, practice="A")
+    wrong = DentalCheck.objects.create(
+        child=child, checked_on=today - timedelta(days=1), practice="B"
+    )
+    dental_check_delete(check=wrong, deleted_by=cast.nurse_a, reason="Entered on the wrong child")
+    assert list(DentalCheck.objects.filter(child=child)) == [kept]
+
+    client = signed_in_client(cast.auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/children/{child.pk}/subject-access/")
+    job = ExportJob.objects.get(kind="SUBJECT_ACCESS")
+    download = client.get(f"/children/{child.pk}/subject-access/{job.pk}/download/")
+    manifest, archive = _archive(download.content)
+    rows = json.loads(archive.read("tables/assessments.DentalCheck.json"))
+    by_practice = {row["practice"]: row for row in rows}
+    assert set(by_practice) == {"A", "B"}
+    assert by_practice["A"]["deleted_at"] is None
+    assert by_practice["B"]["deleted_at"] is not None
+    assert by_practice["B"]["deletion_reason"] == "Entered on the wrong child"
+    assert by_practice["B"]["deleted_by_id"] == cast.nurse_a.pk

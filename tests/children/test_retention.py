@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from apps.adoption.models import AdoptionCase
+from apps.audit.retention_job import retention_reviews_identify
 from apps.children.models import Child, RetentionReview
 from apps.children.retention import retention_until
-from apps.children.retention_job import retention_reviews_identify
 from tests.factories import ChildFactory
 
 

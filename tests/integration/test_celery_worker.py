@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationKind
 from apps.assessments.models import Assessment
-from apps.assessments.rules.policy import BreachReason, Party
 from apps.assessments.services import assessment_request
 from apps.children.models import Child
 from apps.children.services import period_of_care_start
+from apps.policy.rules import BreachReason, Party
 from config.celery_app import app as celery_app
 from tests.factories import ChildFactory, OrganisationFactory, TeamFactory, UserFactory
 

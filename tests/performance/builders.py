@@ -7,10 +7,10 @@ from datetime import date
 
 from apps.assessments.models import Assessment, DentalCheck, HealthHistory, SdqRecord
 from apps.assessments.rules.clocks import iha_deadlines
-from apps.assessments.rules.policy import DEFAULT_POLICY
 from apps.children.models import Child, PeriodOfCare
 from apps.core.working_days import calendar_for
 from apps.placements.models import Placement
+from apps.policy.rules import DEFAULT_POLICY
 from tests.factories import ChildFactory
 
 CALENDAR = calendar_for()

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Permission
 
 from apps.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from apps.accounts.services import user_upsert
-from apps.assessments.models import LocalAuthorityPolicy
 from apps.audit.models import AccessEvent, Action
+from apps.policy.models import LocalAuthorityPolicy
 from tests.factories import OrganisationFactory
 from tests.helpers import signed_in_client
 
@@ -187,12 +187,12 @@ def test_policies_are_scoped_to_the_admins_local_authority(cast, admins):
     )
     kent_policy = LocalAuthorityPolicy.objects.filter(local_authority=cast.our_la).first()
     response = signed_in_client(theirs).get(
-        f"/admin/assessments/localauthoritypolicy/{kent_policy.pk}/change/"
+        f"/admin/policy/localauthoritypolicy/{kent_policy.pk}/change/"
     )
     assert response.status_code == 302  # not in their queryset
     assert (
         signed_in_client(ours)
-        .get(f"/admin/assessments/localauthoritypolicy/{kent_policy.pk}/change/")
+        .get(f"/admin/policy/localauthoritypolicy/{kent_policy.pk}/change/")
         .status_code
         == 200
     )
@@ -254,8 +254,9 @@ def test_an_admin_made_by_an_admin_gets_only_the_administrators_permissions(cast
     made = User.objects.get(username="new.admin")
     assert made.organisation == cast.our_la and made.is_staff and not made.is_superuser
     apps = set(made.user_permissions.values_list("content_type__app_label", flat=True))
-    # Clinics: a provider's clinic policy versions (issue 15).
-    assert apps <= {"accounts", "core", "assessments", "clinics"}
+    # Clinics: a provider's clinic policy versions (issue 15). Policy: the LA policy (in
+    # the assessments app until issue 12 gave it its own).
+    assert apps <= {"accounts", "core", "policy", "clinics"}
     assert not made.user_permissions.filter(content_type__model="token").exists()
     assert Organisation.objects.count() >= 2
 

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 
 from apps.assessments import services as assessment_services
 from apps.assessments import worklists
-from apps.assessments.models import Assessment, LocalAuthorityPolicy
+from apps.assessments.models import Assessment
 from apps.children import services as children_services
+from apps.policy.models import LocalAuthorityPolicy
 from apps.writeups import selectors, services
 from apps.writeups.models import Report
 from apps.writeups.rules.loop import LoopState, loop_state

@@ -6,7 +6,6 @@ from apps.assessments.models.assessment import (
     HealthClock,
     HealthClockKind,
 )
-from apps.assessments.models.policy import LocalAuthorityPolicy
 from apps.assessments.models.proposals import BreachProposal
 from apps.assessments.models.records import (
     DentalCheck,
@@ -31,7 +30,6 @@ __all__ = [
     "HealthPlan",
     "HealthPlanAction",
     "ImmunisationRecord",
-    "LocalAuthorityPolicy",
     "OutOfAreaReferral",
     "SdqRecord",
 ]

@@ -8,10 +8,10 @@ from simple_history.models import HistoricalRecords
 from apps.assessments.rules.attribution import AppointmentOutcome, CancelledBy
 from apps.assessments.rules.clocks import NOT_REQUIRED_LABELS, NotRequiredReason
 from apps.assessments.rules.health_clocks import CLOCK_KINDS
-from apps.assessments.rules.policy import BREACH_REASON_LABELS, BreachReason, Party
 from apps.assessments.rules.status import ClockStatus
 from apps.core.corrections import REASON_MAX_LENGTH, SoftDeletable
 from apps.core.models_base import TimestampedModel
+from apps.policy.rules import BREACH_REASON_LABELS, BreachReason, Party
 
 STATUS_CHOICES = [(s.value, s.value.replace("_", " ").capitalize()) for s in ClockStatus]
 PARTY_CHOICES = [

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from apps.assessments.rules.policy import BreachReason, Party, Policy
 from apps.core.working_days import WorkingDayCalendar
+from apps.policy.rules import BreachReason, Party, Policy
 
 
 class AppointmentOutcome(StrEnum):

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from apps.assessments.rules.policy import Policy
 from apps.core.working_days import WorkingDayCalendar, add_months, age_on, date_of_age
+from apps.policy.rules import Policy
 
 UNDER_FIVE_RHA_MONTHS = 6  # Statute: at least every 6 months before the 5th birthday
 FIVE_AND_OVER_RHA_MONTHS = 12  # ... and every 12 months from it

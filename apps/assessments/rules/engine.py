@@ -20,9 +20,9 @@ from apps.assessments.rules.clocks import (
     rha_request_due,
 )
 from apps.assessments.rules.health_clocks import CLOCK_KINDS, ClockContext
-from apps.assessments.rules.policy import Policy
 from apps.assessments.rules.status import BREACH_STATUSES, ClockStatus, clock_status
 from apps.core.working_days import WorkingDayCalendar
+from apps.policy.rules import Policy
 
 AUTO_NOT_REQUIRED = {
     NotRequiredReason.LEFT_CARE,

@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from apps.assessments.rules.clocks import dental_due, health_history_due, sdq_due
-from apps.assessments.rules.policy import Policy
 from apps.core.working_days import date_of_age
+from apps.policy.rules import Policy
 
 if TYPE_CHECKING:  # the engine imports this module (for CLOCK_KINDS)
     from apps.assessments.rules.engine import AssessmentFacts, ChildFacts, PeriodFacts

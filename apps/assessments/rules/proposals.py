@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from apps.assessments.rules.policy import BREACH_REASON_LABELS, BreachReason, Party
+from apps.policy.rules import BREACH_REASON_LABELS, BreachReason, Party
 
 
 class ProposalState(StrEnum):

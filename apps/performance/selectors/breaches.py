@@ -49,8 +49,6 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.assessments.models import Assessment, BreachProposal
-from apps.assessments.recompute import policy_lookup
-from apps.assessments.rules.policy import Party
 from apps.assessments.rules.proposals import OPEN_STATES
 from apps.children.selectors import children_visible_to
 from apps.performance.measures import age_expression
@@ -62,6 +60,8 @@ from apps.performance.rules import (
     whole_percent,
 )
 from apps.performance.selectors.counting import reporting_queries
+from apps.policy.rules import Party
+from apps.policy.selectors import policy_lookup
 
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 YEAR = "Year"

@@ -29,8 +29,6 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind, Team
-from apps.assessments.recompute import policy_lookup
-from apps.assessments.rules.policy import Policy
 from apps.core.selectors import working_day_calendar
 from apps.performance.measures import (
     MEASURES,
@@ -65,6 +63,8 @@ from apps.performance.selectors.counting import (
     groups_of,
     reporting_queries,
 )
+from apps.policy.rules import Policy
+from apps.policy.selectors import policy_lookup
 
 BREAKDOWNS = {
     "team": "Team",

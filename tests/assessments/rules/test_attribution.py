@@ -17,8 +17,8 @@ from apps.assessments.rules.attribution import (
     CancelledBy,
     attribute_breach,
 )
-from apps.assessments.rules.policy import DEFAULT_POLICY, BreachReason, Party, Policy
 from apps.core.working_days import calendar_for
+from apps.policy.rules import DEFAULT_POLICY, BreachReason, Party, Policy
 
 CAL = calendar_for()
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.assessments.rules.clocks import dental_due, health_history_due, sdq_due
-from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.core.working_days import age_on
+from apps.policy.rules import DEFAULT_POLICY, Policy
 
 # --- Dental -------------------------------------------------------------------------------
 

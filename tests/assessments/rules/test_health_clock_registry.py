@@ -9,7 +9,7 @@ from apps.assessments import sweep
 from apps.assessments.models import HealthClockKind
 from apps.assessments.rules import engine
 from apps.assessments.rules.health_clocks import CLOCK_KINDS, RECURRING_KINDS, ClockKind
-from apps.assessments.rules.policy import Policy
+from apps.policy.rules import Policy
 
 
 def test_the_model_choices_are_the_registry():
@@ -43,8 +43,8 @@ def test_a_new_clock_kind_is_one_registry_entry(monkeypatch):
 
     from apps.assessments.rules import health_clocks
     from apps.assessments.rules.engine import ChildFacts, PeriodFacts, plan_child
-    from apps.assessments.rules.policy import DEFAULT_POLICY
     from apps.core.working_days import add_months, calendar_for
+    from apps.policy.rules import DEFAULT_POLICY
 
     def vision(ctx):
         period = ctx.open_period

@@ -18,8 +18,8 @@ from apps.assessments.rules.clocks import (
     iha_deadlines,
     iha_not_required,
 )
-from apps.assessments.rules.policy import DEFAULT_POLICY, Policy
 from apps.core.working_days import calendar_for
+from apps.policy.rules import DEFAULT_POLICY, Policy
 
 CAL = calendar_for()
 ONE_DAY = timedelta(days=1)

@@ -7,8 +7,8 @@ from datetime import date
 
 from apps.assessments.rules.clocks import NotRequiredReason
 from apps.assessments.rules.engine import AssessmentFacts, ChildFacts, PeriodFacts, plan_child
-from apps.assessments.rules.policy import DEFAULT_POLICY
 from apps.core.working_days import calendar_for
+from apps.policy.rules import DEFAULT_POLICY
 
 CALENDAR = calendar_for()
 TODAY = date(2026, 11, 25)

@@ -2,7 +2,6 @@
 
 import pytest
 
-from apps.assessments.rules.policy import DEFAULT_REASON_PARTIES, BreachReason, Party
 from apps.assessments.rules.proposals import (
     OPEN_STATES,
     ProposalState,
@@ -13,6 +12,7 @@ from apps.assessments.rules.proposals import (
     reason_problem,
     side_of,
 )
+from apps.policy.rules import DEFAULT_REASON_PARTIES, BreachReason, Party
 
 PARTIES = {str(k): str(v) for k, v in DEFAULT_REASON_PARTIES.items()}
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.assessments.rules.policy import DEFAULT_POLICY
 from apps.assessments.rules.status import ClockStatus, clock_status
 from apps.core.working_days import calendar_for
+from apps.policy.rules import DEFAULT_POLICY
 
 CAL = calendar_for()
 ONE_DAY = timedelta(days=1)

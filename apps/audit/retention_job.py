@@ -1,19 +1,22 @@
 """The scheduled retention review: finds records past their retention date (set-based
-candidate query, exact rule per candidate) and lists them for review. Idempotent."""
+candidate query, exact rule per candidate) and lists them for review. Idempotent.
+
+In the audit app (issue 12) with the other reads across every record (the access log,
+subject access): a child's retention date depends on their adoption order (DOMAIN.md 10),
+so the job reads the children and the adoption cases; the rule is apps.children.retention."""
 
 from datetime import date
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 
+from apps.adoption.models import AdoptionCase
 from apps.children.models import Child, RetentionReview
 from apps.children.retention import candidate_cutoffs, retention_reason, retention_until
 
 
 @transaction.atomic
 def retention_reviews_identify(*, today: date) -> int:
-    from apps.adoption.models import AdoptionCase
-
     born_by, died_by = candidate_cutoffs(today)
     order = AdoptionCase.objects.filter(child=OuterRef("pk")).values("adoption_order_on")[:1]
     candidates = (

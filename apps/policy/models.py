@@ -1,7 +1,12 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from apps.assessments.rules.policy import DEFAULT_POLICY, DEFAULT_REASON_PARTIES
+from apps.policy.rules import DEFAULT_POLICY, DEFAULT_REASON_PARTIES
+
+# The tables keep the names they had in the assessments app (issue 12 moved the model here
+# with state-only migrations: no data copied, no table renamed).
+TABLE = "assessments_localauthoritypolicy"
+HISTORY_TABLE = "assessments_historicallocalauthoritypolicy"
 
 
 def _default_reason_parties() -> dict[str, str]:
@@ -65,9 +70,10 @@ class LocalAuthorityPolicy(models.Model):
     reason_parties = models.JSONField(
         default=_default_reason_parties, help_text="Breach reason code -> LA or HEALTH"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name=HISTORY_TABLE)
 
     class Meta:
+        db_table = TABLE
         ordering = ["local_authority", "-effective_from"]
         verbose_name_plural = "local authority policies"
         constraints = [
