@@ -45,7 +45,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0015_policy_moves_to_policy_app"),
+        ("assessments", "0016_worklist_list_indexes"),
         ("placements", "0005_temporary_placements_have_no_provider"),
     ]
     operations = [migrations.RunPython(forwards, backwards)]
