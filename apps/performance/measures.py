@@ -315,7 +315,9 @@ def _assessed_by(on: date):
 def _not_assessed_by(on: date, facts: str) -> Q:
     """The negation of ``_assessed_by`` read from a child's facts (ScorecardChildFacts):
     no assessment held, nor one declined, on or before ``on``."""
-    return (Q(**{f"{facts}first_held_on__isnull": True}) | Q(**{f"{facts}first_held_on__gt": on})) & (
+    return (
+        Q(**{f"{facts}first_held_on__isnull": True}) | Q(**{f"{facts}first_held_on__gt": on})
+    ) & (
         Q(**{f"{facts}first_declined_on__isnull": True})
         | Q(**{f"{facts}first_declined_on__gt": on})
     )
