@@ -167,7 +167,7 @@ def _snapshot_grouping(breakdown: str, sources: set[int]):
     than by a subquery per row: the same provider."""
     live = _grouping(breakdown, sources)
 
-    def grouping(source: Measure | Failures) -> tuple[str, Expression] | None:
+    def grouping(source: Measure | Failures) -> tuple[str, Expression | F] | None:
         grouped = live(source)
         if grouped is None or breakdown != "provider" or source.provider:
             return grouped
