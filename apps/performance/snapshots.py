@@ -9,6 +9,12 @@ the UASC flag as GROUP BY columns), then added up per breakdown in Python. A chi
 exactly one team, provider, age band and legal status group for a figure, so each
 breakdown's groups add up to the total, as they do live.
 
+What the live queries look up per row by subquery (a child's latest provider, for the
+provider breakdown; whether a child has an assessment on record by a month's snapshot
+date, for HA_IN_DATE) the build reads from a temporary table of the LA's children filled
+in one grouped pass over the assessments first (``child_facts``), joined by hash: the
+same figures, which tests/performance/test_snapshot.py compares with the live ones.
+
 Built by the nightly job after the clock sweep (tasks.build_scorecard_snapshots_nightly,
 scheduled in config/celery_app.py), by ``manage.py build_scorecard_snapshot``, and on
 demand from the scorecard page by a performance manager.
