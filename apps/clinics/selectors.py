@@ -3,6 +3,8 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db.models import (
     Case,
@@ -11,6 +13,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -224,15 +227,17 @@ def forecast_providers(user: User) -> QuerySet[Organisation]:
     return providers.none()
 
 
-def _serving_provider() -> Subquery:
-    """For a request not yet sent (no provider yet), the provider serving the child's LA
-    (the first by id when several do)."""
+def _first_served_by(provider_id: int) -> QuerySet:
+    """The LAs whose serving provider (the first by id of the providers serving the area)
+    is this one: an uncorrelated subquery, which the database evaluates once per query as
+    a hashed set, where a subquery per assessment would run once per row."""
     through = Organisation.areas.through
-    return Subquery(
-        through.objects.filter(to_organisation=OuterRef("child__responsible_la"))
-        .filter(from_organisation__kind=OrganisationKind.PROVIDER)
-        .order_by("from_organisation_id")
-        .values("from_organisation_id")[:1]
+    return (
+        through.objects.filter(from_organisation__kind=OrganisationKind.PROVIDER)
+        .values("to_organisation_id")
+        .annotate(first=Min("from_organisation_id"))
+        .filter(first=provider_id)
+        .values("to_organisation_id")
     )
 
 
@@ -301,13 +306,22 @@ def _unbooked_due(ids: list[int], first: date, horizon: date) -> QuerySet[Assess
     or for a request not yet sent the provider serving the child's LA) and the Monday of
     their forecast week (`week`; overdue work counts in week 1)."""
     booked = Appointment.objects.filter(assessment=OuterRef("pk"), outcome="BOOKED")
+    # Not yet sent: the provider serving the child's LA, from one small set of LAs per
+    # provider (the LAs each provider serves first), the same for every row.
+    served = {pk: _first_served_by(pk) for pk in ids}
+    serving = Case(
+        *(When(child__responsible_la_id__in=las, then=Value(pk)) for pk, las in served.items()),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    not_sent_to_ours = reduce(
+        or_, (Q(child__responsible_la_id__in=las) for las in served.values()), Q(pk__in=[])
+    )
     return (
         Assessment.objects.filter(_open(), due_date__lt=horizon)
+        .filter(Q(provider_id__in=ids) | (Q(provider_id__isnull=True) & not_sent_to_ours))
         .filter(Exists(_in_care()), ~Exists(booked))
-        .annotate(
-            owner=Coalesce(F("provider_id"), _serving_provider(), output_field=IntegerField())
-        )
-        .filter(owner__in=ids)
+        .annotate(owner=Coalesce(F("provider_id"), serving, output_field=IntegerField()))
         .annotate(
             week=Greatest(
                 TruncWeek("due_date", output_field=DateField()),

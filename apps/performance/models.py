@@ -288,3 +288,34 @@ class ScorecardFigure(models.Model):
         return (
             f"KPI {self.kpi_id}, {where}, UASC {self.is_uasc}: {self.numerator}/{self.denominator}"
         )
+
+
+class ScorecardChildFacts(models.Model):
+    """What the snapshot build needs to know of each of the LA's children, whatever the
+    month: the provider of the child's latest assessment request (the provider a
+    child-level figure is shown against) and the first day an assessment was held or
+    declined (whether the child has an assessment on record by a snapshot date).
+
+    Not a stored table: a temporary table (apps.performance.snapshots.child_facts), filled
+    in one pass over the assessments at the start of a build and dropped at its end, so
+    that the build's queries join it (a hash join) instead of looking each child up per row.
+    The live scorecard and the drill-downs keep their own queries (measures.py); the
+    snapshot tests hold the two to the same figures."""
+
+    child = models.OneToOneField(
+        "children.Child",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="scorecard_facts",
+    )
+    latest_provider = models.CharField(max_length=20, null=True)
+    first_held_on = models.DateField(null=True)
+    first_declined_on = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "performance_scorecard_child_facts"
+
+    def __str__(self) -> str:
+        return f"Scorecard facts of child {self.child_id}"

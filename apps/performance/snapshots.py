@@ -9,6 +9,12 @@ the UASC flag as GROUP BY columns), then added up per breakdown in Python. A chi
 exactly one team, provider, age band and legal status group for a figure, so each
 breakdown's groups add up to the total, as they do live.
 
+What the live queries look up per row by subquery (a child's latest provider, for the
+provider breakdown; whether a child has an assessment on record by a month's snapshot
+date, for HA_IN_DATE) the build reads from a temporary table of the LA's children filled
+in one grouped pass over the assessments first (``child_facts``), joined by hash: the
+same figures, which tests/performance/test_snapshot.py compares with the live ones.
+
 Built by the nightly job after the clock sweep (tasks.build_scorecard_snapshots_nightly,
 scheduled in config/celery_app.py), by ``manage.py build_scorecard_snapshot``, and on
 demand from the scorecard page by a performance manager.
@@ -17,17 +23,20 @@ demand from the scorecard page by a performance manager.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Expression, F
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationKind
+from apps.assessments.models import Assessment
 from apps.children.models import Child
-from apps.performance.measures import MEASURES, Measure
-from apps.performance.models import ScorecardFigure, ScorecardSnapshot
+from apps.performance.measures import MEASURES, Failures, Measure
+from apps.performance.models import ScorecardChildFacts, ScorecardFigure, ScorecardSnapshot
 from apps.performance.rules import Window, kpi_window, month_start, reporting_date, shift_month
 from apps.performance.selectors.counting import (
     NO_GROUP,
@@ -76,12 +85,102 @@ def _plan(la_id: int, months: list[date], today: date) -> tuple[list, dict]:
         for month in months:
             window = kpi_window(kpi.period_type, month, today)
             key = f"{kpi.code}:{month:%Y-%m}:"
-            to_count[key] = (
-                calculation(settings.context(reporting_date(month, today)), window),
-                window,
-            )
+            context = replace(settings.context(reporting_date(month, today)), child_facts=True)
+            to_count[key] = (calculation(context, window), window)
             plans.append((kpi, month, window, key))
     return plans, to_count
+
+
+FACTS = "scorecard_facts"
+
+
+@contextmanager
+def child_facts(la_id: int) -> Iterator[None]:
+    """The LA's children's facts (models.ScorecardChildFacts) as a temporary table for the
+    length of the block, from one pass over the LA's assessments grouped by child. The
+    latest provider is that of the latest request with one, by clock start and then the
+    later record: the order of measures.latest_assessment_provider."""
+    facts = ScorecardChildFacts._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {facts}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {facts} (child_id bigint PRIMARY KEY,"
+            " latest_provider varchar(20), first_held_on date, first_declined_on date)"
+        )
+        cursor.execute(
+            f"INSERT INTO {facts} (child_id, latest_provider, first_held_on, first_declined_on)"
+            f" {_facts_sql(connection.vendor)}",
+            [la_id, la_id],
+        )
+        if connection.vendor == "postgresql":
+            # A temporary table has no statistics until analysed: without them the planner
+            # guesses a few rows and may loop over it instead of hashing it.
+            cursor.execute(f"ANALYZE {facts}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {facts}")
+
+
+def _facts_sql(vendor: str) -> str:
+    child = Child._meta.db_table
+    assessment = Assessment._meta.db_table
+    organisation = Organisation._meta.db_table
+    of_la = f"JOIN {child} ac ON ac.id = a.child_id WHERE ac.responsible_la_id = %s"
+    if vendor == "postgresql":
+        # One hash aggregate, no sort: the latest request with a provider is the greatest
+        # (clock start, id) among them, and arrays compare element by element.
+        return f"""
+            SELECT c.id, o.code, seen.first_held_on, seen.first_declined_on
+            FROM {child} c
+            LEFT JOIN (
+                SELECT a.child_id, MIN(a.held_on) AS first_held_on,
+                       MIN(a.declined_on) AS first_declined_on,
+                       (MAX(ARRAY[a.clock_start - DATE '2000-01-01', a.id, a.provider_id])
+                        FILTER (WHERE a.provider_id IS NOT NULL))[3] AS provider_id
+                FROM {assessment} a {of_la}
+                GROUP BY a.child_id
+            ) seen ON seen.child_id = c.id
+            LEFT JOIN {organisation} o ON o.id = seen.provider_id
+            WHERE c.responsible_la_id = %s
+        """  # noqa: S608 (table names from the models' metadata; the LA is a parameter)
+    return f"""
+        SELECT c.id, latest.code, seen.first_held_on, seen.first_declined_on
+        FROM {child} c
+        LEFT JOIN (
+            SELECT a.child_id, MIN(a.held_on) AS first_held_on,
+                   MIN(a.declined_on) AS first_declined_on
+            FROM {assessment} a {of_la}
+            GROUP BY a.child_id
+        ) seen ON seen.child_id = c.id
+        LEFT JOIN (
+            SELECT child_id, code FROM (
+                SELECT a.child_id, o.code, ROW_NUMBER() OVER (
+                    PARTITION BY a.child_id ORDER BY a.clock_start DESC, a.id DESC
+                ) AS place
+                FROM {assessment} a JOIN {organisation} o ON o.id = a.provider_id
+            ) ranked
+            WHERE place = 1
+        ) latest ON latest.child_id = c.id
+        WHERE c.responsible_la_id = %s
+    """  # noqa: S608 (table names from the models' metadata; the LA is a parameter)
+
+
+def _snapshot_grouping(breakdown: str, sources: set[int]):
+    """The live scorecard's grouping (selectors.scorecard._grouping), except that a
+    child-level figure's provider is read from the children's facts, in a join, rather
+    than by a subquery per row: the same provider."""
+    live = _grouping(breakdown, sources)
+
+    def grouping(source: Measure | Failures) -> tuple[str, Expression | F] | None:
+        grouped = live(source)
+        if grouped is None or breakdown != "provider" or source.provider:
+            return grouped
+        name, _subquery = grouped
+        return name, F(f"{source.child}{FACTS}__latest_provider")
+
+    return grouping
 
 
 def _whole(value) -> int:
@@ -110,13 +209,14 @@ def scorecard_figures_compute(
         return {month: [] for month in months}
     measures = [measure for measure, _window in to_count.values()]
     sources = {id(m) for m in measures} | {id(m.failures) for m in measures if m.failures}
-    by_breakdown = [_grouping(breakdown, sources) for breakdown in BREAKDOWNS]
+    by_breakdown = [_snapshot_grouping(breakdown, sources) for breakdown in BREAKDOWNS]
 
     def every_breakdown(source):
         grouped = [grouping(source) for grouping in by_breakdown]
         return None if grouped[0] is None else grouped
 
-    results = count(to_count, local_authority_id, every_breakdown)
+    with child_facts(local_authority_id):
+        results = count(to_count, local_authority_id, every_breakdown)
     folded = {
         breakdown: fold(results, _marginal(breakdown, index))
         for index, breakdown in enumerate(BREAKDOWNS)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -163,13 +163,12 @@ def _group_columns(sources, grouping: Grouping | None) -> tuple[dict, dict]:
     return columns, of_source
 
 
-def _group_of(row, at: tuple | None):
-    """The group of a result row (a dict or a tuple) read from ``at``'s columns."""
+def _group_of(at: tuple | None) -> Callable[[object], object]:
+    """How to read the group of a result row (a dict or a tuple) from ``at``'s columns:
+    made once per query, called per row (itemgetter reads a tuple of columns in C)."""
     if at is None:
-        return NO_GROUP
-    if len(at) == 1:
-        return row[at[0]]
-    return tuple(row[column] for column in at)
+        return lambda _row: NO_GROUP
+    return itemgetter(*at)
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,6 +196,7 @@ def _run_tallies(tallies: dict[str, _Tally], la_id: int, grouping: Grouping | No
         conditions = dict.fromkeys(t.measure.rows for t in batch.values())
         columns, of_source = _group_columns([t.measure for t in batch.values()], grouping)
         group_at = {name: of_source[id(tally.measure)] for name, tally in batch.items()}
+        group_of = {name: _group_of(at) for name, at in group_at.items()}
         # The same aggregate asked for twice (dental and placements both count the children
         # in care on the day) is computed once.
         canonical: dict[tuple, str] = {}
@@ -215,7 +215,7 @@ def _run_tallies(tallies: dict[str, _Tally], la_id: int, grouping: Grouping | No
         for row in rows:
             flag = bool(row["_u"])
             for name in batch:
-                group = _group_of(row, group_at[name])
+                group = group_of[name](row)
                 results[name][(group, flag)] += row[column_of[name]] or 0
     return results
 
@@ -405,7 +405,7 @@ def _run_histogram(
                 )
                 if band
                 else None,
-                tuple(at[c] for c in column) if column else None,
+                _group_of(tuple(at[c] for c in column) if column else None),
             )
         )
     failure_plans = [
@@ -413,7 +413,9 @@ def _run_histogram(
             id(failure),
             at[f"f{fails[failure.rows]}"],
             at[f"key_{failure.key}"],
-            tuple(at[c] for c in group_of[id(failure)]) if group_of[id(failure)] else None,
+            _group_of(
+                tuple(at[c] for c in group_of[id(failure)]) if group_of[id(failure)] else None
+            ),
         )
         for failure in batch_failures.values()
     ]
@@ -430,7 +432,7 @@ def _run_histogram(
                 value = row[band[0]]
                 if value is None or not band[1] <= value < band[2]:
                     continue
-            group = _group_of(row, group_at)
+            group = group_at(row)
             cell = by_day[(kind_id, flag, group)][_as_date(day)]
             cell[0] += row[count_at]
             if met_at is not None and row[met_at]:
@@ -439,7 +441,7 @@ def _run_histogram(
                 cell[2] += row[sum_at] or 0
         for failure_id, flag_at, key_at, group_at in failure_plans:
             if row[flag_at] and row[key_at] is not None:
-                group = _group_of(row, group_at)
+                group = group_at(row)
                 failing[(failure_id, flag, group)].add(row[key_at])
 
     results: Results = defaultdict(dict)

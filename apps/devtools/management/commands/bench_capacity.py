@@ -12,7 +12,10 @@ grow with the number of children).
 With --keep the scratch database is kept, and the next run with the same --children reuses
 it without rebuilding (building 100,000 children takes a while); the forecast is then timed
 as of the day the population was built, so the clinics are still in the twelve weeks.
-Without --keep the database is dropped afterwards.
+Without --keep the database is dropped afterwards. A scratch database that holds a
+population of that size without the clinics (a copy of the one bench_scorecard or
+bench_pages keeps, made with ``createdb -T``) gets only the clinics and the rest of the
+set-up, as of today.
 
 The clocks are not recomputed after the bulk load: the forecast reads the assessments'
 deadlines and outcomes, which build_population writes as the services would, not the
@@ -118,9 +121,16 @@ class Command(BaseCommand):
 
         out = self.stdout.write
         built = Organisation.objects.filter(name__startswith=BUILT_PREFIX).first()
-        if built is not None and Child.objects.count() == count:
+        existing = Child.objects.count()
+        if built is not None and existing == count:
             today = date.fromisoformat(built.name.removeprefix(BUILT_PREFIX))
             out(f"reusing the population built on {today}")
+        elif existing == count and not ClinicSession.objects.exists():
+            today = timezone.localdate()
+            out(f"reusing a population of {existing} children; setting up the clinics")
+            started = time.perf_counter()
+            self._set_up(today)
+            out(f"set-up: {time.perf_counter() - started:.0f} s")
         else:
             today = timezone.localdate()
             self._build(count, today)
@@ -158,12 +168,8 @@ class Command(BaseCommand):
 
     def _build(self, count: int, today: date) -> None:
         from django.db.models import F
-        from django.db.models.functions import Mod
 
-        from apps.accounts.models import Organisation, OrganisationKind, Role, User
-        from apps.assessments.models import Appointment, Assessment, DentalCheck
-        from apps.children.relationships import relationships_rebuild
-        from apps.clinics.models import ClinicSession, Slot
+        from apps.assessments.models import DentalCheck
         from apps.core.selectors import working_day_calendar
         from apps.devtools.synthetic import build_population
 
@@ -181,11 +187,26 @@ class Command(BaseCommand):
                 cursor.execute("SET session_replication_role = DEFAULT")
         DentalCheck.objects.filter(checked_on__lt=F("child__date_of_birth")).delete()
         out(f"population: {time.perf_counter() - started:.0f} s")
+        self._set_up(today)
+        out(f"set-up: {time.perf_counter() - started:.0f} s")
+
+    def _set_up(self, today: date) -> None:
+        """On the population: the five providers, the bookings, the clinics and the users.
+        Safe on a population another benchmark built (its commissioner and users are
+        reused)."""
+        from django.db.models.functions import Mod
+
+        from apps.accounts.models import Organisation, OrganisationKind, Role, User
+        from apps.assessments.models import Appointment, Assessment
+        from apps.children.relationships import relationships_rebuild
+        from apps.clinics.models import ClinicSession, Slot
+
         la = Organisation.objects.get(code="B01")
         providers = [Organisation.objects.get(code="BP1")] + [
-            Organisation.objects.create(
-                kind=OrganisationKind.PROVIDER, code=f"BP{n}", name=f"Bench provider {n}"
-            )
+            Organisation.objects.get_or_create(
+                code=f"BP{n}",
+                defaults={"kind": OrganisationKind.PROVIDER, "name": f"Bench provider {n}"},
+            )[0]
             for n in range(2, PROVIDERS + 1)
         ]
         providers[0].areas.add(la)
@@ -243,18 +264,20 @@ class Command(BaseCommand):
                 for h in range(4)
             ]
         )
-        User.objects.create(
-            username="bench.admin", role=Role.HEALTH_ADMIN, organisation=providers[0]
+        User.objects.get_or_create(
+            username="bench.admin",
+            defaults={"role": Role.HEALTH_ADMIN, "organisation": providers[0]},
         )
-        designated_org = Organisation.objects.create(
-            kind=OrganisationKind.COMMISSIONER, code="BC1", name=f"{BUILT_PREFIX}{today}"
+        designated_org, _ = Organisation.objects.update_or_create(
+            code="BC1",
+            defaults={"kind": OrganisationKind.COMMISSIONER, "name": f"{BUILT_PREFIX}{today}"},
         )
         designated_org.areas.add(la)
-        User.objects.create(
-            username="bench.designated", role=Role.DESIGNATED, organisation=designated_org
+        User.objects.get_or_create(
+            username="bench.designated",
+            defaults={"role": Role.DESIGNATED, "organisation": designated_org},
         )
         for provider in providers[1:]:
             provider.areas.add(la)
         # Bulk inserts bypass the services that keep who may see a child.
         relationships_rebuild()
-        out(f"set-up: {time.perf_counter() - started:.0f} s")
