@@ -67,7 +67,6 @@ CLINIC_PAGES = [
     "/clinics/to-book/",  # clinic-to-book
     "/clinics/day/",  # clinic-day-list
     "/clinics/day/?date=YYYY-MM-DD",  # the old one-value link, filled with a clinic's day
-    *BAD_FILTERS["healthadmin"][1:],
     "/clinics/missed/",  # clinic-missed
     "/clinics/capacity/",  # clinic-capacity
     "/clinics/policy/",  # clinic-policy
