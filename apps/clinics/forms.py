@@ -156,3 +156,11 @@ class ClinicPolicyForm(GovukForm):
         if len(choices) == 1:
             self.fields["provider"].widget = forms.HiddenInput()
             self.fields["provider"].initial = choices[0][0]
+
+
+class DayListFilterForm(GovukForm):
+    """The day list's date (issue 16): the GOV.UK date input (date_0, date_1, date_2). A
+    single ``?date=YYYY-MM-DD`` (the links and bookmarks from before it) still works, since
+    the date input reads one ISO value too."""
+
+    date = forms.DateField(label="Date", required=False, help_text="For example, 3 3 2026")

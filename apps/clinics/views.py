@@ -344,12 +344,25 @@ def cancel_booking(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def day_list(request: HttpRequest) -> HttpResponse:
-    """A clinician's printable clinic list for one day."""
+    """A clinician's printable clinic list for one day. The day is a GOV.UK date input; a bad
+    or partial date is a 400 with the error summary and the message on the field."""
     _staff(request)
     clinicians = selectors.clinicians_of(request.user)
     clinician_id = request.GET.get("clinician", "")
-    clinician = clinicians.filter(pk=clinician_id).first() if clinician_id.isdigit() else None
-    day = _date_param(request, "date", today())
+    chosen = clinicians.filter(pk=clinician_id).first() if clinician_id.isdigit() else None
+    data = request.GET.copy()
+    parts = [f"date_{index}" for index in range(3)]
+    if "date" not in data and not any((data.get(part) or "").strip() for part in parts):
+        # Not asked (or all three fields left blank): today, shown in the fields.
+        for part in parts:
+            data.pop(part, None)
+        data["date"] = today().isoformat()
+    form = forms.DayListFilterForm(data)
+    context = {"form": form, "clinicians": clinicians, "clinician": chosen, "rows": []}
+    if not form.is_valid():
+        return render(request, "clinics/day_list.html", context, status=400)
+    day = form.cleaned_data["date"] or today()
+    clinician = chosen
     if clinician is None and request.user in clinicians:
         clinician = request.user
     if clinician is None:
@@ -357,11 +370,8 @@ def day_list(request: HttpRequest) -> HttpResponse:
         holding = selectors.sessions_of(request.user).filter(date=day).values("clinician")
         clinician = clinicians.filter(pk__in=holding).first()
     rows = selectors.day_list(request.user, clinician, day) if clinician else []
-    return render(
-        request,
-        "clinics/day_list.html",
-        {"clinician": clinician, "clinicians": clinicians, "day": day, "rows": rows},
-    )
+    context.update(clinician=clinician, day=day, rows=rows)
+    return render(request, "clinics/day_list.html", context)
 
 
 @login_required
