@@ -36,5 +36,7 @@ def test_every_page_of_every_role_answers_200_with_its_timings():
     assert statuses == {"200"}, out.getvalue()
     assert any("worklist: awaiting action" in line for line in lines)
     assert any("scorecard by team" in line for line in lines)
+    # The scorecard pages are measured on the nightly snapshot, as users see them.
+    assert "scorecard snapshot (the nightly job's months) built" in out.getvalue()
     # Pages that list rows have a floor and a ratio to it.
     assert any(re.search(r"floor +\d+\.\d+ ms +\d+x", line) for line in lines)

@@ -82,3 +82,16 @@ def session_idle_seconds() -> int:
     from django.conf import settings
 
     return int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
+
+
+@register.filter
+def in_sentence(label) -> str:
+    """A sentence-case label used inside a sentence: its first letter lower-cased, unless
+    its first word is an abbreviation ("Paediatrician" -> "paediatrician", "LAC nurse" and
+    "LA request sent after its deadline" unchanged). Django's ``lower`` would turn them into
+    "lac nurse" and "la request ..."."""
+    text = str(label or "")
+    first = text.split(" ", 1)[0]
+    if not text or (len(first) > 1 and first.isupper()):
+        return text
+    return text[0].lower() + text[1:]
