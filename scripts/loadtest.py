@@ -12,7 +12,9 @@ write.
 
 The seeded database is kept as a template (``<name>_tpl_sec``) and reused while the
 migrations, the seed command and the demo fixture are unchanged (--fresh re-seeds), so a
-run costs its duration plus a few seconds. Celery runs embedded (tasks execute in the
+run costs its duration plus a few seconds. When the template must be made and
+LOADTEST_SEEDED names a database this checkout has migrated and seeded with ``seed_demo
+--children N`` already (CI's SSDA903 database), the template is a copy of it instead. Celery runs embedded (tasks execute in the
 request after commit), as in a deployment without a broker."""
 
 import argparse
@@ -115,6 +117,30 @@ def manage(server: str, name: str, *args: str, quiet: bool = True) -> str:
     return result.stdout
 
 
+def seeded_children(server: str, name: str) -> int | None:
+    """How many children the database ``name`` holds (None when it is not there)."""
+    parts = urlsplit(server)
+    try:
+        connection = psycopg2.connect(
+            dbname=name,
+            user=parts.username or "postgres",
+            password=parts.password,
+            host=parts.hostname,
+            port=parts.port or 5432,
+            connect_timeout=5,
+        )
+    except psycopg2.OperationalError:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM children_child")
+            return cursor.fetchone()[0]
+    except psycopg2.Error:
+        return None
+    finally:
+        connection.close()  # before the copy: a template must have no connections
+
+
 def prepare_database(server: str, name: str, children: int, fresh: bool) -> float:
     template = f"{name[: -len('_sec')]}_tpl_sec"
     wanted = fingerprint(children)
@@ -127,11 +153,16 @@ def prepare_database(server: str, name: str, children: int, fresh: bool) -> floa
         )
         row = cursor.fetchone()
         if fresh or row is None or row[0] != wanted:
-            log(f"seeding template {template} with {children} children (once per code change)")
             cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
-            cursor.execute(f'CREATE DATABASE "{template}"')
-            manage(server, template, "migrate", "--noinput", "-v0")
-            manage(server, template, "seed_demo", "--children", str(children))
+            seeded = os.environ.get("LOADTEST_SEEDED", "")
+            if seeded and seeded_children(server, seeded) == children:
+                log(f"template {template}: a copy of {seeded}, seeded with {children} children")
+                cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{seeded}"')
+            else:
+                log(f"seeding template {template} with {children} children (once per code change)")
+                cursor.execute(f'CREATE DATABASE "{template}"')
+                manage(server, template, "migrate", "--noinput", "-v0")
+                manage(server, template, "seed_demo", "--children", str(children))
             cursor.execute(f'COMMENT ON DATABASE "{template}" IS %s', [wanted])
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')

@@ -53,11 +53,15 @@ fi
 # the broker's failures and load the machine (marker `integration`).
 workers=${TEST_WORKERS:-2}
 echo "== tests in $workers processes (all but the integration tests)"
+started=$SECONDS
 .venv/bin/python -m pytest "${extra[@]}" -n "$workers" -m "not integration"
 parallel=$?
+echo "== tests in $workers processes: $((SECONDS - started)) s"
 echo "== integration tests, serially"
+started=$SECONDS
 .venv/bin/python -m pytest "${extra[@]}" -m integration
 serial=$?
+echo "== integration tests: $((SECONDS - started)) s"
 fail_on_nothing $parallel; parallel=$?
 fail_on_nothing $serial; serial=$?
 [ $parallel -eq 0 ] && [ $serial -eq 0 ]

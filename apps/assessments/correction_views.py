@@ -45,130 +45,127 @@ def _visible_assessment(request: HttpRequest, pk: int) -> Assessment:
 
 @dataclass(frozen=True)
 class Correctable:
-    """One kind of record: how a page finds it, who may change it, how it is changed."""
+    """One kind of record: where its pages are, how they find it, who may change it, its
+    form, its two services and its words. The pages and the URLs are made from this table."""
 
-    name: str  # the URL segment and the name of the URL ("<name>-correct", "<name>-delete")
+    name: str  # the name of the URLs ("<name>-correct", "<name>-delete")
+    path: str  # where the record's pages are ("<path>correct/", "<path>delete/")
+    model: type[models.Model]
     label: str  # "the request", in the page titles
     capability: Capability
     form: type
-    correct: Callable[..., Any]  # service(record, user, data, reason, expected_version)
+    # The services: keyword-only, the record as `record_arg`, then (corrected_by, data) or
+    # (deleted_by), the reason and the expected version.
+    correct: Callable[..., Any]
     delete: Callable[..., Any] | None
-    summary: Callable[[Any], list[tuple[str, str]]]
-    on_child: bool  # the URL is under the child (dental, SDQ, immunisation)
-    model: type[models.Model] | None = None  # the child's record, for on_child
+    record_arg: str
+    summary: Callable[[Any], list[tuple[str, str]]]  # the record, on its deletion page
+
+    @property
+    def on_child(self) -> bool:
+        """The record hangs off the child (dental, SDQ, immunisation), not an assessment."""
+        return self.path.startswith("children/")
 
 
 def _d(day) -> str:
     return shown(day) if day else "Not recorded"
 
 
+def _sdq_score(record: SdqRecord) -> str:
+    if record.total_score is not None:
+        return shown(record.total_score)
+    return f"Not completed: {record.get_reason_not_completed_display()}"
+
+
+def _outcome(appointment: Appointment) -> str:
+    by = appointment.get_cancelled_by_display().lower() if appointment.cancelled_by else ""
+    return appointment.get_outcome_display() + (f" by {by}" if by else "")
+
+
 KINDS: dict[str, Correctable] = {
     c.name: c
     for c in (
         Correctable(
-            name="request",
-            label="the request",
-            capability=Capability.ASSESSMENT_REQUEST,
-            form=correction_forms.RequestCorrectionForm,
-            correct=lambda r, user, **kw: corrections.request_correct(
-                assessment=r, corrected_by=user, **kw
-            ),
-            delete=lambda r, user, **kw: corrections.request_delete(
-                assessment=r, deleted_by=user, **kw
-            ),
-            summary=lambda a: [
+            "request",
+            "assessments/<int:pk>/request/",
+            Assessment,
+            "the request",
+            Capability.ASSESSMENT_REQUEST,
+            correction_forms.RequestCorrectionForm,
+            corrections.request_correct,
+            corrections.request_delete,
+            "assessment",
+            lambda a: [
                 ("Request sent", f"{_d(a.request_sent_on)} to {a.provider}"),
                 ("Request complete", _d(a.request_complete_on)),
             ],
-            on_child=False,
         ),
         Correctable(
-            name="appointment",
-            label="the appointment",
-            capability=Capability.ASSESSMENT_BOOK,
-            form=correction_forms.AppointmentCorrectionForm,
-            correct=lambda r, user, **kw: corrections.appointment_correct(
-                appointment=r, corrected_by=user, **kw
-            ),
-            delete=lambda r, user, **kw: corrections.appointment_delete(
-                appointment=r, deleted_by=user, **kw
-            ),
-            summary=lambda a: [
+            "appointment",
+            "assessments/<int:pk>/appointments/<int:record_pk>/",
+            Appointment,
+            "the appointment",
+            Capability.ASSESSMENT_BOOK,
+            correction_forms.AppointmentCorrectionForm,
+            corrections.appointment_correct,
+            corrections.appointment_delete,
+            "appointment",
+            lambda a: [
                 ("Appointment date", _d(a.appointment_date)),
                 ("Booked on", _d(a.booked_on)),
-                (
-                    "Outcome",
-                    a.get_outcome_display()
-                    + (f" by {a.get_cancelled_by_display().lower()}" if a.cancelled_by else ""),
-                ),
+                ("Outcome", _outcome(a)),
             ],
-            on_child=False,
         ),
         Correctable(
-            name="assessment",
-            label="the assessment",
-            capability=Capability.ASSESSMENT_COMPLETE,
-            form=correction_forms.AssessmentCorrectionForm,
-            correct=lambda r, user, **kw: corrections.assessment_correct(
-                assessment=r, corrected_by=user, **kw
-            ),
-            delete=None,
-            summary=lambda a: [],
-            on_child=False,
+            "assessment",
+            "assessments/<int:pk>/",
+            Assessment,
+            "the assessment",
+            Capability.ASSESSMENT_COMPLETE,
+            correction_forms.AssessmentCorrectionForm,
+            corrections.assessment_correct,
+            None,
+            "assessment",
+            lambda a: [],
         ),
         Correctable(
-            name="dental",
-            label="the dental check",
-            capability=Capability.CLINICAL_RECORD_WRITE,
-            form=correction_forms.DentalCorrectionForm,
-            correct=lambda r, user, **kw: corrections.dental_check_correct(
-                check=r, corrected_by=user, **kw
-            ),
-            delete=lambda r, user, **kw: corrections.dental_check_delete(
-                check=r, deleted_by=user, **kw
-            ),
-            summary=lambda r: [("Date of the check", _d(r.checked_on)), ("Practice", r.practice)],
-            on_child=True,
-            model=DentalCheck,
+            "dental",
+            "children/<int:pk>/dental/<int:record_pk>/",
+            DentalCheck,
+            "the dental check",
+            Capability.CLINICAL_RECORD_WRITE,
+            correction_forms.DentalCorrectionForm,
+            corrections.dental_check_correct,
+            corrections.dental_check_delete,
+            "check",
+            lambda r: [("Date of the check", _d(r.checked_on)), ("Practice", r.practice)],
         ),
         Correctable(
-            name="sdq",
-            label="the SDQ",
-            capability=Capability.SDQ_WRITE,
-            form=correction_forms.SdqCorrectionForm,
-            correct=lambda r, user, **kw: corrections.sdq_correct(
-                record=r, corrected_by=user, **kw
-            ),
-            delete=lambda r, user, **kw: corrections.sdq_delete(record=r, deleted_by=user, **kw),
-            summary=lambda r: [
+            "sdq",
+            "children/<int:pk>/sdq/<int:record_pk>/",
+            SdqRecord,
+            "the SDQ",
+            Capability.SDQ_WRITE,
+            correction_forms.SdqCorrectionForm,
+            corrections.sdq_correct,
+            corrections.sdq_delete,
+            "record",
+            lambda r: [
                 ("Date completed", _d(r.completed_on)),
-                (
-                    "Total difficulties score",
-                    shown(r.total_score)
-                    if r.total_score is not None
-                    else f"Not completed: {r.get_reason_not_completed_display()}",
-                ),
+                ("Total difficulties score", _sdq_score(r)),
             ],
-            on_child=True,
-            model=SdqRecord,
         ),
         Correctable(
-            name="immunisation",
-            label="the immunisation check",
-            capability=Capability.CLINICAL_RECORD_WRITE,
-            form=correction_forms.ImmunisationCorrectionForm,
-            correct=lambda r, user, **kw: corrections.immunisation_correct(
-                record=r, corrected_by=user, **kw
-            ),
-            delete=lambda r, user, **kw: corrections.immunisation_delete(
-                record=r, deleted_by=user, **kw
-            ),
-            summary=lambda r: [
-                ("Date checked", _d(r.checked_on)),
-                ("Status", r.get_status_display()),
-            ],
-            on_child=True,
-            model=ImmunisationRecord,
+            "immunisation",
+            "children/<int:pk>/immunisation/<int:record_pk>/",
+            ImmunisationRecord,
+            "the immunisation check",
+            Capability.CLINICAL_RECORD_WRITE,
+            correction_forms.ImmunisationCorrectionForm,
+            corrections.immunisation_correct,
+            corrections.immunisation_delete,
+            "record",
+            lambda r: [("Date checked", _d(r.checked_on)), ("Status", r.get_status_display())],
         ),
     )
 }
@@ -178,16 +175,18 @@ def _found(request: HttpRequest, kind: Correctable, pk: int, record_pk: int | No
     """(record, child, the page to go back to, what the capability is asked about)."""
     if kind.on_child:
         child = visible_child(request, pk)
-        record = get_object_or_404(kind.model._default_manager, pk=record_pk, child=child)  # type: ignore[union-attr]
+        record = get_object_or_404(kind.model._default_manager, pk=record_pk, child=child)
         return record, child, reverse("child-detail", args=[child.pk]), child
     assessment = _visible_assessment(request, pk)
     back = reverse("assessment-detail", args=[assessment.pk])
-    if kind.name == "appointment":
-        record = get_object_or_404(
-            Appointment.objects.select_related("assessment"), pk=record_pk, assessment=assessment
-        )
-        return record, assessment.child, back, assessment
-    return assessment, assessment.child, back, assessment
+    if kind.model is Assessment:
+        return assessment, assessment.child, back, assessment
+    record = get_object_or_404(
+        kind.model._default_manager.select_related("assessment"),
+        pk=record_pk,
+        assessment=assessment,
+    )
+    return record, assessment.child, back, assessment
 
 
 def _allowed(request: HttpRequest, kind_name: str, pk: int, record_pk: int | None):
@@ -227,7 +226,9 @@ def correct_page(
         title=f"Correct {kind.label}",
         caption=_caption(child, record),
         back_url=back,
-        run=lambda data, **kw: kind.correct(record, _user(request), data=data, **kw),
+        run=lambda data, **kw: kind.correct(
+            **{kind.record_arg: record}, corrected_by=_user(request), data=data, **kw
+        ),
         watched=_watched(record),
     )
 
@@ -237,7 +238,8 @@ def delete_page(
     request: HttpRequest, pk: int, kind_name: str, record_pk: int | None = None
 ) -> HttpResponse:
     kind, record, child, back = _allowed(request, kind_name, pk, record_pk)
-    if kind.delete is None:
+    delete = kind.delete
+    if delete is None:
         raise Http404
     return deletion_page(
         request,
@@ -246,7 +248,7 @@ def delete_page(
         caption=_caption(child, record),
         back_url=back,
         summary=kind.summary(record),
-        run=lambda **kw: kind.delete(record, _user(request), **kw),
+        run=lambda **kw: delete(**{kind.record_arg: record}, deleted_by=_user(request), **kw),
         watched=_watched(record),
     )
 
@@ -287,15 +289,9 @@ def urls() -> list:
         )
     ]
     for kind in KINDS.values():
+        # The access log's record: the child, or the assessment the record belongs to.
         model = Child if kind.on_child else Assessment
-        if kind.on_child:
-            base = f"children/<int:pk>/{kind.name}/<int:record_pk>/"
-        elif kind.name == "appointment":
-            base = "assessments/<int:pk>/appointments/<int:record_pk>/"
-        elif kind.name == "request":
-            base = "assessments/<int:pk>/request/"
-        else:
-            base = "assessments/<int:pk>/"
+        base = kind.path
         out.append(
             path(
                 f"{base}correct/",

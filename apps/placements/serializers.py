@@ -48,9 +48,10 @@ class PlacementSerializer(serializers.ModelSerializer):
         return placement.area_id != placement.child.responsible_la_id
 
 
-class PlacementStartSerializer(serializers.Serializer):
-    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
-    start_date = serializers.DateField()
+# What a new placement records, from its type to the provider's URN: the fields that
+# POST /placements/ and POST /entries-to-care/ share, each adding its own child and dates.
+# (A comment, not a docstring: drf-spectacular would give the subclasses its description.)
+class PlacementFieldsSerializer(serializers.Serializer):
     place = serializers.ChoiceField(choices=PlacementType.choices)
     place_provider = serializers.ChoiceField(
         choices=PlacementProvider.choices,
@@ -84,6 +85,22 @@ class PlacementStartSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Ofsted URN of the provider (XXXXXXX when it has none)",
     )
+
+    PLACEMENT_FIELDS = (
+        "place",
+        "place_provider",
+        "area",
+        "postcode_district",
+        "carer_name",
+        "home_postcode",
+        "placement_postcode",
+        "urn",
+    )
+
+
+class PlacementStartSerializer(PlacementFieldsSerializer):
+    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    start_date = serializers.DateField()
     same_carer = serializers.BooleanField(
         required=False, help_text="The carer(s) stay the same: a change of placement type only"
     )
@@ -129,7 +146,7 @@ class PlacementEndSerializer(serializers.Serializer):
     end_date = serializers.DateField()
 
 
-class EntryToCareSerializer(ChildInputSerializer):
+class EntryToCareSerializer(ChildInputSerializer, PlacementFieldsSerializer):
     """A child new to us enters care, in one call: the child (as ``POST /children/``), the
     period of care it starts and the first placement, from the same entry date."""
 
@@ -145,50 +162,8 @@ class EntryToCareSerializer(ChildInputSerializer):
         allow_blank=True,
         help_text="Category of need at the start of the period (SSDA903 CIN, fixed for it)",
     )
-    place = serializers.ChoiceField(choices=PlacementType.choices)
-    place_provider = serializers.ChoiceField(
-        choices=PlacementProvider.choices,
-        allow_blank=True,
-        help_text="Blank for a temporary placement (T0 to T4), required otherwise",
-    )
-    area = _area_field(
-        required=False,
-        allow_null=True,
-        help_text="DfE code of the local authority area where the child lives; when left "
-        "out, found from the full placement postcode (ONS postcode directory)",
-    )
-    postcode_district = serializers.CharField(max_length=5, required=False, allow_blank=True)
-    carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    home_postcode = serializers.CharField(
-        max_length=8,
-        required=False,
-        allow_blank=True,
-        help_text="Full postcode of the child's home before care (SSDA903 HOME_POST)",
-    )
-    placement_postcode = serializers.CharField(
-        max_length=8,
-        required=False,
-        allow_blank=True,
-        help_text="Full postcode of the placement (SSDA903 PL_POST)",
-    )
-    urn = serializers.CharField(
-        max_length=8,
-        required=False,
-        allow_blank=True,
-        help_text="Ofsted URN of the provider (XXXXXXX when it has none)",
-    )
 
     PERIOD_FIELDS = ("entry_date", "legal_status", "category_of_need")
-    PLACEMENT_FIELDS = (
-        "place",
-        "place_provider",
-        "area",
-        "postcode_district",
-        "carer_name",
-        "home_postcode",
-        "placement_postcode",
-        "urn",
-    )
 
     def service_arguments(self) -> dict:
         """``child_enter_care``'s keyword arguments from the validated data."""

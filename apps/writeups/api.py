@@ -4,7 +4,7 @@ assessment's id; errors are 400 naming the field, 404 for a record the user may 
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -395,49 +395,47 @@ class ReportDownloadView(APIView):
         return response
 
 
-class ReportReturnView(APIView):
+class _ReportStepView(APIView):
+    """A step on a returned report: the service refuses a user the step is not for (a 404
+    here, as for a report they may not see) and a report not ready for it (400)."""
+
+    access_record_model = Report
+
+    def step(self, report: Report, user: User) -> Report:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        report = _report(request, pk)
+        try:
+            report = self.step(report, request.user)
+        except PermissionDenied as error:
+            raise NotFound() from error
+        return Response(ReportOut(report).data)
+
+
+def _report_step_schema(operation_id: str, refused: str):
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            request=None,
+            responses={200: ReportOut, 400: OpenApiResponse(description=refused), 404: _NOT_FOUND},
+            tags=TAGS,
+        )
+    )
+
+
+@_report_step_schema("report_return", "Not signed off, or returned already.")
+class ReportReturnView(_ReportStepView):
     """Return the report to the social worker (recorded on the assessment's clock)."""
 
-    access_record_model = Report
-
-    @extend_schema(
-        operation_id="report_return",
-        request=None,
-        responses={
-            200: ReportOut,
-            400: OpenApiResponse(description="Not signed off, or returned already."),
-            404: _NOT_FOUND,
-        },
-        tags=TAGS,
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        report = _report(request, pk)
-        try:
-            report = services.report_return(report=report, returned_by=request.user)
-        except PermissionDenied as error:
-            raise NotFound() from error
-        return Response(ReportOut(report).data)
+    def step(self, report: Report, user: User) -> Report:
+        return services.report_return(report=report, returned_by=user)
 
 
-class ReportAcknowledgeView(APIView):
+@_report_step_schema("report_acknowledge", "Not returned yet, or read already.")
+class ReportAcknowledgeView(_ReportStepView):
     """The social worker or their manager marks the report as read."""
 
-    access_record_model = Report
-
-    @extend_schema(
-        operation_id="report_acknowledge",
-        request=None,
-        responses={
-            200: ReportOut,
-            400: OpenApiResponse(description="Not returned yet, or read already."),
-            404: _NOT_FOUND,
-        },
-        tags=TAGS,
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        report = _report(request, pk)
-        try:
-            services.report_acknowledge(report=report, reader=request.user)
-        except PermissionDenied as error:
-            raise NotFound() from error
-        return Response(ReportOut(report).data)
+    def step(self, report: Report, user: User) -> Report:
+        services.report_acknowledge(report=report, reader=user)
+        return report

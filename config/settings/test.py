@@ -5,7 +5,7 @@ that is reachable, and always in CI). Tasks run in-process unless a test starts 
 """
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASES, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +17,8 @@ WHITENOISE_AUTOREFRESH = True
 TEST_CELERY_BROKER_URL = env("TEST_CELERY_BROKER_URL", default=env("CELERY_BROKER_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+
+# CI migrates one database and names it here: each test database is then made as a copy of
+# it (CREATE DATABASE ... TEMPLATE), and the test runner's migrate finds nothing to apply.
+if _template := env("TEST_DATABASE_TEMPLATE", default=""):
+    DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _template

@@ -65,10 +65,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keep", action="store_true", help="keep the scratch database and reuse it"
         )
+        parser.add_argument(
+            "--template",
+            default="",
+            help="make the scratch database as a copy of this migrated one (CI's template)",
+        )
         parser.add_argument("--only", default="", help="comma-separated page labels to run")
         parser.add_argument("--inner", action="store_true", help="internal: run inside it")
 
-    def handle(self, *args, children, repeat, budget, keep, only, inner, **options):
+    def handle(self, *args, children, repeat, budget, keep, template, only, inner, **options):
         if inner:
             return self._run(children, repeat, budget, only)
         db = settings.DATABASES["default"]
@@ -89,7 +94,8 @@ class Command(BaseCommand):
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [scratch])
             if not (keep and cursor.fetchone()):
                 cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
-                cursor.execute(f'CREATE DATABASE "{scratch}"')
+                copy = f' TEMPLATE "{template}"' if template else ""
+                cursor.execute(f'CREATE DATABASE "{scratch}"{copy}')
         env = dict(os.environ)
         auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else f"{db['USER']}@"
         env["DATABASE_URL"] = (
