@@ -51,7 +51,15 @@ from apps.writeups.rules.sections import (
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-def may_write_up(user: User, assessment: Assessment) -> bool:
+def _sees_child(user: User, child_id: int, sees_child: bool | None) -> bool:
+    """Whether the user sees the child: ``sees_child`` when the caller has already asked
+    (the child page's panel asks once for all its rows), else one query."""
+    if sees_child is not None:
+        return sees_child
+    return children_visible_to(user).filter(pk=child_id).exists()
+
+
+def may_write_up(user: User, assessment: Assessment, *, sees_child: bool | None = None) -> bool:
     """The assessment's provider's clinicians write it up (DOMAIN.md 9: nurses and
     paediatricians complete assessments and health plans)."""
     return (
@@ -59,7 +67,7 @@ def may_write_up(user: User, assessment: Assessment) -> bool:
         and user.role == Role.LAC_NURSE
         and assessment.provider_id is not None
         and assessment.provider_id == user.organisation_id
-        and children_visible_to(user).filter(pk=assessment.child_id).exists()
+        and _sees_child(user, assessment.child_id, sees_child)
     )
 
 
@@ -363,11 +371,11 @@ def report_return(*, report: Report, returned_by: User, returned_on: date | None
     return report
 
 
-def may_acknowledge(user: User, report: Report) -> bool:
+def may_acknowledge(user: User, report: Report, *, sees_child: bool | None = None) -> bool:
     return (
         user.is_authenticated
         and user.role in TEAM_ROLES
-        and children_visible_to(user).filter(pk=report.assessment.child_id).exists()
+        and _sees_child(user, report.assessment.child_id, sees_child)
     )
 
 
@@ -435,8 +443,10 @@ def report_upload(
     return report
 
 
-def may_manage_actions(user: User, assessment: Assessment) -> bool:
-    return may_write_up(user, assessment)
+def may_manage_actions(
+    user: User, assessment: Assessment, *, sees_child: bool | None = None
+) -> bool:
+    return may_write_up(user, assessment, sees_child=sees_child)
 
 
 def _action_errors(

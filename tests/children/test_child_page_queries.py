@@ -5,9 +5,8 @@ history table, never one per row. Two children, one with one of everything and o
 six of everything (assessments held with their appointments, placements, changes of legal
 status, health records, corrections and deletions as entered in error), seen by the
 child's social worker (with the SSDA903 readiness) and by the provider's health admin; the
-provider's nurse sees one more query per held assessment, from the write-up panel
-(apps/writeups/templatetags/writeups.py asks, for each, whether the nurse sees the child:
-a strict xfail until it asks once)."""
+provider's nurse (the write-up panel asks once whether the nurse sees the child, not once
+per held assessment)."""
 
 from datetime import date, timedelta
 
@@ -107,12 +106,7 @@ def _queries(user, kid) -> int:
     [
         "social_worker",
         "health_admin_a",
-        pytest.param(
-            "nurse_a",
-            marks=pytest.mark.xfail(
-                strict=True, reason="the write-up panel checks the child's visibility per row"
-            ),
-        ),
+        "nurse_a",
     ],
 )
 def test_the_child_page_issues_the_same_queries_whatever_the_history(cast, role):
