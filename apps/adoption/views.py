@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from apps.access import Capability, may
+from apps.access.records import about
 from apps.adoption import forms, selectors, services
 from apps.adoption.models import AdoptionCase, AdoptionWorkItem
 from apps.adoption.rules import ADOPTER_FIELDS, ADOPTER_LABELS, MILESTONE_FIELDS, NOTES
-from apps.audit.records import about
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
 from apps.core.services import today

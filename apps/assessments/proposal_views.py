@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.access.records import about
 from apps.assessments import proposal_services
 from apps.assessments.models import BreachProposal
 from apps.assessments.rules.proposals import OPEN_STATES, ProposalState, side_of
 from apps.assessments.selectors import assessments_visible_to
-from apps.audit.records import about
 from apps.core.forms import GovukForm
 from apps.core.views_base import form_page
 

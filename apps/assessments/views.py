@@ -11,10 +11,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from apps.access import Capability, may
+from apps.access.records import about
 from apps.assessments import forms, selectors, services, workflow
 from apps.assessments.models import Appointment, Assessment, HealthPlan, OutOfAreaReferral
 from apps.assessments.rules.status import BREACH_STATUSES
-from apps.audit.records import about
 from apps.children.models import Child
 from apps.children.views import visible_child
 from apps.core.views_base import form_page

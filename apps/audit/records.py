@@ -13,26 +13,9 @@ from django.apps import apps
 from django.db import models
 from django.urls import ResolverMatch
 
+from apps.access.records import record_model_of
+
 BIGINT_MAX = 2**63 - 1
-
-
-def about(model: type[models.Model]):
-    """Declare the model whose id the page view's ``pk`` (or ``child_id``) is."""
-
-    def mark(view):
-        view.access_record_model = model
-        return view
-
-    return mark
-
-
-def record_model_of(match: ResolverMatch) -> type[models.Model] | None:
-    func = match.func
-    model = getattr(func, "access_record_model", None)
-    view_class = getattr(func, "cls", None) or getattr(func, "view_class", None)
-    if model is None and view_class is not None:
-        model = getattr(view_class, "access_record_model", None)
-    return model
 
 
 @cache

@@ -110,6 +110,10 @@ def child_tables() -> list[ChildTable]:
     """Every installed model that holds rows about a child, in app and model order."""
     tables = []
     for model in apps.get_models():
+        if not model._meta.managed:
+            # No table of its own (the scorecard build's per-child facts are a temporary
+            # table that exists only while a snapshot is built).
+            continue
         label = model._meta.label
         if model is Child or _history_of(model) is Child:
             paths = ("id",)

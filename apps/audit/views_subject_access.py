@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.audit.records import about
+from apps.access.records import about
 from apps.audit.subject_access import (
     subject_access_child,
     subject_access_export_request,

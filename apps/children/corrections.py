@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from apps.audit.records import about
+from apps.access.records import about
 from apps.children import services
 from apps.children.forms import (
     PlacementFields,

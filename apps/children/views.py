@@ -13,9 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from apps.access import Capability, may
+from apps.access.records import about
 from apps.assessments.models import HealthClock
 from apps.assessments.selectors import child_can_receive_health_records
-from apps.audit.records import about
 from apps.children import selectors, services
 from apps.children.forms import (
     AnnualOutcomeForm,

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.access.records import about
 from apps.assessments.models import Assessment
-from apps.audit.records import about
 from apps.clinics import forecast, forms, selectors, services
 from apps.clinics.models import Booking
 from apps.clinics.rules import initials

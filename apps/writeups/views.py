@@ -15,8 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.access import Capability, may
+from apps.access.records import about
 from apps.assessments.models import Assessment
-from apps.audit.records import about
 from apps.children.models import Child
 from apps.children.selectors import children_visible_to
 from apps.core.services import today
