@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 
 from apps.access import Capability, may
+from apps.access.records import about
 from apps.accounts.models import User
 from apps.assessments import correction_forms, corrections, selectors
 from apps.assessments.models import (
@@ -260,10 +261,7 @@ def _view(view, model):
     def one(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    # What apps.audit.records.about sets (read by the access log), without importing the
-    # app above this one.
-    one.access_record_model = model
-    return one
+    return about(model)(one)
 
 
 @login_required
