@@ -34,7 +34,8 @@ echo "Tests use database: ${DATABASE_URL:-SQLite (embedded)}; broker for integra
 
 # In CI, show what passing tests printed: the benchmarks and security tests print figures.
 extra=()
-[ "${CI:-}" = "true" ] && extra=(-rP --show-capture=stdout)
+# (-rfEP: the failures and errors are summarised too; -rP alone left them out.)
+[ "${CI:-}" = "true" ] && extra=(-rfEP --show-capture=stdout)
 fail_on_nothing() {  # pytest's status 5 is "collected no tests"
   if [ "$1" -eq 5 ]; then
     echo "pytest collected no tests: failing, since a suite that runs nothing proves nothing" >&2
@@ -54,7 +55,9 @@ fi
 workers=${TEST_WORKERS:-2}
 echo "== tests in $workers processes (all but the integration tests)"
 started=$SECONDS
-.venv/bin/python -m pytest "${extra[@]}" -n "$workers" -m "not integration"
+# worksteal: an idle process takes queued tests from the busy one, so a long browser walk
+# near the end does not leave the other process idle.
+.venv/bin/python -m pytest "${extra[@]}" -n "$workers" --dist worksteal -m "not integration"
 parallel=$?
 echo "== tests in $workers processes: $((SECONDS - started)) s"
 echo "== integration tests, serially"
