@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessments.models import Appointment, Assessment
+from apps.assessments.models import Assessment
 from apps.assessments.recompute import recompute_children
 from tests.performance import builders as b
 
@@ -17,24 +17,7 @@ TODAY = date(2026, 6, 1)
 
 
 def _child_with_history(cast, years: int):
-    kid = b.child(cast.our_la, team=cast.team_a, born=date(2008, 1, 1))
-    entry = date(2025 - years, 1, 6)
-    care = b.period(kid, entry)
-    previous = b.iha(kid, care, complete=entry + timedelta(days=3), held=entry + timedelta(days=20))
-    for year in range(years):
-        due = previous.held_on + timedelta(days=180)
-        previous = b.rha(kid, care, previous, due=due, held=due - timedelta(days=5))
-        Appointment.objects.create(
-            assessment=previous,
-            appointment_date=previous.held_on,
-            booked_on=previous.held_on - timedelta(days=20),
-            outcome="ATTENDED",
-        )
-        b.dental(kid, entry + timedelta(days=365 * year + 30))
-        b.sdq(kid, entry + timedelta(days=365 * year + 60), 12)
-        start = entry + timedelta(days=365 * year)
-        b.placement(care, start, start + timedelta(days=300))
-    return kid
+    return b.child_with_history(cast, years, born=date(2008, 1, 1))
 
 
 def _queries(child_id: int) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.assessments.models import Appointment, Assessment, HealthClock
+from apps.assessments.models import Assessment, HealthClock
 from apps.assessments.recompute import recompute_children
 from apps.core.models import NonWorkingDay
 from apps.policy.models import LocalAuthorityPolicy
@@ -32,23 +32,7 @@ postgresql_only = pytest.mark.skipif(
 def _child(cast, years: int):
     """In care since January of ``years`` years before 2025, with a held IHA, a held review
     a year, appointments, dental checks, SDQs and placements (born 2014: every clock runs)."""
-    kid = b.child(cast.our_la, team=cast.team_a, born=date(2014, 3, 1))
-    entry = date(2025 - years, 1, 6)
-    care = b.period(kid, entry)
-    previous = b.iha(kid, care, complete=entry + timedelta(days=3), held=entry + timedelta(days=20))
-    for year in range(years):
-        due = previous.held_on + timedelta(days=180)
-        previous = b.rha(kid, care, previous, due=due, held=due - timedelta(days=5))
-        Appointment.objects.create(
-            assessment=previous,
-            appointment_date=previous.held_on,
-            booked_on=previous.held_on - timedelta(days=20),
-            outcome="ATTENDED",
-        )
-        b.dental(kid, entry + timedelta(days=365 * year + 30))
-        b.sdq(kid, entry + timedelta(days=365 * year + 60), 12)
-        start = entry + timedelta(days=365 * year)
-        b.placement(care, start, start + timedelta(days=300))
+    kid = b.child_with_history(cast, years, born=date(2014, 3, 1))
     recompute_children([kid.pk], today=TODAY)  # the first run writes the computed fields
     return kid
 

@@ -3,9 +3,15 @@ states the facts of each child and the figures those facts must give."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from apps.assessments.models import Assessment, DentalCheck, HealthHistory, SdqRecord
+from apps.assessments.models import (
+    Appointment,
+    Assessment,
+    DentalCheck,
+    HealthHistory,
+    SdqRecord,
+)
 from apps.assessments.rules.clocks import iha_deadlines
 from apps.children.models import Child, PeriodOfCare
 from apps.core.working_days import calendar_for
@@ -117,3 +123,27 @@ def placement(care: PeriodOfCare, start: date, end: date | None = None, area=Non
         place_provider="PR1",
         area=area or care.child.responsible_la,
     )
+
+
+def child_with_history(cast, years: int, *, born: date) -> Child:
+    """In care since January of ``years`` years before 2025, with a held IHA, a held review
+    a year with its attended appointment, a dental check, an SDQ and a placement a year (for
+    the recompute's tests at two history sizes)."""
+    kid = child(cast.our_la, team=cast.team_a, born=born)
+    entry = date(2025 - years, 1, 6)
+    care = period(kid, entry)
+    previous = iha(kid, care, complete=entry + timedelta(days=3), held=entry + timedelta(days=20))
+    for year in range(years):
+        due = previous.held_on + timedelta(days=180)
+        previous = rha(kid, care, previous, due=due, held=due - timedelta(days=5))
+        Appointment.objects.create(
+            assessment=previous,
+            appointment_date=previous.held_on,
+            booked_on=previous.held_on - timedelta(days=20),
+            outcome="ATTENDED",
+        )
+        dental(kid, entry + timedelta(days=365 * year + 30))
+        sdq(kid, entry + timedelta(days=365 * year + 60), 12)
+        start = entry + timedelta(days=365 * year)
+        placement(care, start, start + timedelta(days=300))
+    return kid
