@@ -4,6 +4,7 @@ the query, file and error helpers."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from apps.performance.exports import ExportFile
+from apps.performance.exports import ExportFile, build_export
 from apps.performance.models import ExportFormat
 from apps.performance.selectors import (
     reporting_authorities_for,
@@ -43,7 +44,13 @@ def _url(name: str, query: dict, **kwargs) -> str:
     return f"{reverse(name, kwargs=kwargs or None)}?{urlencode(query)}"
 
 
-def _attachment(built: ExportFile) -> HttpResponse:
+def _download(
+    request: HttpRequest, *, kind: str, file_format: str, params: dict, today: date
+) -> HttpResponse:
+    """The page's rows as a CSV or XLSX file, built as the export jobs build it."""
+    built: ExportFile = build_export(
+        kind=kind, file_format=file_format, user=request.user, params=params, today=today
+    )
     response = HttpResponse(built.content, content_type=built.content_type)
     response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
     return response

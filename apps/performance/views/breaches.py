@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Organisation
 from apps.performance import charts
-from apps.performance.exports import build_export
 from apps.performance.forms import BreachDrilldownForm, BreachForm
 from apps.performance.models import ExportFormat, ExportKind
 from apps.performance.selectors import (
@@ -26,7 +25,7 @@ from apps.performance.selectors.breaches import BREACH_DRILLDOWN_FIELDS, QUARTER
 from apps.performance.views.base import (
     PAGE_SIZE,
     STREAM_LIMIT,
-    _attachment,
+    _download,
     _invalid,
     _requested_format,
     _url,
@@ -47,14 +46,8 @@ def breaches_page(request: HttpRequest, authorities: list[Organisation]) -> Http
     params = form.params()
     query = params.as_query()
     if file_format:
-        return _attachment(
-            build_export(
-                kind=ExportKind.BREACHES,
-                file_format=file_format,
-                user=request.user,
-                params=query,
-                today=today,
-            )
+        return _download(
+            request, kind=ExportKind.BREACHES, file_format=file_format, params=query, today=today
         )
     report = breach_report(
         local_authority=params.local_authority,
@@ -169,14 +162,12 @@ def breach_drilldown_page(request: HttpRequest, authorities: list[Organisation])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = page.paginator.count
     if file_format and visible <= STREAM_LIMIT:
-        return _attachment(
-            build_export(
-                kind=ExportKind.BREACH_DRILLDOWN,
-                file_format=file_format,
-                user=request.user,
-                params=query,
-                today=today,
-            )
+        return _download(
+            request,
+            kind=ExportKind.BREACH_DRILLDOWN,
+            file_format=file_format,
+            params=query,
+            today=today,
         )
     labels = {**COLUMN_LABELS, "party": "Charged to", "reason": "Reason"}
     context.update(

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.models import Organisation
 from apps.performance import charts
-from apps.performance.exports import build_export
 from apps.performance.forms import DrilldownForm, ScorecardForm
 from apps.performance.models import ExportFormat, ExportKind, Kpi
 from apps.performance.rules import RAG_LABELS, shift_month
@@ -28,7 +27,7 @@ from apps.performance.selectors import (
 from apps.performance.views.base import (
     PAGE_SIZE,
     STREAM_LIMIT,
-    _attachment,
+    _download,
     _invalid,
     _requested_format,
     _url,
@@ -55,14 +54,8 @@ def scorecard_page(request: HttpRequest, authorities: list[Organisation]) -> Htt
     params = form.params()
     query = params.as_query()
     if file_format:
-        return _attachment(
-            build_export(
-                kind=ExportKind.SCORECARD,
-                file_format=file_format,
-                user=request.user,
-                params=query,
-                today=today,
-            )
+        return _download(
+            request, kind=ExportKind.SCORECARD, file_format=file_format, params=query, today=today
         )
     card = scorecard(
         local_authority=params.local_authority,
@@ -206,14 +199,12 @@ def drilldown_page(
     page = Paginator(drilldown.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     visible = page.paginator.count
     if file_format and visible <= STREAM_LIMIT:
-        return _attachment(
-            build_export(
-                kind=ExportKind.DRILLDOWN,
-                file_format=file_format,
-                user=request.user,
-                params={**query, "kpi": kpi.code},
-                today=today,
-            )
+        return _download(
+            request,
+            kind=ExportKind.DRILLDOWN,
+            file_format=file_format,
+            params={**query, "kpi": kpi.code},
+            today=today,
         )
     context.update(
         {
