@@ -4,7 +4,6 @@ may not take is a 404, like a child they may not see."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -12,11 +11,11 @@ from django.utils import timezone
 
 from apps.access import Capability, may
 from apps.access.records import about
-from apps.assessments import forms, selectors, services, workflow
+from apps.assessments import forms, selectors, services, workflow, worklists
 from apps.assessments.models import Appointment, Assessment, HealthPlan, OutOfAreaReferral
-from apps.assessments.rules.status import BREACH_STATUSES
 from apps.children.models import Child
 from apps.children.views import visible_child
+from apps.core.pagination import MergedParts
 from apps.core.views_base import form_page
 
 
@@ -128,16 +127,8 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     if not may(request.user, Capability.REPORTS_VIEW):
         raise Http404
     party = request.GET.get("party", "")
-    breaches = selectors.assessments_visible_to(request.user).filter(
-        Q(status__in=list(BREACH_STATUSES)) | Q(report_breached=True)
-    )
-    if party in {"LA", "HEALTH", "UNDETERMINED"}:
-        breaches = breaches.filter(
-            Q(override_party=party) | Q(override_party="", breach_party=party)
-        )
-    page = Paginator(
-        breaches.select_related("child", "provider").order_by("-due_date", "-id"), 25
-    ).get_page(request.GET.get("page"))
+    rows = MergedParts(worklists.breach_parts(request.user, party), worklists.BREACH_ORDER)
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "assessments/breaches.html", {"page": page, "party": party})
 
 

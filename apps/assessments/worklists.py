@@ -285,6 +285,31 @@ def _counts_by_list(user: User, conditions: dict[str, Q], kind: str) -> dict[str
     return dict(zip(conditions, (int(value) for value in row), strict=True))
 
 
+# --- The breach list ---------------------------------------------------------------------
+
+BREACH_ORDER = ("-due_date", "-id")
+
+
+def breach_parts(user: User, party: str = "") -> list[QuerySet[Assessment]]:
+    """Every breach the user may see (the breach list: overdue or breached clocks and late
+    reports, of children in care or not), charged to ``party`` if given ("LA", "HEALTH",
+    "UNDETERMINED"), as one queryset per part of the user's scope (``_scope_arms``: on
+    PostgreSQL each reads the breach partial index of its column in the list's order,
+    ``assessment_breach_by_la`` or ``assessment_breach_by_due``); SQLite reads the rule."""
+    breached = workflow.BREACHED.q()
+    if party in {"LA", "HEALTH", "UNDETERMINED"}:
+        breached &= Q(override_party=party) | Q(override_party="", breach_party=party)
+    # (A provider's scope arm is its own rows, which is its worklists' scope, not the
+    # access rule: its staff have no breach list, but would read the rule.)
+    provider = user.role in HEALTH_PROVIDER_ROLES
+    arms = _scope_arms(user) if _denormalised() and not provider else None
+    if arms is None:
+        parts = [assessments_visible_to(user).filter(breached)]
+    else:
+        parts = [Assessment.objects.filter(arm).filter(breached) for arm in arms]
+    return [part.select_related("child", "provider") for part in parts]
+
+
 # --- Keyset pagination ------------------------------------------------------------------
 
 

@@ -273,6 +273,18 @@ class Assessment(TimestampedModel):
                 condition=Q(status__in=["OVERDUE", "BREACHED"]) | Q(report_breached=True),
                 name="assessment_breach_by_due",
             ),
+            # The breach list of an LA's (or a commissioner's areas') children, or of a
+            # team's (a team manager's: the team's, and the LA's with no team), newest due
+            # first, and its count: an index-only scan of the scope's breaches
+            # (apps/assessments/worklists.py breach_parts).
+            *[
+                models.Index(
+                    fields=[scope, "due_date", "id"],
+                    condition=Q(status__in=["OVERDUE", "BREACHED"]) | Q(report_breached=True),
+                    name=f"assessment_breach_by_{name}",
+                )
+                for scope, name in (("wl_la_id", "la"), ("wl_team_id", "team"))
+            ],
             # The nightly sweep's candidates: open clocks not yet overdue, and held ones whose
             # report may become late (apps/assessments/sweep.py).
             models.Index(

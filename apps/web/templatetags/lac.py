@@ -77,6 +77,18 @@ def page_url(context, number) -> str:
 
 
 @register.simple_tag
+def page_items(page) -> list[int | None]:
+    """The numbered links of a page's pagination: the first and last pages, this page and
+    its neighbours, and None for each gap (an ellipsis). From Django's elided range, so a
+    list of 100,000 rows (4,000 pages) costs six items, not a loop over every page."""
+    paginator = page.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
+
+
+@register.simple_tag
 def session_idle_seconds() -> int:
     """The idle limit the timeout warning counts down to (SESSION_IDLE_TIMEOUT)."""
     from django.conf import settings

@@ -1,0 +1,80 @@
+"""Numbered pages over the union of several querysets (issue 18).
+
+A list whose rows are the union of disjoint parts, each part matching its own index (a
+scope with two arms: the LA's own children, and other LAs' children placed in its area),
+is cheaper read part by part than as one query: an OR of the parts is planned as a bitmap
+scan of every row of both and a sort, where each part on its own is an index scan in the
+page's order that stops after the page. ``MergedParts`` is that union as a sequence for
+Django's ``Paginator``: its count is the sum of the parts' counts (each an index-only
+count where the index's condition is the part's), and a slice reads each part's first rows
+up to the slice's end in the page's order and merges them.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+def _key(fields: Sequence[str]) -> Callable[[Any], tuple]:
+    def key(row: Any) -> tuple:
+        values = []
+        for name in fields:
+            value = row
+            for part in name.split("__"):
+                value = getattr(value, part)
+            values.append(value)
+        return tuple(values)
+
+    return key
+
+
+class MergedParts:
+    """The union of ``parts`` (disjoint querysets of one model) in ``order``.
+
+    ``order`` must be a total order all one way (every field ascending, or every field
+    descending, ending with the primary key), so that merging the parts' first rows gives
+    the union's first rows. ``counts``, if given, is a callable returning the union's
+    count more cheaply than counting each part (a count read from another table)."""
+
+    def __init__(
+        self,
+        parts: list[QuerySet],
+        order: Sequence[str],
+        *,
+        counts: Callable[[], int] | None = None,
+    ) -> None:
+        descending = {name.startswith("-") for name in order}
+        if len(descending) != 1:
+            raise ValueError("MergedParts needs every field of the order in one direction")
+        self.parts = [part.order_by(*order) for part in parts]
+        self.descending = descending.pop()
+        self.key = _key([name.lstrip("-") for name in order])
+        self._counts = counts
+        self._count: int | None = None
+        self.ordered = True  # for Paginator's check of an unordered list
+
+    def count(self) -> int:
+        if self._count is None:
+            if self._counts is not None:
+                self._count = self._counts()
+            else:
+                self._count = sum(part.count() for part in self.parts)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("MergedParts is read a page (a slice) at a time")
+        start = index.start or 0
+        stop = index.stop if index.stop is not None else self.count()
+        if len(self.parts) == 1:
+            return list(self.parts[0][start:stop])
+        rows: dict[Any, Any] = {}
+        for part in self.parts:
+            for row in part[:stop]:
+                rows[row.pk] = row
+        merged = sorted(rows.values(), key=self.key, reverse=self.descending)
+        return merged[start:stop]
