@@ -40,7 +40,9 @@ def _late_reports_and_out_of_care(cast):
     for team in (cast.team_a, None):
         kid = b.child(cast.our_la, team=team)
         care = b.period(kid, today - timedelta(days=300), today - timedelta(days=20))
-        iha = b.iha(kid, care, complete=today - timedelta(days=298), held=today - timedelta(days=270))
+        iha = b.iha(
+            kid, care, complete=today - timedelta(days=298), held=today - timedelta(days=270)
+        )
         Assessment.objects.filter(pk=iha.pk).update(status="MET", report_breached=True)
         late = b.rha(kid, care, iha, due=today - timedelta(days=40))
         Assessment.objects.filter(pk=late.pk).update(status="BREACHED", breach_party="LA")
