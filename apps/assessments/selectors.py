@@ -9,11 +9,11 @@ from apps.accounts.models import User
 from apps.assessments import access_relations
 from apps.assessments.models import Appointment, Assessment, HealthClock
 from apps.children.models import Child
-from apps.children.selectors import children_visible_to
+from apps.children.selectors import visible_child_ids
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(child__in=children_visible_to(user).values("pk"))
+    return Assessment.objects.filter(child__in=visible_child_ids(user))
 
 
 def assessments_with_details(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:

@@ -95,17 +95,13 @@ def _scope_arms(user: User) -> list[Q] | None:
         user.role == Role.AUDITOR and kind == OrganisationKind.COMMISSIONER
     ):
         # The commissioner's areas' children, and other LAs' children placed there (the
-        # relationships table, as commissioner_scope_by_table reads it).
-        from apps.children.models import ChildRelationship, RelationshipReason
+        # relationships table, as commissioner_scope_by_table reads it: a few rows of each
+        # area, read by their own partial index, not every child placed in the area).
+        from apps.children.selectors import placed_here_by_another_la
 
         organisation = user.organisation
         areas = list(organisation.areas.values_list("pk", flat=True)) if organisation else []
-        placed = ChildRelationship.objects.filter(
-            organisation__in=areas, reason=RelationshipReason.PLACED_IN_AREA, ended_on__isnull=True
-        ).values("child_id")
-        # Other LAs' children only in the second part (ours are in the first): a few, read
-        # by child, rather than every child placed in the area.
-        others = placed.exclude(child__responsible_la_id__in=areas)
+        others = placed_here_by_another_la(areas)
         return [Q(wl_la_id__in=areas), Q(child_id__in=others) & ~Q(wl_la_id__in=areas)]
     if user.role == Role.ADMIN and kind == OrganisationKind.LOCAL_AUTHORITY:
         return [unallocated]

@@ -380,6 +380,11 @@ class ChildRelationship(models.Model):
     # From the first request / the placement's start; to the placement's end (open: null).
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    # A copy of the child's responsible LA, kept by the triggers of children migration 0014
+    # (on PostgreSQL; null on SQLite, which reads the rule): so that "another LA's child
+    # placed in this area" is a condition on this row alone, read from a small partial
+    # index, not a join of every child placed in the area with the children table.
+    child_la_id = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         indexes = [
@@ -394,6 +399,14 @@ class ChildRelationship(models.Model):
                 fields=["child", "organisation", "reason"],
                 condition=Q(ended_on__isnull=True),
                 name="relationship_current_by_child",
+            ),
+            # Other LAs' children placed in an area (the provider's and commissioner's
+            # "placed here" part): a few rows of each area, not all its placements.
+            models.Index(
+                fields=["organisation", "child"],
+                condition=Q(reason="PLACED_IN_AREA", ended_on__isnull=True)
+                & ~Q(organisation=F("child_la_id")),
+                name="relationship_placed_away",
             ),
         ]
 

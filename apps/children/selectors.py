@@ -3,7 +3,7 @@ API, export and admin page that shows a child starts from it, so a change here c
 access everywhere at once."""
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from apps.access import Capability, may
 from apps.accounts.models import HEALTH_PROVIDER_ROLES, OrganisationKind, Role, User
@@ -36,13 +36,33 @@ def commissioner_scope_by_rule(organisation) -> Q:
     return Q(responsible_la__in=area_ids) | Q(Exists(placed_in_area))
 
 
-def commissioner_scope_by_table(organisation) -> Q:
+def _placed_away(area_ids) -> Q:
+    """Relationship rows of other LAs' children placed in one of ``area_ids``: placements
+    in the areas whose copy of the child's LA (children migration 0014) is not among them.
+    The partial index ``relationship_placed_away`` holds just the placements outside the
+    child's own LA, so this is a few rows of each area, never a join of every child placed
+    in the area with the children table."""
     from apps.children.models import RelationshipReason
 
-    area_ids = organisation.areas.values("pk")
-    return Q(responsible_la__in=area_ids) | Q(
-        pk__in=_current_relationships(RelationshipReason.PLACED_IN_AREA, area_ids)
+    return (
+        Q(organisation__in=area_ids, reason=RelationshipReason.PLACED_IN_AREA)
+        & ~Q(organisation=F("child_la_id"))
+        & ~Q(child_la_id__in=area_ids)
     )
+
+
+def placed_here_by_another_la(area_ids) -> QuerySet:
+    from apps.children.models import ChildRelationship
+
+    return ChildRelationship.objects.filter(_placed_away(area_ids), ended_on__isnull=True).values(
+        "child_id"
+    )
+
+
+def commissioner_scope_by_table(organisation) -> Q:
+    area_ids = organisation.areas.values("pk")
+    # The areas' own children placed in the areas are in the first part already.
+    return Q(responsible_la__in=area_ids) | Q(pk__in=placed_here_by_another_la(area_ids))
 
 
 def commissioner_scope_for(organisation) -> Q:
@@ -65,20 +85,24 @@ def provider_scope_by_rule(organisation) -> Q:
     )
 
 
-def provider_scope_by_table(organisation) -> Q:
+def provider_child_ids(organisation) -> QuerySet:
+    """The ids of the children a provider's staff may see, from the relationships table
+    alone: a current request to the provider, or another LA's child placed in one of its
+    areas. One uncorrelated subquery over one table, which PostgreSQL reads as a hashed
+    set: a count over a provider's children (often every child of its areas) is then a
+    hash join, where an OR of two conditions per child row was evaluated row by row."""
     from apps.children.models import ChildRelationship, RelationshipReason
 
     area_ids = organisation.areas.values("pk")
-    # Correlated on the child, so that a page of rows probes the index per row: a provider's
-    # scope is often every child of its areas, too many to gather first.
-    requested = ChildRelationship.objects.filter(
-        child=OuterRef("pk"),
-        organisation=organisation.pk,
-        reason=RelationshipReason.PROVIDER_REQUEST,
+    return ChildRelationship.objects.filter(
+        Q(organisation=organisation.pk, reason=RelationshipReason.PROVIDER_REQUEST)
+        | _placed_away(area_ids),
         ended_on__isnull=True,
-    )
-    placed_here = _current_relationships(RelationshipReason.PLACED_IN_AREA, area_ids)
-    return Q(Exists(requested)) | Q(pk__in=placed_here) & ~Q(responsible_la__in=area_ids)
+    ).values("child_id")
+
+
+def provider_scope_by_table(organisation) -> Q:
+    return Q(pk__in=provider_child_ids(organisation))
 
 
 def provider_scope_for(organisation) -> Q:
@@ -141,6 +165,27 @@ def children_visible_to(user: User | None) -> QuerySet[Child]:
     return Child.objects.filter(scope)
 
 
+def visible_child_ids(user: User | None) -> QuerySet:
+    """The ids of ``children_visible_to(user)``, as a subquery to filter another table by
+    its child (assessments, periods of care). For a provider's staff on PostgreSQL they
+    come from the relationships table alone (``provider_child_ids``): through the children
+    table they cost a join with every child the provider may see, for nothing."""
+    if user is not None and _relationships_kept() and _provider_scoped(user):
+        return provider_child_ids(user.organisation)
+    return children_visible_to(user).values("pk")
+
+
+def _provider_scoped(user: User | None) -> bool:
+    """The user's scope is a provider's (``child_scope``: its health staff and auditors)."""
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return False
+    if not user.role or user.organisation_id is None:
+        return False
+    return user.role in HEALTH_PROVIDER_ROLES or (
+        user.role == Role.AUDITOR and user.organisation.kind == OrganisationKind.PROVIDER
+    )
+
+
 def user_can_edit_case(user: User, child: Child) -> bool:
     """Case records (the child, care and placements) are written by the child's team."""
     return may(user, Capability.CASE_RECORD_WRITE, child)
@@ -174,7 +219,7 @@ def user_can_create_children(user: User) -> bool:
 
 
 def periods_of_care_visible_to(user: User) -> QuerySet[PeriodOfCare]:
-    return PeriodOfCare.objects.filter(child__in=children_visible_to(user).values("pk"))
+    return PeriodOfCare.objects.filter(child__in=visible_child_ids(user))
 
 
 def open_period_of_care(child: Child) -> PeriodOfCare | None:

@@ -109,3 +109,66 @@ def test_the_table_agrees_with_the_rule_it_replaced_and_the_check_says_so(cast):
         call_command("check_child_relationships", stdout=StringIO())
     call_command("check_child_relationships", rebuild=True, stdout=out)
     assert relationship_differences() == {}
+
+
+def _copies(child):
+    return set(ChildRelationship.objects.filter(child=child).values_list("child_la_id", flat=True))
+
+
+def test_each_row_carries_the_childs_la_and_follows_a_transfer(cast):
+    """Children migration 0014: the row's copy of the child's LA, which the "placed here by
+    another LA" part of the scope reads instead of joining the children table."""
+    period = _period(cast, la=cast.other_la)
+    PlacementFactory(period_of_care=period, area=cast.our_la)
+    _assessment(period, provider=cast.provider_b, request_sent_on=date(2024, 1, 9))
+    assert _copies(period.child) == {cast.other_la.pk}
+    assert period.child in children_visible_to(cast.health_admin_a)
+
+    # The child's case moves to our LA: the placement in our area is no longer another
+    # LA's child placed here (provider A sees our children through requests only).
+    child = period.child
+    child.responsible_la = cast.our_la
+    child.save()
+    assert _copies(child) == {cast.our_la.pk}
+    assert child not in children_visible_to(cast.health_admin_a)
+    assert child in children_visible_to(cast.designated)  # now one of our area's
+    assert relationship_differences() == {}
+
+
+def test_a_stale_copy_is_found_by_the_check_and_mended_by_the_sync(cast):
+    period = _period(cast, la=cast.other_la)
+    PlacementFactory(period_of_care=period, area=cast.our_la)
+    ChildRelationship.objects.filter(child=period.child).update(child_la_id=cast.our_la.pk)
+    assert relationship_differences() == {"(copies of the child's LA)": 1, "QKS": 1, "RYY": 1}
+    assert relationships_sync([period.child_id]) == 1
+    assert _copies(period.child) == {cast.other_la.pk}
+    assert relationship_differences() == {}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["health_admin_a", "nurse_a", "nurse_b", "designated", "social_worker", "manager", "outsider"],
+)
+def test_the_visible_child_ids_are_the_visible_childrens(cast, name):
+    """``visible_child_ids`` (what assessments and periods of care are filtered by) reads
+    the relationships table alone for a provider's staff: the same children."""
+    from apps.assessments.selectors import assessments_visible_to
+    from apps.children.selectors import visible_child_ids
+
+    ours, theirs, requested_elsewhere = _period(cast), _period(cast, la=cast.other_la), None
+    PlacementFactory(period_of_care=ours, area=cast.our_la)
+    PlacementFactory(period_of_care=theirs, area=cast.our_la)
+    requested_elsewhere = _period(cast, la=cast.other_la)
+    _assessment(ours, provider=cast.provider_a, request_sent_on=date(2024, 1, 9))
+    _assessment(theirs)
+    _assessment(requested_elsewhere, provider=cast.provider_b, request_sent_on=date(2024, 1, 9))
+    _assessment(_period(cast))  # our child, not requested, not placed
+    user = getattr(cast, name)
+    expected = set(children_visible_to(user).values_list("pk", flat=True))
+    assert {next(iter(row.values())) for row in visible_child_ids(user)} == expected
+    by_child = set(Assessment.objects.filter(child__in=expected).values_list("pk", flat=True))
+    assert set(assessments_visible_to(user).values_list("pk", flat=True)) == by_child
+    if name in {"health_admin_a", "nurse_a"}:
+        assert expected == {ours.child_id, theirs.child_id}
+    if name == "nurse_b":
+        assert expected == {requested_elsewhere.child_id}
