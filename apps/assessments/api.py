@@ -35,7 +35,7 @@ from apps.assessments.serializers import (
 )
 from apps.children.filters import VisibleChildFilterSet
 from apps.children.models import Child
-from apps.children.selectors import children_visible_to
+from apps.children.selectors import children_visible_to, visible_child_ids
 from apps.core.api import require, split_version
 
 
@@ -179,9 +179,9 @@ class ChildRecordViewSet(
         )
 
     def get_queryset(self):
-        return self.model.objects.filter(
-            child__in=children_visible_to(self.request.user).values("pk")
-        ).order_by("-id")
+        return self.model.objects.filter(child__in=visible_child_ids(self.request.user)).order_by(
+            "-id"
+        )
 
     # The capability that writes this record (apps/access).
     write_capability = Capability.CLINICAL_RECORD_WRITE
@@ -272,9 +272,7 @@ class OutOfAreaReferralViewSet(
         from apps.assessments.models import OutOfAreaReferral
 
         return (
-            OutOfAreaReferral.objects.filter(
-                child__in=children_visible_to(self.request.user).values("pk")
-            )
+            OutOfAreaReferral.objects.filter(child__in=visible_child_ids(self.request.user))
             .select_related("receiving_provider")
             .order_by("due_on", "id")
         )

@@ -14,6 +14,7 @@ from apps.access.records import about
 from apps.assessments import forms, selectors, services, workflow, worklists
 from apps.assessments.models import Appointment, Assessment, HealthPlan, OutOfAreaReferral
 from apps.children.models import Child
+from apps.children.selectors import visible_child_ids
 from apps.children.views import visible_child
 from apps.core.pagination import MergedParts
 from apps.core.views_base import form_page
@@ -206,9 +207,9 @@ def referral_record(request: HttpRequest, pk: int) -> HttpResponse:
     from apps.assessments.models import OutOfAreaReferral
 
     referral = get_object_or_404(
-        OutOfAreaReferral.objects.filter(
-            child__in=selectors.children_visible_to(request.user).values("pk")
-        ).select_related("child"),
+        OutOfAreaReferral.objects.filter(child__in=visible_child_ids(request.user)).select_related(
+            "child"
+        ),
         pk=pk,
     )
     if not may(request.user, Capability.OUT_OF_AREA_REFERRAL_WRITE, referral.child):

@@ -50,7 +50,7 @@ from django.utils import timezone
 from apps.accounts.models import Organisation, OrganisationKind, User
 from apps.assessments.models import Assessment, BreachProposal
 from apps.assessments.rules.proposals import OPEN_STATES
-from apps.children.selectors import children_visible_to
+from apps.children.selectors import visible_child_ids
 from apps.performance.measures import age_expression
 from apps.performance.rules import (
     Window,
@@ -270,7 +270,7 @@ def breach_drilldown(
         queryset = queryset.filter(quarter=QUARTERS.index(quarter) + 1)
     total = queryset.count()
     rows = (
-        queryset.filter(child__in=children_visible_to(user).values("pk"))
+        queryset.filter(child__in=visible_child_ids(user))
         .annotate(
             la_child_id=F("child__la_child_id"),
             first_name=F("child__first_name"),
