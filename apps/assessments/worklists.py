@@ -130,11 +130,20 @@ def _annotate_from_columns(queryset: QuerySet[Assessment]) -> QuerySet[Assessmen
     )
 
 
+def _in_care_rows(user: User, scope: Q | None) -> QuerySet[Assessment]:
+    """On the worklist columns: the rows of children in care the user may see (or the
+    part ``scope`` of them) and, for health staff, their provider's; no annotations."""
+    queryset = _visible(user, scope).filter(wl_in_care=True)
+    if user.role in HEALTH_PROVIDER_ROLES:
+        queryset = queryset.filter(provider_id=user.organisation_id)
+    return queryset
+
+
 def _base(user: User, scope: Q | None = None) -> QuerySet[Assessment]:
     """The rows of children in care the user may see (or the part ``scope`` of them) and,
     for health staff, their provider's, with the Facts' annotations."""
     if _denormalised():
-        queryset = _annotate_from_columns(_visible(user, scope).filter(wl_in_care=True))
+        queryset = _annotate_from_columns(_in_care_rows(user, scope))
     else:
         in_care = PeriodOfCare.objects.filter(child=OuterRef("child"), end_date__isnull=True)
         queryset = workflow.annotate_facts(assessments_visible_to(user).filter(Exists(in_care)))
@@ -181,6 +190,23 @@ def _action_guards(role: str) -> list[Q]:
     if role in {Role.PERFORMANCE_MANAGER, Role.AUDITOR}:
         return [WORKLIST_REVIEW_UNDETERMINED]
     return [workflow.UNCHARGED_BREACH()]
+
+
+def _whole_guards(role: str, name: str) -> list[Q]:
+    """The guards of a list (``_list_condition``) every row of which, in the user's scope
+    and in care, is on the list: a list's count counts their rows from their partial index
+    alone (an index-only scan), and applies the list's condition (with its joins to the
+    write-ups) only to the rest. The health admin's "to book" rows (open, requested, not
+    booked: the "Book an appointment" item, whose step is available on exactly these), the
+    at-risk and the overdue rows. tests/assessments/test_worklist_columns.py checks each
+    against the list read from the facts."""
+    if name == "overdue":
+        return [Q(status=ClockStatus.OVERDUE)]
+    if name == "at_risk":
+        return [Q(status=ClockStatus.AT_RISK)]
+    if name == "action" and role == Role.HEALTH_ADMIN:
+        return [WORKLIST_TO_BOOK]
+    return []
 
 
 def _list_condition(user: User, name: str) -> tuple[Q, list[Q]]:
@@ -234,17 +260,17 @@ def worklist(user: User, name: str) -> QuerySet[Assessment]:
 
 
 def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
-    """The three tiles' counts in one query. On PostgreSQL, one scalar subquery per list,
-    each reading only its own guards' partial indexes (a list's count reads its own rows,
-    not the rows of every list); on SQLite one grouped query, each list's condition as a
-    FILTER."""
+    """The three tiles' counts in one query. On PostgreSQL, one scalar subquery per list
+    and part, each reading only its own guards' partial indexes (a list's count reads its
+    own rows, not the rows of every list); on SQLite one grouped query, each list's
+    condition as a FILTER."""
     lists = {name: _list_condition(user, name) for name in LISTS}
+    if _denormalised():
+        return _counts_by_list(user, lists, kind)
     conditions = {
         name: condition & _union(guards) if guards else condition
         for name, (condition, guards) in lists.items()
     }
-    if _denormalised():
-        return _counts_by_list(user, conditions, kind)
     queryset = _base(user).select_related(None)
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -254,31 +280,47 @@ def worklist_counts(user: User, *, kind: str = "") -> dict[str, int]:
     return {name: counts[name] or 0 for name in LISTS}
 
 
-def _counts_by_list(user: User, conditions: dict[str, Q], kind: str) -> dict[str, int]:
+def _counts_by_list(user: User, lists: dict[str, tuple[Q, list[Q]]], kind: str) -> dict[str, int]:
     """Each list's count as the sum of its scope parts' counts (the parts are disjoint:
-    ``_scope_arms``), each part a COUNT over the list's guards: its partial indexes only,
-    an index-only scan where the index's condition is the list's."""
+    ``_scope_arms``). In each part, the rows of the list's whole guards (``_whole_guards``:
+    all on the list) are counted from their partial index alone, and the list's condition
+    is applied to the rows of its other guards only, less those (so no row counts twice)."""
     scope_arms = _scope_arms(user)
     arms: list[Q | None] = [None] if scope_arms is None else list(scope_arms)
     selects: list[str] = []
     params: list = []
-    for name, condition in conditions.items():
+
+    def count_of(queryset: QuerySet, label: str) -> str | None:
+        nonlocal params
+        if kind:
+            queryset = queryset.filter(kind=kind)
+        try:
+            sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a part no row can be in (a role with no work items)
+            return None
+        params += part_params
+        return f"(SELECT COUNT(*) FROM ({sql}) AS {label})"  # noqa: S608
+
+    for name, (condition, guards) in lists.items():
+        whole = _whole_guards(user.role, name)
+        rest = [guard for guard in guards if guard not in whole]
         terms = []
         for number, arm in enumerate(arms):
-            queryset = _base(user, arm).select_related(None).filter(condition)
-            if kind:
-                queryset = queryset.filter(kind=kind)
-            try:
-                sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
-            except EmptyResultSet:  # a part no row can be in (a role with no work items)
-                continue
-            terms.append(f"(SELECT COUNT(*) FROM ({sql}) AS rows_{name}_{number})")  # noqa: S608
-            params += part_params
-        selects.append(" + ".join(terms) or "0")
+            for index, guard in enumerate(whole):
+                term = count_of(
+                    _in_care_rows(user, arm).filter(guard), f"w_{name}_{number}_{index}"
+                )
+                terms.append(term)
+            if rest:
+                others = _base(user, arm).select_related(None).filter(condition & _union(rest))
+                if whole:
+                    others = others.exclude(_union(whole))
+                terms.append(count_of(others, f"r_{name}_{number}"))
+        selects.append(" + ".join(term for term in terms if term) or "0")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(selects)}", params)  # noqa: S608 (compiled querysets)
         row = cursor.fetchone()
-    return dict(zip(conditions, (int(value) for value in row), strict=True))
+    return dict(zip(lists, (int(value) for value in row), strict=True))
 
 
 # --- The breach list ---------------------------------------------------------------------
