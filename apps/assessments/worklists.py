@@ -42,6 +42,7 @@ from apps.assessments.models.assessment import (
 from apps.assessments.rules.status import ClockStatus, write_up_late_before
 from apps.assessments.selectors import assessments_visible_to
 from apps.children.models import PeriodOfCare
+from apps.core.pagination import sort_key
 from apps.core.selectors import working_day_calendar
 from apps.policy.selectors import policy_windows
 
@@ -392,16 +393,6 @@ def _beyond(fields: list[str], key: tuple, greater: bool) -> Q:
     return Q(**{f"{fields[0]}__{op}e": key[0]}) & condition
 
 
-def _key_of(row, fields: list[str]) -> tuple:
-    key = []
-    for name in fields:
-        value = row
-        for part in name.split("__"):
-            value = getattr(value, part)
-        key.append(value)
-    return tuple(key)
-
-
 def _first_rows(parts, order, condition: Q | None, *, fields, descending, size) -> list:
     """The first ``size`` rows of the union of ``parts`` in ``order``: each part's first
     rows in that order (one query each), merged."""
@@ -410,7 +401,7 @@ def _first_rows(parts, order, condition: Q | None, *, fields, descending, size) 
         queryset = part if condition is None else part.filter(condition)
         for row in queryset.order_by(*order)[:size]:
             rows[row.pk] = row
-    merged = sorted(rows.values(), key=lambda row: _key_of(row, fields), reverse=descending)
+    merged = sorted(rows.values(), key=sort_key(fields), reverse=descending)
     return merged[:size]
 
 

@@ -16,7 +16,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 
-def _key(fields: Sequence[str]) -> Callable[[Any], tuple]:
+def sort_key(fields: Sequence[str]) -> Callable[[Any], tuple]:
+    """A row's values of ``fields`` (``__`` follows a relation), for sorting merged rows."""
+
     def key(row: Any) -> tuple:
         values = []
         for name in fields:
@@ -49,7 +51,7 @@ class MergedParts:
             raise ValueError("MergedParts needs every field of the order in one direction")
         self.parts = [part.order_by(*order) for part in parts]
         self.descending = descending.pop()
-        self.key = _key([name.lstrip("-") for name in order])
+        self.key = sort_key([name.lstrip("-") for name in order])
         self._counts = counts
         self._count: int | None = None
         self.ordered = True  # for Paginator's check of an unordered list

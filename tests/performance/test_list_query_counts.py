@@ -8,17 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.assessments.worklist_world import populate
 from tests.helpers import signed_in_client
+from tests.performance.test_worklist_query_counts import ROLES
 
 pytestmark = pytest.mark.django_db
-ROLES = [
-    "social_worker",
-    "manager",
-    "performance_manager",
-    "health_admin_a",
-    "nurse_a",
-    "designated",
-    "auditor",
-]
 URLS = [
     "/children/",
     "/children/?page=2",
