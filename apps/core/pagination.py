@@ -6,8 +6,8 @@ is cheaper read part by part than as one query: an OR of the parts is planned as
 scan of every row of both and a sort, where each part on its own is an index scan in the
 page's order that stops after the page. ``MergedParts`` is that union as a sequence for
 Django's ``Paginator``: its count is the sum of the parts' counts (each an index-only
-count where the index's condition is the part's), and a slice reads each part's first rows
-up to the slice's end in the page's order and merges them.
+count where the index's condition is the part's), and a slice reads each part's first keys
+up to the slice's end in the page's order, merges them, and reads the page's rows by key.
 """
 
 from collections.abc import Callable, Sequence
@@ -51,7 +51,7 @@ class MergedParts:
             raise ValueError("MergedParts needs every field of the order in one direction")
         self.parts = [part.order_by(*order) for part in parts]
         self.descending = descending.pop()
-        self.key = sort_key([name.lstrip("-") for name in order])
+        self.fields = [name.lstrip("-") for name in order]
         self._counts = counts
         self._count: int | None = None
         self.ordered = True  # for Paginator's check of an unordered list
@@ -72,11 +72,17 @@ class MergedParts:
             raise TypeError("MergedParts is read a page (a slice) at a time")
         start = index.start or 0
         stop = index.stop if index.stop is not None else self.count()
+        # The page's keys first (the order's fields and the primary key only: an index-only
+        # scan where an index holds them, so a deep page skips index entries, not rows),
+        # then the page's rows by primary key, with each part's related rows.
         if len(self.parts) == 1:
-            return list(self.parts[0][start:stop])
-        rows: dict[Any, Any] = {}
-        for part in self.parts:
-            for row in part[:stop]:
-                rows[row.pk] = row
-        merged = sorted(rows.values(), key=self.key, reverse=self.descending)
-        return merged[start:stop]
+            keys = list(self.parts[0].values_list("pk", flat=True)[start:stop])
+        else:
+            found: dict[Any, tuple] = {}
+            for part in self.parts:
+                for values in part.values_list(*self.fields, "pk")[:stop]:
+                    found[values[-1]] = values
+            merged = sorted(found.values(), key=lambda values: values[:-1], reverse=self.descending)
+            keys = [values[-1] for values in merged[start:stop]]
+        rows = {row.pk: row for part in self.parts for row in part.filter(pk__in=keys)}
+        return [rows[key] for key in keys if key in rows]
