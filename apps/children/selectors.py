@@ -16,16 +16,6 @@ def _relationships_kept() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _current_relationships(reason: str, organisations) -> QuerySet:
-    """Children in a current relationship (apps/children/relationships.py) with one of
-    ``organisations``: an index-only scan of the relationships table."""
-    from apps.children.models import ChildRelationship
-
-    return ChildRelationship.objects.filter(
-        organisation__in=organisations, reason=reason, ended_on__isnull=True
-    ).values("child_id")
-
-
 def commissioner_scope_by_rule(organisation) -> Q:
     from apps.placements.models import Placement
 

@@ -35,33 +35,22 @@ class MergedParts:
     """The union of ``parts`` (disjoint querysets of one model) in ``order``.
 
     ``order`` must be a total order all one way (every field ascending, or every field
-    descending, ending with the primary key), so that merging the parts' first rows gives
-    the union's first rows. ``counts``, if given, is a callable returning the union's
-    count more cheaply than counting each part (a count read from another table)."""
+    descending, ending with the primary key), so that merging the parts' first keys gives
+    the union's first keys."""
 
-    def __init__(
-        self,
-        parts: list[QuerySet],
-        order: Sequence[str],
-        *,
-        counts: Callable[[], int] | None = None,
-    ) -> None:
+    def __init__(self, parts: list[QuerySet], order: Sequence[str]) -> None:
         descending = {name.startswith("-") for name in order}
         if len(descending) != 1:
             raise ValueError("MergedParts needs every field of the order in one direction")
         self.parts = [part.order_by(*order) for part in parts]
         self.descending = descending.pop()
         self.fields = [name.lstrip("-") for name in order]
-        self._counts = counts
         self._count: int | None = None
         self.ordered = True  # for Paginator's check of an unordered list
 
     def count(self) -> int:
         if self._count is None:
-            if self._counts is not None:
-                self._count = self._counts()
-            else:
-                self._count = sum(part.count() for part in self.parts)
+            self._count = sum(part.count() for part in self.parts)
         return self._count
 
     def __len__(self) -> int:
